@@ -1,0 +1,84 @@
+//===- Diagnostics.h - collected, located diagnostics -----------*- C++ -*-===//
+//
+// Diagnostics are collected, never thrown. Each has a severity, a location, a
+// message (lower-case, no trailing period, as in LLVM) and attached notes, for
+// example the chain of block calls that led to an error. print() renders them
+// as llvm::SourceMgr does (and windows very long lines, which it cannot):
+//
+//     file:line:col: error: message
+//     <the source line>
+//         ^
+//
+// After `errorLimit` errors, further ones are dropped and a single
+// "too many errors" error is recorded; stages poll limitReached() to stop.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_SUPPORT_DIAGNOSTICS_H
+#define NETC_SUPPORT_DIAGNOSTICS_H
+
+#include "support/SourceLoc.h"
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <string>
+#include <vector>
+
+namespace netc {
+
+enum class Severity { Error, Warning, Note };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SourceLoc loc;        ///< may be invalid: then `file` names the file
+  std::string file;     ///< used only when loc is invalid (file-level errors)
+  std::string message;
+  bool showSource = true; ///< false for lines that cannot be printed (binary)
+  std::vector<Diagnostic> notes;
+};
+
+class DiagEngine {
+public:
+  explicit DiagEngine(llvm::SourceMgr &sm, unsigned errorLimit = 20)
+      : sm(sm), errorLimit(errorLimit) {}
+
+  /// Records an error at `loc`; returns it so notes can be attached. After the
+  /// error limit the returned diagnostic is a scratch one that is not kept.
+  Diagnostic &error(SourceLoc loc, std::string message);
+  Diagnostic &warning(SourceLoc loc, std::string message);
+  /// An error about a whole file (missing, unreadable, a directory, ...).
+  Diagnostic &fileError(llvm::StringRef file, std::string message);
+  /// An error with no file at all (e.g. a bad command-line value).
+  Diagnostic &globalError(std::string message);
+  static void addNote(Diagnostic &d, SourceLoc loc, std::string message);
+
+  bool hasErrors() const { return numErrors != 0; }
+  unsigned errorCount() const { return numErrors; }
+  bool limitReached() const { return errorLimit != 0 && numErrors >= errorLimit; }
+  const std::vector<Diagnostic> &diagnostics() const { return diags; }
+
+  /// Prints every collected diagnostic in the order reported.
+  void print(llvm::raw_ostream &os) const;
+  /// Formats one diagnostic exactly as print() would (used by tests).
+  std::string format(const Diagnostic &d) const;
+
+  llvm::SourceMgr &sourceMgr() { return sm; }
+  /// Converts a buffer offset into a full location (line and byte column).
+  SourceLoc locate(unsigned file, uint32_t offset) const;
+
+private:
+  Diagnostic &add(Diagnostic d);
+  void printOne(llvm::raw_ostream &os, const Diagnostic &d) const;
+
+  llvm::SourceMgr &sm;
+  unsigned errorLimit;
+  unsigned numErrors = 0;
+  bool overflowed = false;
+  std::vector<Diagnostic> diags;
+  Diagnostic scratch;
+};
+
+} // namespace netc
+
+#endif

@@ -1,0 +1,352 @@
+#include "syntax/ASTBuilder.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace netc::syntax {
+
+using P = grammar::NetParser;
+using namespace netc::ast;
+
+namespace {
+
+class Transformer {
+public:
+  Transformer(const TokenLocator &where, DiagEngine &diag) : where(where), diag(diag) {}
+
+  std::unique_ptr<Module> transformFile(P::File_Context &ctx) {
+    auto m = std::make_unique<Module>();
+    for (P::TopItemContext *item : ctx.topItem())
+      if (DeclPtr d = transformTopItem(*item))
+        m->decls.push_back(std::move(d));
+    return m;
+  }
+
+private:
+  SourceLoc loc(antlr4::Token *t) const { return where.at(t); }
+  SourceLoc loc(antlr4::ParserRuleContext &ctx) const { return where.at(ctx.getStart()); }
+  SourceLoc loc(antlr4::tree::TerminalNode *n) const { return where.at(n->getSymbol()); }
+
+  DeclPtr transformTopItem(P::TopItemContext &ctx) {
+    if (auto *c = ctx.importDecl())
+      return transformImport(*c);
+    if (auto *c = ctx.blockDef()) {
+      auto d = std::make_unique<BlockDecl>(loc(c->IDENT()), c->IDENT()->getText());
+      transformFunc(*d, c->paramList(), *c->body());
+      return d;
+    }
+    if (auto *c = ctx.networkDef()) {
+      auto d = std::make_unique<NetworkDecl>(loc(c->IDENT()), c->IDENT()->getText());
+      transformFunc(*d, c->paramList(), *c->body());
+      return d;
+    }
+    if (auto *c = ctx.hardwareDef())
+      return transformHardware(*c);
+    return nullptr; // a stray ';'
+  }
+
+  DeclPtr transformImport(P::ImportDeclContext &ctx) {
+    std::string path = decodeString(ctx.STRING()->getSymbol());
+    return std::make_unique<ImportDecl>(loc(ctx.STRING()), std::move(path));
+  }
+
+  void transformFunc(FuncDecl &d, P::ParamListContext *params, P::BodyContext &body) {
+    if (params)
+      for (P::ParamContext *p : params->param())
+        d.params.push_back(transformParam(*p));
+    d.body = transformBody(body);
+  }
+
+  Param transformParam(P::ParamContext &ctx) {
+    Param p;
+    p.loc = loc(ctx.IDENT());
+    p.name = ctx.IDENT()->getText();
+    if (auto *t = ctx.typeRef()) {
+      p.hasType = true;
+      p.type.loc = loc(*t);
+      p.type.name = t->getText();
+    }
+    if (auto *e = ctx.expr())
+      p.defaultValue = transformExpr(*e);
+    return p;
+  }
+
+  DeclPtr transformHardware(P::HardwareDefContext &ctx) {
+    auto hw = std::make_unique<HardwareDecl>(loc(ctx.IDENT()), ctx.IDENT()->getText());
+    for (P::HwFieldContext *f : ctx.hwField()) {
+      HwField field;
+      field.loc = loc(f->IDENT());
+      field.name = f->IDENT()->getText();
+      field.value = transformExpr(*f->expr());
+      if (auto *u = f->unit()) {
+        field.unitLoc = loc(*u);
+        field.unit = u->getText();
+      }
+      hw->fields.push_back(std::move(field));
+    }
+    return hw;
+  }
+
+  StmtList transformBody(P::BodyContext &ctx) {
+    StmtList out;
+    for (P::StmtContext *s : ctx.stmt())
+      if (StmtPtr st = transformStmt(*s))
+        out.push_back(std::move(st));
+    return out;
+  }
+
+  StmtPtr transformStmt(P::StmtContext &ctx) {
+    if (auto *c = dynamic_cast<P::AssignStatementContext *>(&ctx)) {
+      P::AssignStmtContext &a = *c->assignStmt();
+      auto s = std::make_unique<AssignStmt>(loc(a));
+      for (P::PatternContext *p : a.pattern())
+        s->targets.push_back(transformPattern(*p));
+      s->value = transformExpr(*a.expr());
+      return s;
+    }
+    if (auto *c = dynamic_cast<P::ForStatementContext *>(&ctx)) {
+      P::ForStmtContext &f = *c->forStmt();
+      auto s = std::make_unique<ForStmt>(loc(f));
+      for (P::PatternContext *p : f.pattern())
+        s->vars.push_back(transformPattern(*p));
+      s->iterable = transformExpr(*f.expr());
+      s->body = transformBody(*f.body());
+      return s;
+    }
+    if (auto *c = dynamic_cast<P::IfStatementContext *>(&ctx))
+      return transformIf(*c->ifStmt());
+    if (auto *c = dynamic_cast<P::ReturnStatementContext *>(&ctx)) {
+      P::ReturnStmtContext &r = *c->returnStmt();
+      auto s = std::make_unique<ReturnStmt>(loc(r));
+      for (P::ExprContext *e : r.expr())
+        s->values.push_back(transformExpr(*e));
+      return s;
+    }
+    if (auto *c = dynamic_cast<P::ExprStatementContext *>(&ctx)) {
+      auto s = std::make_unique<ExprStmt>(loc(ctx));
+      s->expr = transformExpr(*c->expr());
+      return s;
+    }
+    return nullptr; // empty statement
+  }
+
+  StmtPtr transformIf(P::IfStmtContext &ctx) {
+    auto s = std::make_unique<IfStmt>(loc(ctx));
+    s->cond = transformExpr(*ctx.expr());
+    s->thenBody = transformBody(*ctx.body(0));
+    if (ctx.ELSE()) {
+      s->hasElse = true;
+      if (auto *elseIf = ctx.ifStmt())
+        s->elseBody.push_back(transformIf(*elseIf));
+      else
+        s->elseBody = transformBody(*ctx.body(1));
+    }
+    return s;
+  }
+
+  Pattern transformPattern(P::PatternContext &ctx) {
+    Pattern p;
+    p.loc = loc(ctx);
+    if (auto *n = dynamic_cast<P::NamePatternContext *>(&ctx)) {
+      p.name = n->IDENT()->getText();
+      return p;
+    }
+    auto &t = dynamic_cast<P::TuplePatternContext &>(ctx);
+    p.isTuple = true;
+    for (P::PatternContext *e : t.pattern())
+      p.elems.push_back(transformPattern(*e));
+    return p;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  static BinaryOp binaryOp(size_t tokenType) {
+    switch (tokenType) {
+    case P::POW: return BinaryOp::Pow;
+    case P::STAR: return BinaryOp::Mul;
+    case P::SLASH: return BinaryOp::Div;
+    case P::DSLASH: return BinaryOp::FloorDiv;
+    case P::PERCENT: return BinaryOp::Mod;
+    case P::PLUS: return BinaryOp::Add;
+    case P::MINUS: return BinaryOp::Sub;
+    case P::CONCAT: return BinaryOp::Concat;
+    case P::LT: return BinaryOp::Lt;
+    case P::LE: return BinaryOp::Le;
+    case P::GT: return BinaryOp::Gt;
+    case P::GE: return BinaryOp::Ge;
+    case P::EQ: return BinaryOp::Eq;
+    case P::NE: return BinaryOp::Ne;
+    case P::AND: return BinaryOp::And;
+    default: return BinaryOp::Or;
+    }
+  }
+
+  ExprPtr transformExpr(P::ExprContext &ctx) {
+    if (auto *c = dynamic_cast<P::PrimaryExprContext *>(&ctx))
+      return transformPrimary(*c->primary());
+    if (auto *c = dynamic_cast<P::BinaryExprContext *>(&ctx))
+      return std::make_unique<BinaryExpr>(loc(c->op), binaryOp(c->op->getType()),
+                                          transformExpr(*c->expr(0)), transformExpr(*c->expr(1)));
+    if (auto *c = dynamic_cast<P::UnaryExprContext *>(&ctx)) {
+      UnaryOp op = c->op->getType() == P::MINUS  ? UnaryOp::Neg
+                   : c->op->getType() == P::PLUS ? UnaryOp::Plus
+                                                 : UnaryOp::Not;
+      return std::make_unique<UnaryExpr>(loc(c->op), op, transformExpr(*c->expr()));
+    }
+    if (auto *c = dynamic_cast<P::CallExprContext *>(&ctx)) {
+      auto e = std::make_unique<CallExpr>(loc(ctx));
+      e->callee = transformExpr(*c->expr());
+      if (auto *args = c->argList())
+        for (P::ArgContext *a : args->arg()) {
+          Arg arg;
+          arg.loc = loc(*a);
+          if (a->IDENT())
+            arg.name = a->IDENT()->getText();
+          arg.value = transformExpr(*a->expr());
+          e->args.push_back(std::move(arg));
+        }
+      return e;
+    }
+    if (auto *c = dynamic_cast<P::IndexExprContext *>(&ctx)) {
+      SourceLoc at = loc(c->LBRACK());
+      if (auto *i = dynamic_cast<P::IndexSliceContext *>(c->slice())) {
+        auto e = std::make_unique<IndexExpr>(at);
+        e->base = transformExpr(*c->expr());
+        e->index = transformExpr(*i->expr());
+        return e;
+      }
+      auto &r = dynamic_cast<P::RangeSliceContext &>(*c->slice());
+      auto e = std::make_unique<SliceExpr>(at);
+      e->base = transformExpr(*c->expr());
+      if (r.lo)
+        e->lo = transformExpr(*r.lo);
+      if (r.hi)
+        e->hi = transformExpr(*r.hi);
+      return e;
+    }
+    if (auto *c = dynamic_cast<P::PipeExprContext *>(&ctx)) {
+      auto e = std::make_unique<PipeExpr>(loc(c->op));
+      e->lhs = transformExpr(*c->expr(0));
+      e->rhs = transformExpr(*c->expr(1));
+      return e;
+    }
+    auto &c = dynamic_cast<P::CondExprContext &>(ctx);
+    auto e = std::make_unique<CondExpr>(loc(c.QUESTION()));
+    e->cond = transformExpr(*c.expr(0));
+    e->thenExpr = transformExpr(*c.expr(1));
+    e->elseExpr = transformExpr(*c.expr(2));
+    return e;
+  }
+
+  ExprPtr transformPrimary(P::PrimaryContext &ctx) {
+    SourceLoc at = loc(ctx);
+    if (auto *c = dynamic_cast<P::IntLitContext *>(&ctx))
+      return std::make_unique<IntLit>(at, parseInt(c->INT()->getSymbol()));
+    if (auto *c = dynamic_cast<P::FloatLitContext *>(&ctx))
+      return std::make_unique<FloatLit>(at, parseFloat(c->FLOAT()->getSymbol()));
+    if (auto *c = dynamic_cast<P::StringLitContext *>(&ctx))
+      return std::make_unique<StringLit>(at, decodeString(c->STRING()->getSymbol()));
+    if (auto *c = dynamic_cast<P::BoolLitContext *>(&ctx))
+      return std::make_unique<BoolLit>(at, c->TRUE() != nullptr);
+    if (dynamic_cast<P::NoneLitContext *>(&ctx))
+      return std::make_unique<NoneLit>(at);
+    if (auto *c = dynamic_cast<P::IdentRefContext *>(&ctx))
+      return std::make_unique<NameExpr>(at, c->IDENT()->getText());
+    if (auto *c = dynamic_cast<P::ParenExprContext *>(&ctx))
+      return transformExpr(*c->expr());
+    if (auto *c = dynamic_cast<P::TupleExprContext *>(&ctx)) {
+      auto e = std::make_unique<TupleExpr>(at);
+      for (P::ExprContext *x : c->expr())
+        e->elems.push_back(transformExpr(*x));
+      return e;
+    }
+    auto &c = dynamic_cast<P::ListExprContext &>(ctx);
+    auto e = std::make_unique<ListExpr>(at);
+    for (P::ExprContext *x : c.expr())
+      e->elems.push_back(transformExpr(*x));
+    return e;
+  }
+
+  // ------------------------------------------------------------ literals
+
+  static std::string digitsOnly(const std::string &s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char ch : s)
+      if (ch != '_')
+        out.push_back(ch);
+    return out;
+  }
+
+  int64_t parseInt(antlr4::Token *t) {
+    std::string digits = digitsOnly(t->getText());
+    uint64_t v = 0;
+    for (char ch : digits) {
+      unsigned d = static_cast<unsigned>(ch - '0');
+      if (v > (static_cast<uint64_t>(INT64_MAX) - d) / 10) {
+        std::string shown = digits.size() > 24 ? digits.substr(0, 20) + "..." : digits;
+        diag.error(loc(t), fmt::format("integer literal {} is too large (the largest is {})",
+                                       shown, INT64_MAX));
+        return 0;
+      }
+      v = v * 10 + d;
+    }
+    return static_cast<int64_t>(v);
+  }
+
+  double parseFloat(antlr4::Token *t) {
+    std::string text = digitsOnly(t->getText());
+    errno = 0;
+    double v = std::strtod(text.c_str(), nullptr);
+    if (errno == ERANGE && std::isinf(v)) {
+      diag.error(loc(t), fmt::format("number {} is too large for a 64-bit float", t->getText()));
+      return 0;
+    }
+    return v;
+  }
+
+  /// Decodes \" \\ \n \t \r \0 and reports any other escape.
+  std::string decodeString(antlr4::Token *t) {
+    std::string raw = t->getText();
+    std::string out;
+    out.reserve(raw.size());
+    SourceLoc start = loc(t);
+    for (size_t i = 1; i + 1 < raw.size(); ++i) {
+      if (raw[i] != '\\') {
+        out.push_back(raw[i]);
+        continue;
+      }
+      char e = raw[++i];
+      switch (e) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case 'n': out.push_back('\n'); break;
+      case 't': out.push_back('\t'); break;
+      case 'r': out.push_back('\r'); break;
+      case '0': out.push_back('\0'); break;
+      default: {
+        SourceLoc at = where.atOffset(start.offset + static_cast<uint32_t>(i - 1));
+        diag.error(at, fmt::format("unknown escape sequence '\\{}' in string (known: \\\" \\\\ "
+                                   "\\n \\t \\r \\0)",
+                                   std::string(1, e)));
+      }
+      }
+    }
+    return out;
+  }
+
+  const TokenLocator &where;
+  DiagEngine &diag;
+};
+
+} // namespace
+
+std::unique_ptr<Module> buildModule(P::File_Context &file, const TokenLocator &where,
+                                    DiagEngine &diag) {
+  return Transformer(where, diag).transformFile(file);
+}
+
+} // namespace netc::syntax

@@ -1,0 +1,39 @@
+//===- Options.h - netc's command line --------------------------*- C++ -*-===//
+//
+// A small table-driven parser: every option is declared once in Options.cpp
+// with its help text, and --help is generated from that table. Usage errors
+// return exit code 2 with a short usage text.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_TOOLS_OPTIONS_H
+#define NETC_TOOLS_OPTIONS_H
+
+#include "syntax/ModuleLoader.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netc {
+
+/// What netc produces, in pipeline order (as MLIR Toy's -emit= actions).
+enum class Action { Check, EmitAST };
+
+struct Options {
+  Action action = Action::Check;
+  std::string input;
+  std::string output; ///< empty: standard output
+  LoadOptions load;
+  unsigned errorLimit = 20;
+};
+
+/// Parses argv. Returns an exit code to stop with (0 after --help or
+/// --version, 2 after a usage error), or nothing to go on.
+std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts,
+                                llvm::raw_ostream &out, llvm::raw_ostream &err);
+
+} // namespace netc
+
+#endif

@@ -1,0 +1,79 @@
+//===- netc.cpp - the netc command ------------------------------------------===//
+//
+// Thin: options -> pipeline -> writers. Exit codes: 0 success, 1 errors in the
+// input, 2 usage errors.
+//
+//===----------------------------------------------------------------------===//
+#include "support/Diagnostics.h"
+#include "syntax/ASTPrinter.h"
+#include "syntax/ModuleLoader.h"
+#include "tools/Options.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <fmt/format.h>
+
+using namespace netc;
+
+/// Writes `text` to `path` through a temporary file renamed into place, so an
+/// existing output is replaced whole or not at all.
+static bool writeOutput(const std::string &path, llvm::StringRef text) {
+  if (path.empty() || path == "-") {
+    llvm::outs() << text;
+    llvm::outs().flush();
+    return true;
+  }
+  llvm::SmallString<256> tmp;
+  int fd;
+  llvm::SmallString<256> model(path);
+  model += ".tmp-%%%%%%";
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, tmp)) {
+    llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << text;
+    os.close();
+    if (os.has_error()) {
+      llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path,
+                                  os.error().message());
+      os.clear_error();
+      llvm::sys::fs::remove(tmp);
+      return false;
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
+    llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
+    llvm::sys::fs::remove(tmp);
+    return false;
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  Options opts;
+  if (std::optional<int> rc = parseOptions(argc, argv, opts, llvm::outs(), llvm::errs()))
+    return *rc;
+
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm, opts.errorLimit);
+  std::optional<Program> program = loadProgram(diag, opts.input, opts.load);
+  diag.print(llvm::errs());
+  if (!program)
+    return 1;
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  switch (opts.action) {
+  case Action::Check:
+    return 0;
+  case Action::EmitAST:
+    ast::printModule(os, program->main());
+    break;
+  }
+  os.flush();
+  return writeOutput(opts.output, text) ? 0 : 1;
+}

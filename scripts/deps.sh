@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs netc's build and test dependencies from Debian 12's packages, only
+# those missing. Uses sudo when not run as root.
+set -euo pipefail
+packages=(
+  cmake g++ make                 # the toolchain
+  antlr4 libantlr4-runtime-dev   # grammar tool (4.7.2) and C++ runtime (4.9)
+  llvm-15-dev                    # ADT and Support
+  libfmt-dev doctest-dev         # formatting, unit tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all installed"
+  exit 0
+fi
+echo "deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

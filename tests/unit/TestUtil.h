@@ -1,0 +1,54 @@
+// Small helpers shared by the unit tests.
+#ifndef NETC_TESTS_TESTUTIL_H
+#define NETC_TESTS_TESTUTIL_H
+
+#include "support/Diagnostics.h"
+#include "support/SourceLoader.h"
+#include "syntax/AST.h"
+#include "syntax/ASTPrinter.h"
+#include "syntax/Parser.h"
+
+#include <memory>
+#include <string>
+
+namespace netc::test {
+
+/// Parses `text` as a file named "t.net"; keeps the SourceMgr alive.
+struct Parsed {
+  llvm::SourceMgr sm;
+  DiagEngine diag{sm};
+  std::unique_ptr<ast::Module> module;
+
+  explicit Parsed(const std::string &text, ParseOptions opts = {}) {
+    unsigned id = loadSourceText(diag, text, "t.net");
+    if (id)
+      module = parseBuffer(diag, id, opts);
+  }
+  std::string errors() const {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    diag.print(os);
+    return os.str();
+  }
+  std::string dump() const {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    if (module)
+      ast::printModule(os, *module);
+    return os.str();
+  }
+};
+
+/// The first statement of the body of the first block/network.
+inline const ast::Stmt &firstStmt(const ast::Module &m) {
+  return *llvm::cast<ast::FuncDecl>(*m.decls.front()).body.front();
+}
+
+/// The value assigned by the first statement (which must be `x = <expr>`).
+inline const ast::Expr &firstValue(const ast::Module &m) {
+  return *llvm::cast<ast::AssignStmt>(firstStmt(m)).value;
+}
+
+} // namespace netc::test
+
+#endif
