@@ -135,6 +135,9 @@ IDENT  : [a-zA-Z_] [a-zA-Z0-9_]* ;
 FLOAT  : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT | '.' DIGITS EXPONENT? ;
 INT    : DIGITS ;
 STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
+// A number running into letters, '_' or a second '.', e.g. 0x10, 1_, 128GiB,
+// 1.5.5: longer than any valid number it starts with, so it wins.
+BAD_NUMBER : ([0-9] | '.' [0-9]) [0-9a-zA-Z_.]* ;
 
 LINE_COMMENT  : '#' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;

@@ -9,7 +9,7 @@ namespace netc {
 
 Diagnostic &DiagEngine::add(Diagnostic d) {
   if (d.severity == Severity::Error) {
-    if (limitReached()) {
+    if (errorLimit != 0 && numErrors >= errorLimit) {
       if (!overflowed) {
         overflowed = true;
         Diagnostic stop;

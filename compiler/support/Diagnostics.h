@@ -55,7 +55,9 @@ public:
 
   bool hasErrors() const { return numErrors != 0; }
   unsigned errorCount() const { return numErrors; }
-  bool limitReached() const { return errorLimit != 0 && numErrors >= errorLimit; }
+  /// True once an error beyond the limit was dropped (and the "too many
+  /// errors" notice recorded): stages stop then.
+  bool limitReached() const { return overflowed; }
   const std::vector<Diagnostic> &diagnostics() const { return diags; }
 
   /// Prints every collected diagnostic in the order reported.

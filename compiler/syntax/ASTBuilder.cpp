@@ -305,6 +305,11 @@ private:
       diag.error(loc(t), fmt::format("number {} is too large for a 64-bit float", t->getText()));
       return 0;
     }
+    if (errno == ERANGE && v == 0) {
+      diag.error(loc(t), fmt::format("number {} is too small for a 64-bit float (it would be 0)",
+                                     t->getText()));
+      return 0;
+    }
     return v;
   }
 

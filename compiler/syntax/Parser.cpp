@@ -91,6 +91,11 @@ private:
 
   std::string message(antlr4::Token *t, const antlr4::misc::IntervalSet &expected) const {
     std::string found = describeToken(t);
+    if (t->getType() == L::ELSE)
+      return "'else' without a matching 'if'";
+    if (isKeyword(t->getType()) &&
+        (expected.contains(static_cast<size_t>(L::IDENT)) || nextType(t) == L::ASSIGN || nextType(t) == L::COLON))
+      return fmt::format("'{}' is a keyword and cannot be used as a name", t->getText());
     std::vector<size_t> want;
     for (ssize_t v : expected.toList())
       if (v >= 0 || v == static_cast<ssize_t>(antlr4::Token::EOF))
@@ -112,7 +117,7 @@ private:
       parts.push_back("a statement");
     } else if (has(L::IMPORT) && has(L::BLOCK) && has(L::NETWORK)) {
       drop({L::IMPORT, L::BLOCK, L::NETWORK, L::HARDWARE, L::SEMI});
-      parts.push_back("'import', 'block', 'network' or 'hardware'");
+      parts.push_back("a definition (import, block, network or hardware)");
     } else if (has(L::INT) && has(L::IDENT) && has(L::LPAREN)) {
       drop({L::IDENT, L::INT, L::FLOAT, L::STRING, L::TRUE, L::FALSE, L::NONE, L::LPAREN,
             L::LBRACK, L::MINUS, L::PLUS, L::NOT});
@@ -148,6 +153,12 @@ private:
     return fmt::format("expected {}, found {}", list, found);
   }
 
+  static bool isKeyword(size_t type) { return type >= L::IMPORT && type <= L::NONE; }
+  size_t nextType(const antlr4::Token *t) const {
+    size_t i = t->getTokenIndex() + 1;
+    return i < tokens.size() ? tokens[i]->getType() : antlr4::Token::EOF;
+  }
+
   DiagEngine &diag;
   const TokenLocator &where;
   const std::vector<antlr4::Token *> &tokens;
@@ -174,8 +185,10 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   TokenLocator where(fileId, text);
 
   if (tokens.size() == 1) { // only EOF
-    diag.error(where.atOffset(0), "empty file: expected an import, block, network or hardware "
-                                  "definition");
+    bool blank = text.find_first_not_of(" \t\r\n\f") == llvm::StringRef::npos;
+    diag.error(where.atOffset(0), blank ? "empty file: expected an import, block, network or "
+                                          "hardware definition"
+                                        : "no definitions: the file holds only comments");
     return nullptr;
   }
   TokenCheckResult checked = checkTokens(tokens, where, diag, opts.maxNesting);

@@ -123,6 +123,13 @@ TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
       diag.error(where.at(t), "unterminated comment: '/*' has no matching '*/'");
       r.ok = false;
       return r; // everything after it is inside the comment
+    case L::BAD_NUMBER:
+      diag.error(where.at(t),
+                 fmt::format("invalid number '{}' (numbers are like 42, 1_000, 0.5, 1e-5; put a "
+                             "space between a number and a unit)",
+                             t->getText()));
+      r.ok = false;
+      break;
     case L::BAD_CHAR:
       diag.error(where.at(t),
                  fmt::format("unexpected character {} in .net source", printable(t->getText())));
@@ -187,9 +194,14 @@ TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
     }
     if (depth > maxNesting) {
       diag.error(where.at(t),
-                 fmt::format("nesting too deep: more than {} levels of brackets, operators or "
-                             "'else if' (use --max-nesting to raise the limit)",
-                             maxNesting));
+                 closerFor(type)
+                     ? fmt::format("nesting too deep: more than {} levels of brackets (use "
+                                   "--max-nesting to raise the limit)",
+                                   maxNesting)
+                     : fmt::format("expression too long or too deeply nested: more than {} "
+                                   "brackets, chained operators and 'else if's (split it, or "
+                                   "use --max-nesting to raise the limit)",
+                                   maxNesting));
       r.ok = false;
       return r;
     }

@@ -31,7 +31,10 @@ public:
     }
     if (ascii)
       return;
-    for (size_t i = 0; i < text.size(); ++i)
+    // ANTLRInputStream drops a leading byte-order mark, so its code point 0
+    // is the byte after it.
+    size_t start = text.startswith("\xEF\xBB\xBF") ? 3 : 0;
+    for (size_t i = start; i < text.size(); ++i)
       if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
         cpToByte.push_back(static_cast<uint32_t>(i));
   }

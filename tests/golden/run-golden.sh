@@ -17,9 +17,9 @@ update=${3:-}
 expected=${case_file%.net}.expected
 suite_dir=$(dirname "$case_file")
 
-args=$(head -n 5 "$case_file" 2>/dev/null | tr -d '\0' | sed -n 's/^# ARGS: *//p' | head -n 1)
+args=$(head -n 5 "$case_file" 2>/dev/null | tr -d '\0' | tr -d '\r' | sed -n 's/^# ARGS: *//p' | head -n 1)
 if [ -z "$args" ] && [ -f "$suite_dir/ARGS" ]; then
-  args=$(head -n 1 "$suite_dir/ARGS")
+  args=$(head -n 1 "$suite_dir/ARGS" | tr -d '\r')
 fi
 
 out=$(mktemp); err=$(mktemp); actual=$(mktemp)
