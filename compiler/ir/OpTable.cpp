@@ -1,0 +1,219 @@
+#include "ir/OpTable.h"
+
+#include "support/Checked.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+
+namespace netc::ir {
+
+const OpTable &OpTable::get() {
+  static const OpTable table = [] {
+    OpTable t;
+    registerInputOps(t);
+    registerConvOps(t);
+    registerLinearOps(t);
+    registerNormOps(t);
+    registerActivationOps(t);
+    registerPoolOps(t);
+    registerElementwiseOps(t);
+    registerShapeOps(t);
+    return t;
+  }();
+  return table;
+}
+
+const OpDef *OpTable::lookup(llvm::StringRef name) const {
+  auto it = byName.find(name);
+  return it == byName.end() ? nullptr : it->second;
+}
+
+std::vector<const OpDef *> OpTable::all() const {
+  std::vector<const OpDef *> out;
+  for (const auto &d : defs)
+    out.push_back(d.get());
+  std::sort(out.begin(), out.end(),
+            [](const OpDef *a, const OpDef *b) { return a->name < b->name; });
+  return out;
+}
+
+void OpTable::add(OpDef def) {
+  assert(def.shape && "every op needs a shape rule");
+  assert(!byName.count(def.name) && "op defined twice");
+  defs.push_back(std::make_unique<OpDef>(std::move(def)));
+  byName[defs.back()->name] = defs.back().get();
+}
+
+void OpTable::alias(llvm::StringRef alias, llvm::StringRef target) {
+  const OpDef *d = lookup(target);
+  assert(d && !byName.count(alias));
+  byName[alias] = d;
+}
+
+std::optional<int64_t> windowOutputSize(int64_t in, int64_t k, int64_t stride,
+                                        int64_t padBefore, int64_t padAfter, int64_t dilation,
+                                        bool ceilMode) {
+  // span = in + padBefore + padAfter - dilation*(k-1) - 1
+  auto reach = checkedMul(dilation, k - 1);
+  auto padded = checkedAdd(in, padBefore);
+  if (!reach || !padded)
+    return std::nullopt;
+  auto padded2 = checkedAdd(*padded, padAfter);
+  if (!padded2)
+    return std::nullopt;
+  auto span = checkedSub(*padded2, *reach);
+  if (!span)
+    return std::nullopt;
+  int64_t numer = *span - 1 + (ceilMode ? stride - 1 : 0);
+  int64_t out = floorDiv(numer, stride) + 1;
+  // PyTorch: with ceil_mode the last window must start inside the input or
+  // the left padding.
+  if (ceilMode && out > 0 && (out - 1) * stride >= in + padBefore)
+    --out;
+  return out;
+}
+
+std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW, const Ints &kernel,
+                             const Ints &stride, const Ints &dilation, Ints &out) {
+  if (const auto *s = std::get_if<std::string>(&padding)) {
+    if (*s == "valid") {
+      out = {0, 0, 0, 0};
+      return "";
+    }
+    if (*s != "same")
+      return fmt::format("padding \"{}\" is not one of \"same\", \"valid\", an int, a pair or "
+                         "(top, bottom, left, right)",
+                         *s);
+    out.clear();
+    for (size_t i = 0; i < 2; ++i) {
+      int64_t in = inputHW[i];
+      int64_t o = ceilDiv(in, stride[i]);
+      int64_t total = std::max<int64_t>((o - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - in, 0);
+      out.push_back(total / 2);
+      out.push_back(total - total / 2);
+    }
+    return "";
+  }
+  if (const auto *p = std::get_if<int64_t>(&padding)) {
+    out = {*p, *p, *p, *p};
+  } else if (const auto *ps = std::get_if<Ints>(&padding)) {
+    if (ps->size() == 2)
+      out = {(*ps)[0], (*ps)[0], (*ps)[1], (*ps)[1]};
+    else if (ps->size() == 4)
+      out = *ps;
+    else
+      return fmt::format("padding {} must have 2 values (h, w) or 4 (top, bottom, left, right)",
+                         formatAttrValue(padding));
+  } else {
+    return "padding must be an int, a pair, 4 ints, \"same\" or \"valid\"";
+  }
+  for (int64_t v : out)
+    if (v < 0)
+      return fmt::format("padding {} must not be negative", formatAttrValue(padding));
+  return "";
+}
+
+std::string shapeText(const TensorType &t) { return formatShape(t.shape); }
+
+const char *describeKind(ParamKind kind) {
+  switch (kind) {
+  case ParamKind::Tensor: return "a tensor";
+  case ParamKind::Tensors: return "a list of tensors";
+  case ParamKind::Int: return "an int";
+  case ParamKind::Float: return "a number";
+  case ParamKind::Bool: return "a bool";
+  case ParamKind::Str: return "a string";
+  case ParamKind::IntPair: return "an int or a pair of ints";
+  case ParamKind::Ints: return "a list of ints";
+  case ParamKind::OptInt: return "an int or none";
+  case ParamKind::OptInts: return "an int, a list of ints or none";
+  case ParamKind::OptFloat: return "a number or none";
+  case ParamKind::Padding: return "an int, a pair, 4 ints, \"same\" or \"valid\"";
+  case ParamKind::Scalar: return "a number";
+  }
+  return "a value";
+}
+
+std::string normalizeAttr(ParamKind kind, AttrValue &v) {
+  auto fail = [&] { return std::string("expected ") + describeKind(kind); };
+  const bool isNone = std::holds_alternative<NoneAttr>(v);
+  const auto *i = std::get_if<int64_t>(&v);
+  const auto *is = std::get_if<Ints>(&v);
+  switch (kind) {
+  case ParamKind::Tensor:
+  case ParamKind::Tensors:
+    return fail();
+  case ParamKind::Int:
+    return i ? "" : fail();
+  case ParamKind::OptInt:
+    return i || isNone ? "" : fail();
+  case ParamKind::Float:
+  case ParamKind::OptFloat:
+    if (i) {
+      v = static_cast<double>(*i);
+      return "";
+    }
+    if (std::holds_alternative<double>(v) || (isNone && kind == ParamKind::OptFloat))
+      return "";
+    return fail();
+  case ParamKind::Scalar:
+    return i || std::holds_alternative<double>(v) ? "" : fail();
+  case ParamKind::Bool:
+    return std::holds_alternative<bool>(v) ? "" : fail();
+  case ParamKind::Str:
+    return std::holds_alternative<std::string>(v) ? "" : fail();
+  case ParamKind::IntPair:
+    if (i) {
+      v = Ints{*i, *i};
+      return "";
+    }
+    return is && is->size() == 2 ? "" : fail();
+  case ParamKind::Ints:
+    return is ? "" : fail();
+  case ParamKind::OptInts:
+    return i || is || isNone ? "" : fail();
+  case ParamKind::Padding:
+    if (i || std::holds_alternative<std::string>(v))
+      return "";
+    return is && (is->size() == 2 || is->size() == 4) ? "" : fail();
+  }
+  return fail();
+}
+
+std::string bindAttrs(const OpDef &op, const Attrs &given, Attrs &out) {
+  for (const Attr &a : given.all()) {
+    bool known = false;
+    for (const ParamSpec &p : op.params)
+      known |= a.name == p.name && p.kind != ParamKind::Tensor && p.kind != ParamKind::Tensors;
+    if (!known)
+      return fmt::format("{} has no attribute '{}'", op.name, a.name);
+  }
+  for (const ParamSpec &p : op.params) {
+    if (p.kind == ParamKind::Tensor || p.kind == ParamKind::Tensors)
+      continue;
+    AttrValue v;
+    if (const AttrValue *g = given.find(p.name))
+      v = *g;
+    else if (!p.required)
+      v = p.defaultValue;
+    else
+      return fmt::format("{} needs the argument '{}'", op.name, p.name);
+    if (std::string e = normalizeAttr(p.kind, v); !e.empty())
+      return fmt::format("argument '{}' of {}: {}, got {}", p.name, op.name, e,
+                         formatAttrValue(v));
+    out.set(p.name, std::move(v));
+  }
+  return "";
+}
+
+std::string inferShapes(const OpDef &op, llvm::ArrayRef<TensorType> inputs, const Attrs &given,
+                        Attrs &bound, std::vector<TensorType> &outputs) {
+  if (std::string e = bindAttrs(op, given, bound); !e.empty())
+    return e;
+  OpCall call{op, inputs, bound};
+  return op.shape(call, outputs);
+}
+
+} // namespace netc::ir

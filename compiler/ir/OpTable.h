@@ -1,0 +1,169 @@
+//===- OpTable.h - one entry per op, defined once --------------*- C++ -*-===//
+//
+// Everything netc knows about an op lives in its OpDef: the call signature
+// (tensor inputs and attributes, with kinds and defaults), the shape rule, the
+// learnable parameters and buffers it owns, and its fusion pattern kind. Later
+// stages add the cost rule, reference evaluation and kernel emitter here, not
+// elsewhere. Ops are defined in ir/ops/*.cpp, grouped by family; adding an op
+// means adding one entry there.
+//
+// Calling convention in .net: an op is called like a block, tensors first,
+// e.g. conv2d(x, 64, k=3, stride=2, padding="same", bias=false).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_IR_OPTABLE_H
+#define NETC_IR_OPTABLE_H
+
+#include "ir/Attr.h"
+#include "ir/Types.h"
+
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/StringMap.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace netc::ir {
+
+/// What an op parameter accepts, and how it is normalized into an Attr.
+enum class ParamKind : uint8_t {
+  Tensor,   ///< one tensor input
+  Tensors,  ///< a list of tensors (concat's inputs); becomes several inputs
+  Int,      ///< int
+  Float,    ///< float (an int is accepted and converted)
+  Bool,     ///< bool
+  Str,      ///< string
+  IntPair,  ///< int n or (a, b); stored as Ints [a, b] ([n, n] for an int)
+  Ints,     ///< list or tuple of ints, any length
+  OptInt,   ///< int or none
+  OptInts,  ///< int, list/tuple of ints, or none (stored as given: int, Ints or none)
+  OptFloat, ///< float or none (an int is accepted and converted)
+  Padding,  ///< int | (ph, pw) | (top, bottom, left, right) | "same" | "valid";
+            ///< the shape rule normalizes it to Ints [top, bottom, left, right]
+  Scalar,   ///< int or float (kept as given)
+};
+
+struct ParamSpec {
+  const char *name;
+  ParamKind kind;
+  bool required = true;
+  AttrValue defaultValue = NoneAttr{}; ///< used when !required and not given
+};
+
+/// TVM's ordered fusion pattern kinds: fusion rules compare them.
+enum class PatternKind : uint8_t {
+  Elementwise,
+  Broadcast,
+  Injective,
+  Reduce,
+  OutElementwiseFusable,
+  Opaque,
+};
+
+/// A parameter tensor an op owns (PyTorch's parameters and buffers).
+struct WeightSpec {
+  std::string name;  ///< as in PyTorch's state dict: "weight", "bias", "running_mean"
+  Shape shape;
+  bool learnable;    ///< true: a parameter (counts in params); false: a buffer
+};
+
+struct OpDef;
+
+/// What a rule sees of one call: the op, the input types and the attributes
+/// (bound, defaulted and type-checked already). Shape rules may normalize
+/// attributes (e.g. padding "same" -> explicit ints).
+struct OpCall {
+  const OpDef &op;
+  llvm::ArrayRef<TensorType> inputs;
+  Attrs &attrs;
+};
+
+/// Computes the output types; returns an error message, or "" on success.
+/// Messages are lower-case, name the offending values, and never end in '.'.
+using ShapeRule = std::string (*)(OpCall &call, std::vector<TensorType> &outputs);
+/// Lists the parameter tensors of a call whose shapes are already inferred.
+using WeightsRule = void (*)(const OpCall &call, std::vector<WeightSpec> &weights);
+
+struct OpDef {
+  std::string name;
+  std::vector<ParamSpec> params; ///< tensors first, then attributes
+  PatternKind pattern = PatternKind::Opaque;
+  ShapeRule shape = nullptr;
+  WeightsRule weights = nullptr; ///< null: the op owns no weights
+  std::string doc;               ///< one line for --help-ops
+};
+
+class OpTable {
+public:
+  /// The table with every op of netc.
+  static const OpTable &get();
+
+  const OpDef *lookup(llvm::StringRef name) const;
+  /// All ops, sorted by name (deterministic listing).
+  std::vector<const OpDef *> all() const;
+
+  // Used by the ir/ops/*.cpp registration functions.
+  void add(OpDef def);
+  void alias(llvm::StringRef alias, llvm::StringRef target);
+
+private:
+  std::vector<std::unique_ptr<OpDef>> defs;
+  llvm::StringMap<const OpDef *> byName;
+};
+
+// One registration function per op family (ir/ops/*.cpp).
+void registerInputOps(OpTable &t);
+void registerConvOps(OpTable &t);
+void registerLinearOps(OpTable &t);
+void registerNormOps(OpTable &t);
+void registerActivationOps(OpTable &t);
+void registerPoolOps(OpTable &t);
+void registerElementwiseOps(OpTable &t);
+void registerShapeOps(OpTable &t);
+
+// ---- helpers shared by the shape rules -----------------------------------
+
+/// PyTorch's output size of a sliding window:
+/// floor((in + padBefore + padAfter - dilation*(k-1) - 1) / stride + 1), with
+/// ceil instead of floor when ceilMode, where the last window must start inside
+/// the input or the left padding (PyTorch's pooling rule). Returns nullopt on
+/// overflow; the result may be <= 0 (callers report it).
+std::optional<int64_t> windowOutputSize(int64_t in, int64_t k, int64_t stride,
+                                        int64_t padBefore, int64_t padAfter, int64_t dilation,
+                                        bool ceilMode = false);
+
+/// Resolves a Padding attribute (int, [ph, pw], [t, b, l, r], "same",
+/// "valid") for a 2-D window into [top, bottom, left, right]. "same" keeps
+/// the output at ceil(in / stride) (TensorFlow's rule; for stride 1 this is
+/// PyTorch's padding="same", the extra pixel of an odd total going after).
+/// Returns an error message, or "".
+std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW,
+                             const Ints &kernel, const Ints &stride, const Ints &dilation,
+                             Ints &out);
+
+/// Converts `v` in place to what `kind` stores (an int for a Float becomes a
+/// double, an int for an IntPair becomes [n, n], ...). Returns an error
+/// message naming what was expected ("expected an int or a pair of ints"), or
+/// "". Tensor kinds are not attributes and always fail here.
+std::string normalizeAttr(ParamKind kind, AttrValue &v);
+
+/// A readable name of what a kind accepts: "an int or a pair of ints".
+const char *describeKind(ParamKind kind);
+
+/// Binds `given` attributes (by name) to `op`'s signature: checks and
+/// normalizes each, fills defaults, and reports unknown or missing ones. On
+/// success `out` holds every attribute in signature order. For callers that
+/// build nodes directly (tests, passes); .net calls bind in sema the same way.
+std::string bindAttrs(const OpDef &op, const Attrs &given, Attrs &out);
+
+/// Binds attributes and runs the shape rule.
+std::string inferShapes(const OpDef &op, llvm::ArrayRef<TensorType> inputs, const Attrs &given,
+                        Attrs &bound, std::vector<TensorType> &outputs);
+
+/// "[1,32,56,56]"-style shape text for messages.
+std::string shapeText(const TensorType &t);
+
+} // namespace netc::ir
+
+#endif

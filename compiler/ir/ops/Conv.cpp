@@ -1,0 +1,148 @@
+//===- Conv.cpp - conv2d, conv_transpose2d ----------------------------------===//
+#include "ir/OpTable.h"
+
+#include "support/Checked.h"
+
+#include <fmt/format.h>
+
+namespace netc::ir {
+
+namespace {
+
+/// Checks shared by both convolutions; returns an error message or "".
+std::string checkConvCommon(OpCall &c, int64_t &n, int64_t &cin, int64_t &h, int64_t &w) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() != 4)
+    return fmt::format("{} expects a 4-D input [N, C, H, W], got {}", c.op.name, shapeText(x));
+  n = x.shape[0];
+  cin = x.shape[1];
+  h = x.shape[2];
+  w = x.shape[3];
+  int64_t out = c.attrs.getInt("out");
+  int64_t groups = c.attrs.getInt("groups");
+  if (out <= 0)
+    return fmt::format("output channels must be positive, got {}", out);
+  if (groups <= 0)
+    return fmt::format("groups must be positive, got {}", groups);
+  if (cin % groups != 0)
+    return fmt::format("input channels {} are not divisible by groups {}", cin, groups);
+  if (out % groups != 0)
+    return fmt::format("output channels {} are not divisible by groups {}", out, groups);
+  for (const char *name : {"k", "stride", "dilation"})
+    for (int64_t v : c.attrs.getInts(name))
+      if (v <= 0)
+        return fmt::format("{} must be positive, got {}", name,
+                           formatAttrValue(*c.attrs.find(name)));
+  return "";
+}
+
+// conv2d: out = floor((H + pt + pb - d(k-1) - 1)/s + 1) per spatial dim.
+std::string conv2dShape(OpCall &c, std::vector<TensorType> &outs) {
+  int64_t n, cin, h, w;
+  if (std::string e = checkConvCommon(c, n, cin, h, w); !e.empty())
+    return e;
+  const Ints &k = c.attrs.getInts("k");
+  const Ints &s = c.attrs.getInts("stride");
+  const Ints &d = c.attrs.getInts("dilation");
+  Ints pad;
+  if (std::string e = resolvePadding2d(*c.attrs.find("padding"), {h, w}, k, s, d, pad);
+      !e.empty())
+    return e;
+  c.attrs.set("padding", pad);
+  int64_t hw[2];
+  const int64_t in[2] = {h, w};
+  for (int i = 0; i < 2; ++i) {
+    auto o = windowOutputSize(in[i], k[i], s[i], pad[2 * i], pad[2 * i + 1], d[i]);
+    if (!o)
+      return "spatial size overflows 64-bit integers";
+    if (*o <= 0)
+      return fmt::format("output {} would be {} (input {} {}, kernel {}, stride {}, padding {}, "
+                         "dilation {})",
+                         i ? "width" : "height", *o, i ? "width" : "height", in[i], k[i], s[i],
+                         pad[2 * i] + pad[2 * i + 1], d[i]);
+    hw[i] = *o;
+  }
+  outs.push_back({{n, c.attrs.getInt("out"), hw[0], hw[1]}, c.inputs[0].dtype});
+  return "";
+}
+
+void conv2dWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  int64_t out = c.attrs.getInt("out");
+  const Ints &k = c.attrs.getInts("k");
+  ws.push_back({"weight", {out, c.inputs[0].shape[1] / c.attrs.getInt("groups"), k[0], k[1]}, true});
+  if (c.attrs.getBool("bias"))
+    ws.push_back({"bias", {out}, true});
+}
+
+// conv_transpose2d: out = (H-1)s - 2p + d(k-1) + output_padding + 1.
+std::string convTranspose2dShape(OpCall &c, std::vector<TensorType> &outs) {
+  int64_t n, cin, h, w;
+  if (std::string e = checkConvCommon(c, n, cin, h, w); !e.empty())
+    return e;
+  const Ints &k = c.attrs.getInts("k");
+  const Ints &s = c.attrs.getInts("stride");
+  const Ints &d = c.attrs.getInts("dilation");
+  const Ints &p = c.attrs.getInts("padding");
+  const Ints &op = c.attrs.getInts("output_padding");
+  const int64_t in[2] = {h, w};
+  int64_t hw[2];
+  for (int i = 0; i < 2; ++i) {
+    if (p[i] < 0)
+      return fmt::format("padding must not be negative, got {}", p[i]);
+    if (op[i] < 0 || (op[i] >= s[i] && op[i] >= d[i]))
+      return fmt::format("output_padding {} must be smaller than stride {} or dilation {}", op[i],
+                         s[i], d[i]);
+    auto a = checkedMul(in[i] - 1, s[i]);
+    auto b = checkedMul(d[i], k[i] - 1);
+    if (!a || !b)
+      return "spatial size overflows 64-bit integers";
+    int64_t o = *a - 2 * p[i] + *b + op[i] + 1;
+    if (o <= 0)
+      return fmt::format("output {} would be {}", i ? "width" : "height", o);
+    hw[i] = o;
+  }
+  outs.push_back({{n, c.attrs.getInt("out"), hw[0], hw[1]}, c.inputs[0].dtype});
+  return "";
+}
+
+void convTranspose2dWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  int64_t out = c.attrs.getInt("out");
+  const Ints &k = c.attrs.getInts("k");
+  ws.push_back({"weight", {c.inputs[0].shape[1], out / c.attrs.getInt("groups"), k[0], k[1]}, true});
+  if (c.attrs.getBool("bias"))
+    ws.push_back({"bias", {out}, true});
+}
+
+} // namespace
+
+void registerConvOps(OpTable &t) {
+  t.add({"conv2d",
+         {{"x", ParamKind::Tensor},
+          {"out", ParamKind::Int},
+          {"k", ParamKind::IntPair},
+          {"stride", ParamKind::IntPair, false, int64_t{1}},
+          {"padding", ParamKind::Padding, false, int64_t{0}},
+          {"dilation", ParamKind::IntPair, false, int64_t{1}},
+          {"groups", ParamKind::Int, false, int64_t{1}},
+          {"bias", ParamKind::Bool, false, true}},
+         PatternKind::OutElementwiseFusable,
+         conv2dShape,
+         conv2dWeights,
+         "2-D convolution (torch.nn.Conv2d): weight [out, C/groups, kh, kw], bias [out]"});
+  t.add({"conv_transpose2d",
+         {{"x", ParamKind::Tensor},
+          {"out", ParamKind::Int},
+          {"k", ParamKind::IntPair},
+          {"stride", ParamKind::IntPair, false, int64_t{1}},
+          {"padding", ParamKind::IntPair, false, int64_t{0}},
+          {"output_padding", ParamKind::IntPair, false, int64_t{0}},
+          {"groups", ParamKind::Int, false, int64_t{1}},
+          {"bias", ParamKind::Bool, false, true},
+          {"dilation", ParamKind::IntPair, false, int64_t{1}}},
+         PatternKind::OutElementwiseFusable,
+         convTranspose2dShape,
+         convTranspose2dWeights,
+         "transposed 2-D convolution (torch.nn.ConvTranspose2d): weight [C, out/groups, kh, kw]"});
+}
+
+} // namespace netc::ir
