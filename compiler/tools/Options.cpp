@@ -28,13 +28,38 @@ std::optional<std::string> parseUnsigned(llvm::StringRef v, unsigned &out, const
 
 const std::vector<OptionSpec> &specs() {
   static const std::vector<OptionSpec> table = {
-      {"--emit", "WHAT", "print a stage's output: ast",
+      {"--emit", "WHAT", "print a stage's output: ast, graph",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "ast") {
            o.action = Action::EmitAST;
            return std::nullopt;
          }
-         return fmt::format("unknown --emit value '{}' (expected: ast)", v.str());
+         if (v == "graph") {
+           o.action = Action::EmitGraph;
+           return std::nullopt;
+         }
+         return fmt::format("unknown --emit value '{}' (expected: ast, graph)", v.str());
+       }},
+      {"--network", "NAME", "the network to compile (default: the last one in FILE)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         o.elab.network = v.str();
+         return std::nullopt;
+       }},
+      {"-D", "NAME=VALUE", "override a network parameter, e.g. -D width=0.75 (repeatable)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         auto [name, value] = v.split('=');
+         if (!v.contains('=') || name.trim().empty())
+           return fmt::format("-D expects NAME=VALUE, got '{}'", v.str());
+         o.elab.overrides.emplace_back(name.trim().str(), value.str());
+         return std::nullopt;
+       }},
+      {"--max-nodes", "N", "limit on the nodes of the elaborated graph (default 10000000)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         unsigned long long n;
+         if (v.getAsInteger(10, n) || n == 0)
+           return fmt::format("--max-nodes expects a positive integer, got '{}'", v.str());
+         o.elab.maxNodes = n;
+         return std::nullopt;
        }},
       {"-o", "FILE", "write the output to FILE instead of standard output",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {

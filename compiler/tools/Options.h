@@ -8,6 +8,7 @@
 #ifndef NETC_TOOLS_OPTIONS_H
 #define NETC_TOOLS_OPTIONS_H
 
+#include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
 
 #include <llvm/Support/raw_ostream.h>
@@ -19,13 +20,15 @@
 namespace netc {
 
 /// What netc produces, in pipeline order (as MLIR Toy's -emit= actions).
-enum class Action { Check, EmitAST };
+/// Check parses and elaborates (when the file has a network) and prints nothing.
+enum class Action { Check, EmitAST, EmitGraph };
 
 struct Options {
   Action action = Action::Check;
   std::string input;
   std::string output; ///< empty: standard output
   LoadOptions load;
+  ElabOptions elab;
   unsigned errorLimit = 20;
 };
 

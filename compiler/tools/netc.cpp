@@ -5,6 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "support/Diagnostics.h"
+#include "ir/GraphPrinter.h"
+#include "ir/Verifier.h"
+#include "sema/Elaborator.h"
 #include "syntax/ASTPrinter.h"
 #include "syntax/ModuleLoader.h"
 #include "tools/Options.h"
@@ -61,17 +64,42 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sm;
   DiagEngine diag(sm, opts.errorLimit);
   std::optional<Program> program = loadProgram(diag, opts.input, opts.load);
-  diag.print(llvm::errs());
-  if (!program)
+  if (!program) {
+    diag.print(llvm::errs());
     return 1;
+  }
 
   std::string text;
   llvm::raw_string_ostream os(text);
+  if (opts.action == Action::EmitAST) {
+    ast::printModule(os, program->main());
+    os.flush();
+    return writeOutput(opts.output, text) ? 0 : 1;
+  }
+
+  // A file without networks (a library of blocks) is fully checked by parsing.
+  bool hasNetwork = !opts.elab.network.empty();
+  for (const auto &m : program->modules)
+    for (const auto &d : m->decls)
+      hasNetwork |= d->kind == ast::DeclKind::Network;
+  if (opts.action == Action::Check && !hasNetwork)
+    return 0;
+  std::optional<ir::Graph> graph = elaborate(*program, diag, opts.elab);
+  diag.print(llvm::errs());
+  if (!graph)
+    return 1;
+  if (std::vector<std::string> problems = ir::verifyGraph(*graph); !problems.empty()) {
+    // A verifier failure after elaboration is a bug in netc, not in the input.
+    for (const std::string &p : problems)
+      llvm::errs() << "netc: internal error: invalid graph: " << p << '\n';
+    return 3;
+  }
   switch (opts.action) {
   case Action::Check:
     return 0;
   case Action::EmitAST:
-    ast::printModule(os, program->main());
+  case Action::EmitGraph:
+    ir::printGraph(os, *graph, &sm);
     break;
   }
   os.flush();

@@ -1,0 +1,62 @@
+#include "ir/Verifier.h"
+
+#include <fmt/format.h>
+#include <llvm/ADT/StringSet.h>
+
+namespace netc::ir {
+
+std::vector<std::string> verifyGraph(const Graph &g) {
+  std::vector<std::string> problems;
+  auto bad = [&](const Node &n, const std::string &msg) {
+    problems.push_back(fmt::format("node '{}': {}", n.name, msg));
+  };
+  llvm::StringSet<> names;
+  for (NodeId id = 0; id < g.nodes.size(); ++id) {
+    const Node &n = g.nodes[id];
+    if (!n.op) {
+      bad(n, "has no op");
+      continue;
+    }
+    if (!names.insert(n.name).second)
+      bad(n, "name is not unique");
+    bool inputsOk = true;
+    for (ValueId v : n.inputs) {
+      if (v >= g.values.size() || g.values[v].producer >= id) {
+        bad(n, fmt::format("reads value {} that is not produced before it", v));
+        inputsOk = false;
+      }
+    }
+    for (size_t i = 0; i < n.outputs.size(); ++i) {
+      ValueId v = n.outputs[i];
+      if (v >= g.values.size() || g.values[v].producer != id || g.values[v].index != i)
+        bad(n, fmt::format("output {} is not linked back to the node", i));
+    }
+    if (!inputsOk)
+      continue;
+    // Re-infer: the stored types must be what the op's rule says.
+    std::vector<TensorType> ins = g.inputTypes(n);
+    Attrs rebound;
+    std::vector<TensorType> outs;
+    std::string e = inferShapes(*n.op, ins, n.attrs, rebound, outs);
+    if (!e.empty()) {
+      bad(n, "its op rejects it: " + e);
+      continue;
+    }
+    if (outs.size() != n.outputs.size()) {
+      bad(n, fmt::format("has {} outputs, its op infers {}", n.outputs.size(), outs.size()));
+      continue;
+    }
+    for (size_t i = 0; i < outs.size(); ++i)
+      if (outs[i] != g.type(n.outputs[i]))
+        bad(n, fmt::format("output {} is {}, its op infers {}", i, formatType(g.type(n.outputs[i])),
+                           formatType(outs[i])));
+  }
+  if (g.outputs.empty())
+    problems.push_back("the graph has no outputs");
+  for (ValueId v : g.outputs)
+    if (v >= g.values.size())
+      problems.push_back(fmt::format("graph output {} does not exist", v));
+  return problems;
+}
+
+} // namespace netc::ir

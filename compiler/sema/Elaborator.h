@@ -1,0 +1,44 @@
+//===- Elaborator.h - from the AST to a shaped graph -----------*- C++ -*-===//
+//
+// Evaluates a network of a loaded program: binds its parameters (defaults,
+// then -D overrides), runs its body, expands every block call, unrolls every
+// loop, and adds one graph node per op call with its output types inferred
+// by the op's shape rule. Errors are reported at the call site in the .net
+// source, followed by a note for each block call that led there; elaboration
+// stops at the first error.
+//
+// Node names come from the block nesting, Keras-style: each block or op call
+// takes its callee's name, suffixed _1, _2, ... on the second and later calls
+// of the same callee in the same scope, and nested calls are joined by '.':
+// "inverted_residual_3.conv_bn_act_1.conv2d". They are stable across runs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_SEMA_ELABORATOR_H
+#define NETC_SEMA_ELABORATOR_H
+
+#include "ir/Graph.h"
+#include "support/Diagnostics.h"
+#include "syntax/ModuleLoader.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace netc {
+
+struct ElabOptions {
+  std::string network; ///< empty: the only (or last) network of the main file
+  std::vector<std::pair<std::string, std::string>> overrides; ///< -D name=value
+  uint64_t maxNodes = 10'000'000;
+  unsigned maxCallDepth = 200;       ///< nested block calls
+  uint64_t maxSteps = 100'000'000;   ///< statements and loop iterations executed
+  uint64_t maxRange = 10'000'000;    ///< elements of one range()/list built
+};
+
+std::optional<ir::Graph> elaborate(const Program &program, DiagEngine &diag,
+                                   const ElabOptions &opts = {});
+
+} // namespace netc
+
+#endif

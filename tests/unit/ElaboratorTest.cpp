@@ -1,0 +1,214 @@
+// Unit tests of elaboration: evaluation, naming, overrides, builtins, errors.
+#include "ir/GraphPrinter.h"
+#include "ir/Verifier.h"
+#include "sema/Elaborator.h"
+#include "syntax/ModuleLoader.h"
+
+#include <doctest/doctest.h>
+
+using namespace netc;
+
+namespace {
+
+struct Elab {
+  llvm::SourceMgr sm;
+  DiagEngine diag{sm};
+  std::optional<Program> program;
+  std::optional<ir::Graph> graph;
+
+  explicit Elab(const std::string &text, ElabOptions opts = {}) {
+    program = loadProgramFromText(diag, text, "t.net");
+    if (program)
+      graph = elaborate(*program, diag, opts);
+  }
+  std::string errors() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    diag.print(os);
+    return os.str();
+  }
+  /// The names of all nodes, space-separated.
+  std::string names() const {
+    std::string s;
+    for (const ir::Node &n : graph->nodes)
+      s += (s.empty() ? "" : " ") + n.name;
+    return s;
+  }
+  std::string outShape(size_t i = 0) const {
+    return ir::formatType(graph->type(graph->outputs.at(i)));
+  }
+};
+
+/// A network that returns the int `expr` as the channel count of a conv, so
+/// integer results can be read off the graph.
+int64_t evalInt(const std::string &expr) {
+  Elab e("network n() { return conv2d(input([1, 1, 4, 4]), " + expr + ", 1) }");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  return e.graph->type(e.graph->outputs[0]).shape[1];
+}
+
+std::string errorOf(const std::string &text, ElabOptions opts = {}) {
+  Elab e(text, opts);
+  CHECK_FALSE(e.graph);
+  return e.errors();
+}
+
+} // namespace
+
+TEST_CASE("elaborate: blocks expand, loops unroll, names follow the nesting") {
+  Elab e("block cb(x, out: int, stride: int = 1) {\n"
+         "  return conv2d(x, out, k=3, stride=stride, padding=1, bias=false)\n"
+         "}\n"
+         "block stage(x, c: int, n: int) {\n"
+         "  for i in range(n) { x = cb(x, c, stride=i == 0 ? 2 : 1) }\n"
+         "  return x\n"
+         "}\n"
+         "network n(res: int = 32) {\n"
+         "  x = input([1, 3, res, res])\n"
+         "  for (c, k) in [(8, 2), (16, 1)] { x = stage(x, c, k) }\n"
+         "  return x\n"
+         "}\n");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  CHECK(e.names() == "input stage.cb.conv2d stage.cb_1.conv2d stage_1.cb.conv2d");
+  CHECK(e.outShape() == "f32[1,16,8,8]");
+  CHECK(ir::verifyGraph(*e.graph).empty());
+  // Stable across runs.
+  Elab again("block cb(x) { return conv2d(x, 4, 1) }\nnetwork n() { return cb(cb(input([1,4,2,2]))) }");
+  REQUIRE(again.graph);
+  CHECK(again.names() == "input cb.conv2d cb_1.conv2d");
+}
+
+TEST_CASE("elaborate: -D overrides are type-checked like arguments") {
+  const char *src = "network n(width: float = 1.0, res: int = 224) {\n"
+                    "  return conv2d(input([1, 3, res, res]), make_divisible(32 * width, 8), 1)\n"
+                    "}\n";
+  ElabOptions o;
+  o.overrides = {{"width", "0.75"}, {"res", "160"}};
+  Elab e(src, o);
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  CHECK(e.outShape() == "f32[1,24,160,160]");
+  CHECK(e.graph->params[0].second == "0.75");
+  ElabOptions asInt; // an int is accepted for a float parameter
+  asInt.overrides = {{"width", "2"}};
+  CHECK(Elab(src, asInt).outShape() == "f32[1,64,224,224]");
+  ElabOptions bad;
+  bad.overrides = {{"res", "1.5"}};
+  CHECK(errorOf(src, bad) == "netc: error: -D res: parameter 'res' is int, got 1.5\n");
+  ElabOptions unknown;
+  unknown.overrides = {{"depth", "2"}};
+  CHECK(errorOf(src, unknown) == "netc: error: -D depth: network 'n' has no parameter 'depth'\n");
+}
+
+TEST_CASE("elaborate: --network picks a network, else the last one") {
+  const char *src = "network a() { return input([1, 1]) }\nnetwork b() { return input([2, 2]) }\n";
+  CHECK(Elab(src).graph->name == "b");
+  ElabOptions o;
+  o.network = "a";
+  CHECK(Elab(src, o).outShape() == "f32[1,1]");
+  o.network = "c";
+  CHECK(errorOf(src, o) == "netc: error: no network named 'c' (networks: a, b)\n");
+}
+
+TEST_CASE("elaborate: several outputs and destructuring") {
+  Elab e("network n() {\n  x = input([1, 2, 4, 4])\n  a, (b, c) = (x, (x, 3))\n"
+         "  return a, conv2d(b, c, 1)\n}\n");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  REQUIRE(e.graph->outputs.size() == 2);
+  CHECK(e.outShape(1) == "f32[1,3,4,4]");
+}
+
+TEST_CASE("builtins: arithmetic and helpers as Python computes them") {
+  CHECK(evalInt("7 // 2") == 3);
+  CHECK(evalInt("-7 // 2 + 10") == 6); // floor division: -4
+  CHECK(evalInt("-7 % 3 + 10") == 12); // Python's modulo: 2
+  CHECK(evalInt("2 ** 10") == 1024);
+  CHECK(evalInt("round(2.5) + round(3.5)") == 6); // half to even: 2 + 4
+  CHECK(evalInt("floor(2.7) + ceil(2.1) + int(-2.7)") == 3);
+  CHECK(evalInt("min(5, 3, 9) + max([1, 7])") == 10);
+  CHECK(evalInt("len(range(2, 11, 3)) + len([1, 2] + [3])") == 6);
+  CHECK(evalInt("range(10)[-1] + [1, 2, 3, 4][1:3][1]") == 12);
+  CHECK(evalInt("true && 1 < 2 ? 5 : 6") == 5);
+  // torchvision's _make_divisible
+  CHECK(evalInt("make_divisible(32 * 1.4, 8)") == 48);
+  CHECK(evalInt("make_divisible(24 * 0.75, 8)") == 24); // 16 would lose more than 10%
+  CHECK(evalInt("make_divisible(16 * 0.75, 8)") == 16);
+  CHECK(evalInt("make_divisible(3, 8)") == 8);
+  CHECK(evalInt("make_divisible(100, divisor=16, min_value=4)") == 96);
+  CHECK(evalInt("len(enumerate([5, 6])) + zip([1, 2], [3, 4, 5])[1][1]") == 6);
+}
+
+TEST_CASE("builtins: channels and shape read the graph") {
+  Elab e("network n() {\n  x = input([2, 5, 7, 9])\n"
+         "  return conv2d(x, channels(x) + shape(x)[3], 1)\n}\n");
+  REQUIRE(e.graph);
+  CHECK(e.outShape() == "f32[2,14,7,9]");
+}
+
+TEST_CASE("elaborate: errors are located, with the chain of block calls") {
+  std::string e = errorOf("block inner(x) { return conv2d(x, 8, 3, groups=4) }\n"
+                          "block outer(x) { return inner(x) }\n"
+                          "network n() { return outer(input([1, 30, 8, 8])) }\n");
+  CHECK(e == "t.net:1:25: error: conv2d: input channels 30 are not divisible by groups 4\n"
+             "block inner(x) { return conv2d(x, 8, 3, groups=4) }\n"
+             "                        ^\n"
+             "t.net:2:25: note: in block 'inner' called here\n"
+             "block outer(x) { return inner(x) }\n"
+             "                        ^\n"
+             "t.net:3:22: note: in block 'outer' called here\n"
+             "network n() { return outer(input([1, 30, 8, 8])) }\n"
+             "                     ^\n");
+}
+
+TEST_CASE("elaborate: error messages for common mistakes") {
+  auto first = [](const std::string &s) { return s.substr(0, s.find('\n')); };
+  CHECK(first(errorOf("network n() { return conv2 }")) ==
+        "t.net:1:22: error: unknown name 'conv2'; did you mean 'conv2d'?");
+  CHECK(first(errorOf("network n() { return conv2d(input([1,3,8,8]), 8, 3, strid=2) }")) ==
+        "t.net:1:53: error: conv2d has no parameter 'strid'");
+  CHECK(first(errorOf("network n() { return conv2d(input([1,3,8,8]), 8) }")) ==
+        "t.net:1:22: error: conv2d needs the argument 'k'");
+  CHECK(first(errorOf("network n() { return conv2d(input([1,3,8,8]), 8.5, 3) }")) ==
+        "t.net:1:47: error: argument 'out' of conv2d: expected an int, got 8.5");
+  CHECK(first(errorOf("network n() { x = 2 ** 70 }")) ==
+        "t.net:1:21: error: integer overflow in '**' (2 ** 70)");
+  CHECK(first(errorOf("network n() { x = 1 // 0 }")) == "t.net:1:21: error: division by zero");
+  CHECK(first(errorOf("network n() { a, b = [1, 2, 3] }")) ==
+        "t.net:1:15: error: cannot unpack 3 values into 2 names");
+  CHECK(first(errorOf("block b(x) { x = 1 }\nnetwork n() { return b(1) }")) ==
+        "t.net:1:7: error: block 'b' ends without 'return'");
+  CHECK(first(errorOf("block b(x) { return b(x) }\nnetwork n() { return b(1) }")) ==
+        "t.net:1:21: error: block calls nested more than 200 deep; does 'b' call itself without "
+        "end?");
+  CHECK(first(errorOf("block relu(x) { return x }\nnetwork n() { return 1 }")) ==
+        "t.net:1:7: error: block 'relu' has the name of a built-in op or function; choose another "
+        "name");
+  CHECK(first(errorOf("network n() { assert(1 > 2, \"too small\") }")) ==
+        "t.net:1:15: error: assertion failed: too small");
+}
+
+TEST_CASE("elaborate: limits on nodes and steps") {
+  ElabOptions o;
+  o.maxNodes = 10;
+  CHECK(errorOf("network n() {\n  x = input([1, 1, 1, 1])\n"
+                "  for i in range(100) { x = conv2d(x, 1, 1) }\n  return x\n}\n",
+                o)
+            .find("error: the network has more than 10 nodes") != std::string::npos);
+  ElabOptions s;
+  s.maxSteps = 1000;
+  CHECK(errorOf("network n() { for i in range(5000) { y = i } }", s)
+            .find("error: elaboration takes more than 1000 steps") != std::string::npos);
+}
+
+TEST_CASE("verifier: a consistent graph passes, a wrong type is caught") {
+  Elab e("network n() { return conv2d(input([1, 3, 8, 8]), 4, 3) }");
+  REQUIRE(e.graph);
+  CHECK(ir::verifyGraph(*e.graph).empty());
+  ir::Graph g = *e.graph;
+  g.values[g.outputs[0]].type.shape[1] = 5;
+  std::vector<std::string> problems = ir::verifyGraph(g);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] == "node 'conv2d': output 0 is f32[1,5,6,6], its op infers f32[1,4,6,6]");
+  ir::Graph h = *e.graph;
+  h.nodes[1].inputs[0] = 1; // reads its own output
+  CHECK(ir::verifyGraph(h).at(0) == "node 'conv2d': reads value 1 that is not produced before it");
+}
