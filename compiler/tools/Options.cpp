@@ -97,6 +97,7 @@ void printHelp(llvm::raw_ostream &out) {
   };
   for (const OptionSpec &s : specs())
     row(s.metavar ? fmt::format("{} {}", s.name, s.metavar) : s.name, s.help);
+  row("--list-ops", "list the ops netc knows, with their arguments, and exit");
   row("-h, --help", "print this help and exit");
   row("--version", "print the version and exit");
   out << "\nexit status: 0 success, 1 errors in the input, 2 usage errors\n";
@@ -126,6 +127,10 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     if (arg == "-h" || arg == "--help") {
       printHelp(out);
       return 0;
+    }
+    if (arg == "--list-ops") {
+      opts.action = Action::ListOps;
+      return std::nullopt;
     }
     if (arg == "--version") {
       out << "netc 0.1.0\n";
@@ -160,6 +165,8 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
   }
+  if (inputs.empty() && opts.action == Action::ListOps)
+    return std::nullopt;
   if (inputs.empty())
     return usageError(err, "no input file");
   if (inputs.size() > 1)

@@ -21,7 +21,7 @@ namespace netc {
 
 /// What netc produces, in pipeline order (as MLIR Toy's -emit= actions).
 /// Check parses and elaborates (when the file has a network) and prints nothing.
-enum class Action { Check, EmitAST, EmitGraph };
+enum class Action { Check, EmitAST, EmitGraph, ListOps };
 
 struct Options {
   Action action = Action::Check;

@@ -56,10 +56,28 @@ static bool writeOutput(const std::string &path, llvm::StringRef text) {
   return true;
 }
 
+/// The op table, as users call it: name(arguments), then what it is.
+static void listOps(llvm::raw_ostream &os) {
+  for (const ir::OpDef *op : ir::OpTable::get().all()) {
+    std::string sig;
+    for (const ir::ParamSpec &p : op->params) {
+      sig += sig.empty() ? "" : ", ";
+      sig += p.name;
+      if (!p.required)
+        sig += "=" + ir::formatAttrValue(p.defaultValue);
+    }
+    os << op->name << "(" << sig << ")\n    " << op->doc << "\n";
+  }
+}
+
 int main(int argc, char **argv) {
   Options opts;
   if (std::optional<int> rc = parseOptions(argc, argv, opts, llvm::outs(), llvm::errs()))
     return *rc;
+  if (opts.action == Action::ListOps) {
+    listOps(llvm::outs());
+    return 0;
+  }
 
   llvm::SourceMgr sm;
   DiagEngine diag(sm, opts.errorLimit);
@@ -99,6 +117,7 @@ int main(int argc, char **argv) {
     return 0;
   case Action::EmitAST:
   case Action::EmitGraph:
+  case Action::ListOps:
     ir::printGraph(os, *graph, &sm);
     break;
   }
