@@ -90,7 +90,11 @@ std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW, con
     for (size_t i = 0; i < 2; ++i) {
       int64_t in = inputHW[i];
       int64_t o = ceilDiv(in, stride[i]);
-      int64_t total = std::max<int64_t>((o - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - in, 0);
+      auto span = checkedMul(o - 1, stride[i]);
+      auto reach = checkedMul(dilation[i], kernel[i] - 1);
+      if (!span || !reach || !checkedAdd(*span, *reach))
+        return "padding \"same\" overflows 64-bit integers";
+      int64_t total = std::max<int64_t>(*span + *reach + 1 - in, 0);
       out.push_back(total / 2);
       out.push_back(total - total / 2);
     }
@@ -116,6 +120,41 @@ std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW, con
 }
 
 std::string shapeText(const TensorType &t) { return formatShape(t.shape); }
+
+DType promoteDTypes(DType a, DType b) {
+  if (a == b || b == DType::I8)
+    return a;
+  if (a == DType::I8)
+    return b;
+  return DType::F32;
+}
+
+std::string wrapDim(const char *what, int64_t dim, const TensorType &x, int64_t &out) {
+  const int64_t rank = static_cast<int64_t>(x.rank());
+  if (rank == 0)
+    return fmt::format("expects an input of at least 1 dimension, got {}", shapeText(x));
+  if (dim < -rank || dim >= rank)
+    return fmt::format("{} {} is out of range for {} (expected {} to {})", what, dim, shapeText(x),
+                       -rank, rank - 1);
+  out = dim < 0 ? dim + rank : dim;
+  return "";
+}
+
+std::string checkElementCount(const TensorType &t) {
+  if (t.numElements())
+    return "";
+  return fmt::format("the output {} has more elements than 64-bit integers can count",
+                     shapeText(t));
+}
+
+std::string checkChannelGroups(const TensorType &x, int64_t groups) {
+  if (groups <= 0)
+    return fmt::format("groups must be positive, got {}", groups);
+  if (x.shape[1] % groups != 0)
+    return fmt::format("channels {} of {} are not divisible by groups {}", x.shape[1],
+                       shapeText(x), groups);
+  return "";
+}
 
 const char *describeKind(ParamKind kind) {
   switch (kind) {

@@ -161,6 +161,22 @@ std::string bindAttrs(const OpDef &op, const Attrs &given, Attrs &out);
 std::string inferShapes(const OpDef &op, llvm::ArrayRef<TensorType> inputs, const Attrs &given,
                         Attrs &bound, std::vector<TensorType> &outputs);
 
+/// PyTorch's type promotion between two tensors: i8 with a float type gives
+/// the float type; f16 with bf16 gives f32; otherwise f32 wins.
+DType promoteDTypes(DType a, DType b);
+
+/// PyTorch's dim wrapping: `dim` in [-rank, rank) names dim (dim + rank) %
+/// rank of `x`. Returns an error naming the argument (`what`) and the shape,
+/// or "". 0-d tensors have no dims to name.
+std::string wrapDim(const char *what, int64_t dim, const TensorType &x, int64_t &out);
+
+/// An error if `t` has more elements than int64 can count (a broadcast or a
+/// wide layer can grow past its inputs), else "".
+std::string checkElementCount(const TensorType &t);
+
+/// An error unless groups > 0 and divides the channels (dim 1) of `x`.
+std::string checkChannelGroups(const TensorType &x, int64_t groups);
+
 /// "[1,32,56,56]"-style shape text for messages.
 std::string shapeText(const TensorType &t);
 

@@ -86,7 +86,7 @@ Value Elaborator::evalName(const NameExpr &n) {
   if (g != globals.end()) {
     if (auto *b = llvm::dyn_cast<BlockDecl>(g->second))
       return Value::ofFunc({Func::Kind::Block, b, nullptr, Builtin::Min, n.name});
-    fail(n.loc, fmt::format("'{}' is a {}, not a value; only blocks can be called", n.name,
+    fail(n.loc, fmt::format("'{}' is a {}; it cannot be used in an expression", n.name,
                             g->second->kind == DeclKind::Network ? "network" : "hardware profile"));
   }
   if (const BuiltinSpec *b = lookupBuiltin(n.name))
@@ -107,10 +107,10 @@ Value Elaborator::evalName(const NameExpr &n) {
     consider(kv.first());
   for (const auto &kv : globals)
     consider(kv.first());
-  for (const BuiltinSpec &b : allBuiltins())
-    consider(b.name);
   for (const ir::OpDef *op : ir::OpTable::get().all())
     consider(op->name);
+  for (const BuiltinSpec &b : allBuiltins())
+    consider(b.name);
   fail(n.loc, best.empty() ? fmt::format("unknown name '{}'", n.name)
                            : fmt::format("unknown name '{}'; did you mean '{}'?", n.name, best));
 }
@@ -157,6 +157,14 @@ Value Elaborator::arith(BinaryOp op, const Value &a, const Value &b, SourceLoc l
   case BinaryOp::Ne: return Value::ofBool(!valuesEqual(a, b));
   case BinaryOp::Concat:
   case BinaryOp::Add:
+    if ((a.isSequence() && a.kind == b.kind) || (a.kind == K::Str && b.kind == K::Str)) {
+      size_t n = a.kind == K::Str ? a.str->size() + b.str->size()
+                                  : a.items().size() + b.items().size();
+      if (n > opts.maxRange)
+        fail(loc, fmt::format("'{}' would build a {} of {} elements, more than the limit of {}",
+                              spelling(op), a.kind == K::Str ? "string" : "list", n,
+                              opts.maxRange));
+    }
     if (a.isSequence() && a.kind == b.kind) {
       ValueList xs = a.items();
       xs.insert(xs.end(), b.items().begin(), b.items().end());
@@ -439,6 +447,11 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
   err = ir::inferShapes(op, inTypes, given, bound, outTypes);
   if (!err.empty())
     fail(loc, fmt::format("{}: {}", fn.name, err));
+  for (const ir::TensorType &t : outTypes) {
+    if (!t.numElements())
+      fail(loc, fmt::format("{}: the output {} has more elements than 64-bit integers can count",
+                            fn.name, ir::formatType(t)));
+  }
   if (graph.nodes.size() >= opts.maxNodes)
     fail(loc, fmt::format("the network has more than {} nodes (raise the limit with --max-nodes)",
                           opts.maxNodes));
@@ -454,6 +467,8 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
 
 Value Elaborator::tensorOp(const char *opName, std::vector<CallArg> args, SourceLoc loc) {
   const ir::OpDef *op = ir::OpTable::get().lookup(opName);
+  if (!op)
+    fail(loc, fmt::format("op '{}' is not available", opName));
   return callOp(Func{Func::Kind::Op, nullptr, op, Builtin::Min, opName}, args, loc);
 }
 
@@ -490,7 +505,8 @@ Value Elaborator::callBuiltinFn(const BuiltinSpec &spec, std::vector<CallArg> &a
   std::string err;
   Value v = callBuiltin(spec, vals, given, graph, BuiltinLimits{opts.maxRange}, err);
   if (!err.empty())
-    fail(loc, spec.id == Builtin::Assert ? err : fmt::format("{}: {}", spec.name, err));
+    fail(loc, llvm::StringRef(err).startswith("assertion failed") ? err
+                                                                  : fmt::format("{}: {}", spec.name, err));
   return v;
 }
 

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <llvm/ADT/StringMap.h>
 
+#include <cmath>
 #include <memory>
 
 namespace netc::sema {
@@ -160,7 +161,7 @@ private:
       if (!checkType(p, v, err)) {
         if (set)
           failGlobal(fmt::format("-D {}: {}", p.name, err));
-        fail(p.loc, err);
+        fail(p.loc, fmt::format("parameter '{}': {}", p.name, err));
       }
       graph.params.emplace_back(p.name, formatValue(v, &graph));
       frames.back()->vars[p.name] = v;
@@ -193,7 +194,7 @@ private:
     if (!llvm::StringRef(digits).getAsInteger(10, i))
       return Value::ofInt(i);
     double d;
-    if (!llvm::StringRef(digits).getAsDouble(d))
+    if (!llvm::StringRef(digits).getAsDouble(d) && std::isfinite(d))
       return Value::ofFloat(d);
     if (s == "true" || s == "false")
       return Value::ofBool(s == "true");
@@ -211,8 +212,7 @@ private:
     llvm::StringRef t = p.type.name;
     auto is = [&](bool ok) {
       if (!ok)
-        err = fmt::format("parameter '{}' is {}, got {}", p.name, t.str(),
-                          formatValue(v, &graph));
+        err = fmt::format("expected {}, got {}", t.str(), formatValue(v, &graph));
       return ok;
     };
     if (t == "int")
@@ -326,7 +326,7 @@ private:
         f.result = Value::ofList(std::move(vs), true);
       }
       f.returned = true;
-      returnLoc = r.loc;
+      returnLoc = r.values.size() == 1 ? r.values[0]->loc : r.loc;
       return;
     }
     }

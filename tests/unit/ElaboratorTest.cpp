@@ -93,7 +93,7 @@ TEST_CASE("elaborate: -D overrides are type-checked like arguments") {
   CHECK(Elab(src, asInt).outShape() == "f32[1,64,224,224]");
   ElabOptions bad;
   bad.overrides = {{"res", "1.5"}};
-  CHECK(errorOf(src, bad) == "netc: error: -D res: parameter 'res' is int, got 1.5\n");
+  CHECK(errorOf(src, bad) == "netc: error: -D res: expected int, got 1.5\n");
   ElabOptions unknown;
   unknown.overrides = {{"depth", "2"}};
   CHECK(errorOf(src, unknown) == "netc: error: -D depth: network 'n' has no parameter 'depth'\n");

@@ -13,7 +13,7 @@ namespace {
 std::string checkConvCommon(OpCall &c, int64_t &n, int64_t &cin, int64_t &h, int64_t &w) {
   const TensorType &x = c.inputs[0];
   if (x.rank() != 4)
-    return fmt::format("{} expects a 4-D input [N, C, H, W], got {}", c.op.name, shapeText(x));
+    return fmt::format("expects a 4-D input [N, C, H, W], got {}", shapeText(x));
   n = x.shape[0];
   cin = x.shape[1];
   h = x.shape[2];
@@ -94,12 +94,17 @@ std::string convTranspose2dShape(OpCall &c, std::vector<TensorType> &outs) {
                          s[i], d[i]);
     auto a = checkedMul(in[i] - 1, s[i]);
     auto b = checkedMul(d[i], k[i] - 1);
-    if (!a || !b)
+    auto twoP = checkedMul(2, p[i]);
+    std::optional<int64_t> o;
+    if (a && b && twoP)
+      if (auto t = checkedSub(*a, *twoP))
+        if (auto u = checkedAdd(*t, *b))
+          o = checkedAdd(*u, op[i] + 1);
+    if (!o)
       return "spatial size overflows 64-bit integers";
-    int64_t o = *a - 2 * p[i] + *b + op[i] + 1;
-    if (o <= 0)
-      return fmt::format("output {} would be {}", i ? "width" : "height", o);
-    hw[i] = o;
+    if (*o <= 0)
+      return fmt::format("output {} would be {}", i ? "width" : "height", *o);
+    hw[i] = *o;
   }
   outs.push_back({{n, c.attrs.getInt("out"), hw[0], hw[1]}, c.inputs[0].dtype});
   return "";

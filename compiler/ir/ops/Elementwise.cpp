@@ -1,8 +1,54 @@
-//===- Elementwise.cpp - (being written) ----------------------------------------------===//
+//===- Elementwise.cpp - add, sub, mul, div with broadcasting ---------------===//
 #include "ir/OpTable.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace netc::ir {
 
-void registerElementwiseOps(OpTable &) {}
+namespace {
+
+// add, sub, mul, div: numpy's broadcasting. The shapes are aligned at their
+// last dims; each pair is equal or one of them is 1 (a missing dim is 1).
+// The message names the last mismatching dim of the result, as PyTorch does.
+std::string broadcastShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &a = c.inputs[0];
+  const TensorType &b = c.inputs[1];
+  const size_t rank = std::max(a.rank(), b.rank());
+  TensorType y{Shape(rank, 1), promoteDTypes(a.dtype, b.dtype)};
+  for (size_t i = rank; i-- > 0;) {
+    const size_t fromRight = rank - 1 - i;
+    const int64_t da = fromRight < a.rank() ? a.shape[a.rank() - 1 - fromRight] : 1;
+    const int64_t db = fromRight < b.rank() ? b.shape[b.rank() - 1 - fromRight] : 1;
+    if (da != db && da != 1 && db != 1)
+      return fmt::format("cannot broadcast {} with {}: dimension {} is {} vs {}", shapeText(a),
+                         shapeText(b), i, da, db);
+    y.shape[i] = da == 1 ? db : da;
+  }
+  if (!y.numElements())
+    return fmt::format("the output {} has more elements than 64-bit integers can count",
+                       shapeText(y));
+  outs.push_back(std::move(y));
+  return "";
+}
+
+OpDef binary(const char *name, const char *doc) {
+  return {name,
+          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
+          PatternKind::Broadcast,
+          broadcastShape,
+          nullptr,
+          doc};
+}
+
+} // namespace
+
+void registerElementwiseOps(OpTable &t) {
+  t.add(binary("add", "a + b with broadcasting (torch.add)"));
+  t.add(binary("sub", "a - b with broadcasting (torch.sub)"));
+  t.add(binary("mul", "a * b with broadcasting (torch.mul)"));
+  t.add(binary("div", "a / b with broadcasting (torch.div)"));
+}
 
 } // namespace netc::ir

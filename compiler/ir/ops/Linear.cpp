@@ -1,8 +1,103 @@
-//===- Linear.cpp - (being written) ----------------------------------------------===//
+//===- Linear.cpp - linear, matmul ------------------------------------------===//
 #include "ir/OpTable.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace netc::ir {
 
-void registerLinearOps(OpTable &) {}
+namespace {
+
+// linear: y = x W^T + b over the last dim, any leading dims kept
+// (torch.nn.Linear): [..., in] -> [..., out].
+std::string linearShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() == 0)
+    return fmt::format("expects an input of at least 1 dimension [..., in], got {}", shapeText(x));
+  int64_t out = c.attrs.getInt("out");
+  if (out <= 0)
+    return fmt::format("output features must be positive, got {}", out);
+  TensorType y = x;
+  y.shape.back() = out;
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+void linearWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  int64_t out = c.attrs.getInt("out");
+  ws.push_back({"weight", {out, c.inputs[0].shape.back()}, true});
+  if (c.attrs.getBool("bias"))
+    ws.push_back({"bias", {out}, true});
+}
+
+/// Broadcasts two batch shapes (numpy's rule, aligned at the right); returns
+/// an error naming the last mismatching dimension of the result (as PyTorch), or "".
+std::string broadcastBatch(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b, Shape &out) {
+  size_t rank = std::max(a.size(), b.size());
+  out.assign(rank, 1);
+  for (size_t i = rank; i-- > 0;) {
+    size_t fromRight = rank - 1 - i;
+    int64_t da = fromRight < a.size() ? a[a.size() - 1 - fromRight] : 1;
+    int64_t db = fromRight < b.size() ? b[b.size() - 1 - fromRight] : 1;
+    if (da != db && da != 1 && db != 1)
+      return fmt::format("dimension {} is {} vs {}", i, da, db);
+    out[i] = da == 1 ? db : da;
+  }
+  return "";
+}
+
+// matmul: torch.matmul. A 1-D a is [k] -> [1, k] and a 1-D b is [k] -> [k, 1];
+// the added dims are dropped from the result (1-D x 1-D is a 0-d dot product).
+// The batch dims (all but the last two) broadcast.
+std::string matmulShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &a = c.inputs[0];
+  const TensorType &b = c.inputs[1];
+  if (a.rank() == 0 || b.rank() == 0)
+    return fmt::format("expects tensors of at least 1 dimension, got {} and {}", shapeText(a),
+                       shapeText(b));
+  if (a.dtype != b.dtype)
+    return fmt::format("expects tensors of one dtype, got {} and {}", formatType(a), formatType(b));
+  const size_t ra = a.rank(), rb = b.rank();
+  int64_t ka = a.shape[ra - 1];
+  int64_t kb = rb == 1 ? b.shape[0] : b.shape[rb - 2];
+  if (ka != kb)
+    return fmt::format("cannot multiply {} by {}: inner dimensions {} and {} differ", shapeText(a),
+                       shapeText(b), ka, kb);
+  llvm::ArrayRef<int64_t> batchA(a.shape.data(), ra >= 2 ? ra - 2 : 0);
+  llvm::ArrayRef<int64_t> batchB(b.shape.data(), rb >= 2 ? rb - 2 : 0);
+  TensorType y{{}, a.dtype};
+  if (std::string e = broadcastBatch(batchA, batchB, y.shape); !e.empty())
+    return fmt::format("cannot broadcast the batch dimensions of {} and {}: {}", shapeText(a),
+                       shapeText(b), e);
+  if (ra >= 2)
+    y.shape.push_back(a.shape[ra - 2]);
+  if (rb >= 2)
+    y.shape.push_back(b.shape[rb - 1]);
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+} // namespace
+
+void registerLinearOps(OpTable &t) {
+  t.add(
+      {"linear",
+       {{"x", ParamKind::Tensor}, {"out", ParamKind::Int}, {"bias", ParamKind::Bool, false, true}},
+       PatternKind::OutElementwiseFusable,
+       linearShape,
+       linearWeights,
+       "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]"});
+  t.add({"matmul",
+         {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
+         PatternKind::OutElementwiseFusable,
+         matmulShape,
+         nullptr,
+         "matrix product with torch.matmul's rules (1-D, 2-D, batched with broadcasting)"});
+}
 
 } // namespace netc::ir

@@ -1,8 +1,165 @@
-//===- Norm.cpp - (being written) ----------------------------------------------===//
+//===- Norm.cpp - batchnorm, layernorm, groupnorm ---------------------------===//
 #include "ir/OpTable.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
 
 namespace netc::ir {
 
-void registerNormOps(OpTable &) {}
+namespace {
+
+/// eps is added to a variance before its square root: it must be a finite
+/// number >= 0 (PyTorch does not check; a negative eps gives NaNs).
+std::string checkEps(const OpCall &c) {
+  double eps = c.attrs.getFloat("eps");
+  if (!std::isfinite(eps) || eps < 0)
+    return fmt::format("eps must be a non-negative number, got {}", formatAttrValue(eps));
+  return "";
+}
+
+/// The channel dim 1 of a rank >= 2 input: [N, C, ...].
+std::string checkChannels(const OpCall &c) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() < 2)
+    return fmt::format("expects an input of at least 2 dimensions [N, C, ...], got {}",
+                       shapeText(x));
+  return "";
+}
+
+// batchnorm: per-channel normalization over dim 1 (torch.nn.BatchNorm1d/2d/3d
+// with track_running_stats=True). The shape is kept.
+std::string batchnormShape(OpCall &c, std::vector<TensorType> &outs) {
+  if (std::string e = checkChannels(c); !e.empty())
+    return e;
+  if (std::string e = checkEps(c); !e.empty())
+    return e;
+  double momentum = c.attrs.getFloat("momentum");
+  if (!(momentum >= 0 && momentum <= 1))
+    return fmt::format("momentum must be between 0 and 1, got {}", formatAttrValue(momentum));
+  outs.push_back(c.inputs[0]);
+  return "";
+}
+
+void batchnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  int64_t ch = c.inputs[0].shape[1];
+  if (c.attrs.getBool("affine")) {
+    ws.push_back({"weight", {ch}, true});
+    ws.push_back({"bias", {ch}, true});
+  }
+  ws.push_back({"running_mean", {ch}, false});
+  ws.push_back({"running_var", {ch}, false});
+  // PyTorch's state dict also holds num_batches_tracked, a 0-d int64 step
+  // counter used only in training when momentum is None. It is not listed:
+  // it is no tensor of the model's arithmetic and has no element type here.
+}
+
+/// layernorm's normalized shape as given: none -> [last dim], n -> [n], or
+/// the list itself. Empty for a 0-d input without a shape (reported).
+Ints normalizedShape(const OpCall &c) {
+  const AttrValue &v = *c.attrs.find("shape");
+  if (const auto *i = std::get_if<int64_t>(&v))
+    return {*i};
+  if (const auto *is = std::get_if<Ints>(&v))
+    return *is;
+  const Shape &s = c.inputs[0].shape;
+  return s.empty() ? Ints{} : Ints{s.back()};
+}
+
+// layernorm: normalizes over the trailing dims given by `shape`
+// (torch.nn.LayerNorm(normalized_shape)); the shape is kept and `shape` is
+// normalized to the list of those dims.
+std::string layernormShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() == 0)
+    return fmt::format("expects an input of at least 1 dimension, got {}", shapeText(x));
+  Ints norm = normalizedShape(c);
+  if (norm.empty())
+    return "normalized shape must have at least one dimension, got []";
+  for (int64_t d : norm)
+    if (d <= 0)
+      return fmt::format("normalized shape must be positive, got {}", formatShape(norm));
+  bool matches = norm.size() <= x.rank();
+  for (size_t i = 0; matches && i < norm.size(); ++i)
+    matches = x.shape[x.rank() - norm.size() + i] == norm[i];
+  if (!matches) {
+    std::string expected = formatShape(norm);
+    return fmt::format("normalized shape {} does not match the trailing dimensions of {} "
+                       "(expected [*,{}])",
+                       expected, shapeText(x), expected.substr(1, expected.size() - 2));
+  }
+  if (std::string e = checkEps(c); !e.empty())
+    return e;
+  c.attrs.set("shape", norm);
+  outs.push_back(x);
+  return "";
+}
+
+void layernormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  if (!c.attrs.getBool("affine"))
+    return;
+  Ints norm = normalizedShape(c);
+  Shape s(norm.begin(), norm.end());
+  ws.push_back({"weight", s, true});
+  ws.push_back({"bias", s, true});
+}
+
+// groupnorm: normalizes each of `groups` channel groups (torch.nn.GroupNorm);
+// the shape is kept.
+std::string groupnormShape(OpCall &c, std::vector<TensorType> &outs) {
+  if (std::string e = checkChannels(c); !e.empty())
+    return e;
+  const TensorType &x = c.inputs[0];
+  if (std::string e = checkChannelGroups(x, c.attrs.getInt("groups")); !e.empty())
+    return e;
+  if (std::string e = checkEps(c); !e.empty())
+    return e;
+  outs.push_back(x);
+  return "";
+}
+
+void groupnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  if (!c.attrs.getBool("affine"))
+    return;
+  int64_t ch = c.inputs[0].shape[1];
+  ws.push_back({"weight", {ch}, true});
+  ws.push_back({"bias", {ch}, true});
+}
+
+} // namespace
+
+void registerNormOps(OpTable &t) {
+  // At inference a batchnorm is a per-channel scale and shift: a broadcast.
+  t.add({"batchnorm",
+         {{"x", ParamKind::Tensor},
+          {"eps", ParamKind::Float, false, 1e-5},
+          {"momentum", ParamKind::Float, false, 0.1},
+          {"affine", ParamKind::Bool, false, true}},
+         PatternKind::Broadcast,
+         batchnormShape,
+         batchnormWeights,
+         "batch normalization over dim 1 (torch.nn.BatchNorm2d): weight, bias, running_mean, "
+         "running_var [C]"});
+  // layernorm and groupnorm compute statistics at run time: reductions.
+  t.add({"layernorm",
+         {{"x", ParamKind::Tensor},
+          {"shape", ParamKind::OptInts, false, NoneAttr{}},
+          {"eps", ParamKind::Float, false, 1e-5},
+          {"affine", ParamKind::Bool, false, true}},
+         PatternKind::Reduce,
+         layernormShape,
+         layernormWeights,
+         "layer normalization over the trailing dims `shape`, default the last one "
+         "(torch.nn.LayerNorm): weight, bias [shape]"});
+  t.add({"groupnorm",
+         {{"x", ParamKind::Tensor},
+          {"groups", ParamKind::Int},
+          {"eps", ParamKind::Float, false, 1e-5},
+          {"affine", ParamKind::Bool, false, true}},
+         PatternKind::Reduce,
+         groupnormShape,
+         groupnormWeights,
+         "group normalization of dim 1 in `groups` groups (torch.nn.GroupNorm): weight, bias [C]"});
+}
 
 } // namespace netc::ir

@@ -1,8 +1,421 @@
-//===- Shape.cpp - (being written) ----------------------------------------------===//
+//===- Shape.cpp - concat, split, reshape, pad, upsample, dropout, ... ------===//
 #include "ir/OpTable.h"
+
+#include "support/Checked.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
 
 namespace netc::ir {
 
-void registerShapeOps(OpTable &) {}
+namespace {
+
+// concat: torch.cat. All inputs have one rank and agree outside `dim`.
+std::string concatShape(OpCall &c, std::vector<TensorType> &outs) {
+  if (c.inputs.empty())
+    return "needs at least one tensor";
+  const TensorType &first = c.inputs[0];
+  int64_t dim;
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), first, dim); !e.empty())
+    return e;
+  TensorType y = first;
+  for (size_t i = 1; i < c.inputs.size(); ++i) {
+    const TensorType &x = c.inputs[i];
+    if (x.rank() != first.rank())
+      return fmt::format("cannot concat {} with {}: ranks {} and {} differ", shapeText(first),
+                         shapeText(x), first.rank(), x.rank());
+    for (size_t d = 0; d < x.rank(); ++d)
+      if (static_cast<int64_t>(d) != dim && x.shape[d] != first.shape[d])
+        return fmt::format("cannot concat {} with {} along dim {}: dimension {} is {} vs {}",
+                           shapeText(first), shapeText(x), dim, d, first.shape[d], x.shape[d]);
+    auto sum = checkedAdd(y.shape[dim], x.shape[dim]);
+    if (!sum)
+      return fmt::format("concat along dim {} overflows 64-bit integers", dim);
+    y.shape[dim] = *sum;
+    y.dtype = promoteDTypes(y.dtype, x.dtype);
+  }
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// split: torch.split with a list of sizes (split_with_sizes); one output per
+// size. Sizes are positive (the IR has no empty tensors).
+std::string splitShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  int64_t dim;
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), x, dim); !e.empty())
+    return e;
+  const Ints &sizes = c.attrs.getInts("sizes");
+  if (sizes.empty())
+    return "needs at least one size";
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s <= 0)
+      return fmt::format("split sizes must be positive, got {}", formatAttrValue(sizes));
+    auto t = checkedAdd(total, s);
+    if (!t)
+      return fmt::format("split sizes {} overflow 64-bit integers", formatAttrValue(sizes));
+    total = *t;
+  }
+  if (total != x.shape[dim])
+    return fmt::format("split sizes {} sum to {}, not to dimension {} of {} ({})",
+                       formatAttrValue(sizes), total, dim, shapeText(x), x.shape[dim]);
+  for (int64_t s : sizes) {
+    TensorType y = x;
+    y.shape[dim] = s;
+    outs.push_back(std::move(y));
+  }
+  return "";
+}
+
+// chunk: torch.chunk. Every chunk has ceil(n / chunks) elements along `dim`
+// but the last, which has the rest; so there may be fewer chunks than asked
+// (n = 5, chunks = 4 gives 2, 2, 1).
+std::string chunkShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  int64_t dim;
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), x, dim); !e.empty())
+    return e;
+  int64_t chunks = c.attrs.getInt("chunks");
+  if (chunks <= 0)
+    return fmt::format("chunks must be positive, got {}", chunks);
+  const int64_t n = x.shape[dim];
+  const int64_t size = ceilDiv(n, chunks);
+  for (int64_t start = 0; start < n; start += size) {
+    TensorType y = x;
+    y.shape[dim] = std::min(size, n - start);
+    outs.push_back(std::move(y));
+  }
+  return "";
+}
+
+// channel_shuffle: torch.nn.ChannelShuffle; the shape is kept.
+std::string channelShuffleShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() < 3)
+    return fmt::format("expects an input of at least 3 dimensions [N, C, H, ...], got {}",
+                       shapeText(x));
+  if (std::string e = checkChannelGroups(x, c.attrs.getInt("groups")); !e.empty())
+    return e;
+  outs.push_back(x);
+  return "";
+}
+
+// flatten: torch.flatten(x, start, end) merges dims start..end (inclusive).
+std::string flattenShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  int64_t start, end;
+  if (std::string e = wrapDim("start", c.attrs.getInt("start"), x, start); !e.empty())
+    return e;
+  if (std::string e = wrapDim("end", c.attrs.getInt("end"), x, end); !e.empty())
+    return e;
+  if (start > end)
+    return fmt::format("start dim {} comes after end dim {} in {}", start, end, shapeText(x));
+  int64_t merged = 1;
+  for (int64_t d = start; d <= end; ++d) {
+    auto m = checkedMul(merged, x.shape[d]);
+    if (!m)
+      return fmt::format("flattening {} overflows 64-bit integers", shapeText(x));
+    merged = *m;
+  }
+  TensorType y{{}, x.dtype};
+  y.shape.append(x.shape.begin(), x.shape.begin() + start);
+  y.shape.push_back(merged);
+  y.shape.append(x.shape.begin() + end + 1, x.shape.end());
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// reshape: torch.reshape; one dim may be -1 (inferred). The element count is
+// kept. An empty shape makes a 0-d tensor of one element, as in PyTorch.
+std::string reshapeShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  const Ints &shape = c.attrs.getInts("shape");
+  auto count = x.numElements();
+  if (!count)
+    return fmt::format("{} has more elements than 64-bit integers can count", shapeText(x));
+  int inferred = -1;
+  int64_t known = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1) {
+      if (inferred >= 0)
+        return fmt::format("can infer only one dimension (-1), got {}", formatAttrValue(shape));
+      inferred = static_cast<int>(i);
+      continue;
+    }
+    if (shape[i] <= 0)
+      return fmt::format("shape dimensions must be positive or -1, got {}", formatAttrValue(shape));
+    auto k = checkedMul(known, shape[i]);
+    if (!k)
+      return fmt::format("shape {} overflows 64-bit integers", formatAttrValue(shape));
+    known = *k;
+  }
+  auto mismatch = [&] {
+    return fmt::format("cannot reshape {} ({} elements) to {}", shapeText(x), *count,
+                       formatAttrValue(shape));
+  };
+  TensorType y{Shape(shape.begin(), shape.end()), x.dtype};
+  if (inferred >= 0) {
+    if (*count % known != 0)
+      return mismatch();
+    y.shape[inferred] = *count / known;
+  } else if (known != *count) {
+    return mismatch();
+  }
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// transpose: torch.transpose swaps two dims.
+std::string transposeShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  int64_t d0, d1;
+  if (std::string e = wrapDim("dim0", c.attrs.getInt("dim0"), x, d0); !e.empty())
+    return e;
+  if (std::string e = wrapDim("dim1", c.attrs.getInt("dim1"), x, d1); !e.empty())
+    return e;
+  TensorType y = x;
+  std::swap(y.shape[d0], y.shape[d1]);
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// permute: torch.permute; output dim i is input dim dims[i].
+std::string permuteShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  const Ints &dims = c.attrs.getInts("dims");
+  if (dims.size() != x.rank())
+    return fmt::format("needs {} dims for {}, got {}", x.rank(), shapeText(x),
+                       formatAttrValue(dims));
+  TensorType y{{}, x.dtype};
+  std::vector<bool> seen(x.rank(), false);
+  for (int64_t d : dims) {
+    int64_t n;
+    if (std::string e = wrapDim("dim", d, x, n); !e.empty())
+      return e;
+    if (seen[n])
+      return fmt::format("permute dims {} are not a permutation: dim {} repeats",
+                         formatAttrValue(dims), n);
+    seen[n] = true;
+    y.shape.push_back(x.shape[n]);
+  }
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// pad: torch.nn.functional.pad. `pads` holds (before, after) pairs from the
+// last dim backwards: (left, right, top, bottom, ...). Constant padding may be
+// negative (it crops). "reflect", "replicate" and "circular" pad the last 1,
+// 2 or 3 dims of an input with 1 or 2 more dims, as PyTorch.
+std::string padShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  const Ints &pads = c.attrs.getInts("pads");
+  const std::string &mode = c.attrs.getStr("mode");
+  if (pads.size() % 2 != 0)
+    return fmt::format("pads {} must come in (before, after) pairs, from the last dim backwards",
+                       formatAttrValue(pads));
+  const size_t pairs = pads.size() / 2;
+  if (pairs > x.rank())
+    return fmt::format("pads {} pad {} dims, but {} has {}", formatAttrValue(pads), pairs,
+                       shapeText(x), x.rank());
+  if (mode != "constant" && mode != "reflect" && mode != "replicate" && mode != "circular")
+    return fmt::format("mode \"{}\" is not \"constant\", \"reflect\", \"replicate\" or "
+                       "\"circular\"",
+                       mode);
+  if (mode != "constant") {
+    if (c.attrs.getFloat("value") != 0)
+      return fmt::format("mode \"{}\" takes no value, got {}", mode,
+                         formatAttrValue(*c.attrs.find("value")));
+    if (pairs < 1 || pairs > 3 || (x.rank() != pairs + 1 && x.rank() != pairs + 2))
+      return fmt::format("mode \"{}\" pads the last 1, 2 or 3 dims of an input with 1 or 2 more "
+                         "dims, not {} of {}",
+                         mode, pairs, shapeText(x));
+  }
+  TensorType y = x;
+  for (size_t i = 0; i < pairs; ++i) {
+    const size_t d = x.rank() - 1 - i;
+    const int64_t before = pads[2 * i], after = pads[2 * i + 1], in = x.shape[d];
+    if (mode == "reflect" && (before >= in || after >= in))
+      return fmt::format("reflect padding ({}, {}) of dim {} must be smaller than its size {} "
+                         "in {}",
+                         before, after, d, in, shapeText(x));
+    if (mode == "circular" && (before > in || after > in))
+      return fmt::format("circular padding ({}, {}) of dim {} must be at most its size {} in {}",
+                         before, after, d, in, shapeText(x));
+    auto grown = checkedAdd(in, before);
+    auto o = grown ? checkedAdd(*grown, after) : std::nullopt;
+    if (!o)
+      return fmt::format("padding {} overflows 64-bit integers", shapeText(x));
+    if (*o <= 0)
+      return fmt::format("padding ({}, {}) leaves dim {} of {} with size {}", before, after, d,
+                         shapeText(x), *o);
+    y.shape[d] = *o;
+  }
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// upsample: torch.nn.functional.interpolate on [N, C, H, W] with either a
+// scale (out = floor(H * scale), in double precision as PyTorch) or a size
+// (an int or (h, w); normalized to [h, w]).
+std::string upsampleShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() != 4)
+    return fmt::format("expects a 4-D input [N, C, H, W], got {}", shapeText(x));
+  const std::string &mode = c.attrs.getStr("mode");
+  if (mode != "nearest" && mode != "bilinear")
+    return fmt::format("mode \"{}\" is not \"nearest\" or \"bilinear\"", mode);
+  const bool hasScale = !c.attrs.isNone("scale"), hasSize = !c.attrs.isNone("size");
+  if (hasScale == hasSize)
+    return hasScale ? "takes either scale or size, not both" : "needs either scale or size";
+  const int64_t in[2] = {x.shape[2], x.shape[3]};
+  int64_t hw[2];
+  if (hasScale) {
+    const double scale = c.attrs.getFloat("scale");
+    if (!std::isfinite(scale) || scale <= 0)
+      return fmt::format("scale must be positive, got {}", formatAttrValue(scale));
+    for (int i = 0; i < 2; ++i) {
+      const double o = std::floor(static_cast<double>(in[i]) * scale);
+      // 2^63 is exact in a double; anything from there on does not fit.
+      if (o >= 9223372036854775808.0)
+        return fmt::format("upsampling {} by {} overflows 64-bit integers", shapeText(x),
+                           formatAttrValue(scale));
+      if (o < 1)
+        return fmt::format("output {} would be 0 (input {} {}, scale {})", i ? "width" : "height",
+                           i ? "width" : "height", in[i], formatAttrValue(scale));
+      hw[i] = static_cast<int64_t>(o);
+    }
+  } else {
+    const AttrValue &v = *c.attrs.find("size");
+    Ints size;
+    if (const auto *n = std::get_if<int64_t>(&v))
+      size = {*n, *n};
+    else
+      size = std::get<Ints>(v);
+    if (size.size() != 2)
+      return fmt::format("size {} must be an int or a pair (h, w)", formatAttrValue(v));
+    for (int64_t s : size)
+      if (s <= 0)
+        return fmt::format("size must be positive, got {}", formatAttrValue(v));
+    hw[0] = size[0];
+    hw[1] = size[1];
+    c.attrs.set("size", size);
+  }
+  TensorType y{{x.shape[0], x.shape[1], hw[0], hw[1]}, x.dtype};
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// dropout: identity at inference; p is checked as torch.nn.Dropout does.
+std::string dropoutShape(OpCall &c, std::vector<TensorType> &outs) {
+  double p = c.attrs.getFloat("p");
+  if (!(p >= 0 && p <= 1))
+    return fmt::format("dropout probability must be between 0 and 1, got {}", formatAttrValue(p));
+  outs.push_back(c.inputs[0]);
+  return "";
+}
+
+std::string identityShape(OpCall &c, std::vector<TensorType> &outs) {
+  outs.push_back(c.inputs[0]);
+  return "";
+}
+
+} // namespace
+
+void registerShapeOps(OpTable &t) {
+  t.add({"concat",
+         {{"xs", ParamKind::Tensors}, {"dim", ParamKind::Int, false, int64_t{1}}},
+         PatternKind::Injective,
+         concatShape,
+         nullptr,
+         "joins tensors along `dim` (torch.cat); `a ++ b` is concat([a, b])"});
+  t.add({"split",
+         {{"x", ParamKind::Tensor},
+          {"sizes", ParamKind::Ints},
+          {"dim", ParamKind::Int, false, int64_t{1}}},
+         PatternKind::Injective,
+         splitShape,
+         nullptr,
+         "splits `dim` into parts of the given sizes (torch.split with a list); one output each"});
+  t.add({"chunk",
+         {{"x", ParamKind::Tensor},
+          {"chunks", ParamKind::Int},
+          {"dim", ParamKind::Int, false, int64_t{1}}},
+         PatternKind::Injective,
+         chunkShape,
+         nullptr,
+         "splits `dim` into parts of ceil(n / chunks) (torch.chunk; may give fewer chunks)"});
+  t.add({"channel_shuffle",
+         {{"x", ParamKind::Tensor}, {"groups", ParamKind::Int}},
+         PatternKind::Injective,
+         channelShuffleShape,
+         nullptr,
+         "interleaves the channels of `groups` groups (torch.nn.ChannelShuffle)"});
+  t.add({"flatten",
+         {{"x", ParamKind::Tensor},
+          {"start", ParamKind::Int, false, int64_t{1}},
+          {"end", ParamKind::Int, false, int64_t{-1}}},
+         PatternKind::Injective,
+         flattenShape,
+         nullptr,
+         "merges dims start..end into one (torch.flatten)"});
+  t.add({"reshape",
+         {{"x", ParamKind::Tensor}, {"shape", ParamKind::Ints}},
+         PatternKind::Injective,
+         reshapeShape,
+         nullptr,
+         "the same elements in another shape; one dim may be -1 (torch.reshape)"});
+  t.add({"transpose",
+         {{"x", ParamKind::Tensor}, {"dim0", ParamKind::Int}, {"dim1", ParamKind::Int}},
+         PatternKind::Injective,
+         transposeShape,
+         nullptr,
+         "swaps two dims (torch.transpose)"});
+  t.add({"permute",
+         {{"x", ParamKind::Tensor}, {"dims", ParamKind::Ints}},
+         PatternKind::Injective,
+         permuteShape,
+         nullptr,
+         "reorders the dims: output dim i is input dim dims[i] (torch.permute)"});
+  t.add({"pad",
+         {{"x", ParamKind::Tensor},
+          {"pads", ParamKind::Ints},
+          {"mode", ParamKind::Str, false, std::string("constant")},
+          {"value", ParamKind::Float, false, 0.0}},
+         PatternKind::Injective,
+         padShape,
+         nullptr,
+         "pads (before, after) pairs from the last dim backwards (torch.nn.functional.pad)"});
+  t.add({"upsample",
+         {{"x", ParamKind::Tensor},
+          {"scale", ParamKind::OptFloat, false, NoneAttr{}},
+          {"size", ParamKind::OptInts, false, NoneAttr{}},
+          {"mode", ParamKind::Str, false, std::string("nearest")}},
+         PatternKind::Injective,
+         upsampleShape,
+         nullptr,
+         "resizes H and W by a scale or to a size, \"nearest\" or \"bilinear\" "
+         "(torch.nn.functional.interpolate)"});
+  t.add({"dropout",
+         {{"x", ParamKind::Tensor}, {"p", ParamKind::Float, false, 0.5}},
+         PatternKind::Elementwise,
+         dropoutShape,
+         nullptr,
+         "zeroes elements with probability p in training; the identity at inference "
+         "(torch.nn.Dropout)"});
+  t.add({"identity",
+         {{"x", ParamKind::Tensor}},
+         PatternKind::Elementwise,
+         identityShape,
+         nullptr,
+         "returns its input (torch.nn.Identity)"});
+}
 
 } // namespace netc::ir
