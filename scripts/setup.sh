@@ -5,5 +5,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/deps.sh"
 "$root/scripts/build.sh"
 cd "$root"
-echo "+ build/netc --emit=ast examples/mobilenetv2.net"
-build/netc --emit=ast examples/mobilenetv2.net
+echo "+ build/netc --report examples/mobilenetv2.net"
+build/netc --report examples/mobilenetv2.net

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 
 namespace netc::ir {
 
@@ -40,7 +42,13 @@ std::vector<const OpDef *> OpTable::all() const {
 }
 
 void OpTable::add(OpDef def) {
-  assert(def.shape && "every op needs a shape rule");
+  // Checked in every build: an op without a shape or cost rule must never
+  // reach a user as a silent zero.
+  if (!def.shape || !def.cost || def.costDoc.empty()) {
+    std::fprintf(stderr, "netc: internal error: op '%s' lacks a shape rule, cost rule or cost doc\n",
+                 def.name.c_str());
+    std::abort();
+  }
   assert(!byName.count(def.name) && "op defined twice");
   defs.push_back(std::make_unique<OpDef>(std::move(def)));
   byName[defs.back()->name] = defs.back().get();
@@ -120,6 +128,18 @@ std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW, con
 }
 
 std::string shapeText(const TensorType &t) { return formatShape(t.shape); }
+
+std::string flopsPerOutputElement(int64_t n, llvm::ArrayRef<TensorType> outputs, OpWork &work) {
+  for (const TensorType &t : outputs) {
+    auto elems = t.numElements();
+    auto f = elems ? checkedMul(*elems, n) : std::nullopt;
+    auto total = f ? checkedAdd(work.elementwiseFlops, *f) : std::nullopt;
+    if (!total)
+      return "FLOP count overflows 64-bit integers";
+    work.elementwiseFlops = *total;
+  }
+  return "";
+}
 
 DType promoteDTypes(DType a, DType b) {
   if (a == b || b == DType::I8)

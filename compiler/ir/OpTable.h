@@ -85,13 +85,34 @@ using ShapeRule = std::string (*)(OpCall &call, std::vector<TensorType> &outputs
 /// Lists the parameter tensors of a call whose shapes are already inferred.
 using WeightsRule = void (*)(const OpCall &call, std::vector<WeightSpec> &weights);
 
+/// What one call computes, at the batch of its input types. Memory traffic is
+/// not here: the cost model derives it from the input, weight and output
+/// sizes, the same way for every op.
+struct OpWork {
+  int64_t macs = 0;        ///< multiply-accumulates (conv, conv_transpose, linear, matmul only)
+  int64_t dotProducts = 0; ///< outputs computed as one dot product each (2n-1 FLOPs exactly)
+  int64_t biasAdds = 0;    ///< bias additions (+1 FLOP each, exactly)
+  int64_t elementwiseFlops = 0; ///< FLOPs of all other work, from the op's costDoc formula
+};
+/// Fills `work`; returns an error message (an overflow) or "".
+using CostRule = std::string (*)(const OpCall &call, llvm::ArrayRef<TensorType> outputs,
+                                 OpWork &work);
+
 struct OpDef {
   std::string name;
   std::vector<ParamSpec> params; ///< tensors first, then attributes
   PatternKind pattern = PatternKind::Opaque;
   ShapeRule shape = nullptr;
   WeightsRule weights = nullptr; ///< null: the op owns no weights
-  std::string doc;               ///< one line for --help-ops
+  std::string doc;               ///< one line for --list-ops
+  /// Required: OpTable::add refuses an op without one, so no op can be costed
+  /// as a silent zero.
+  CostRule cost = nullptr;
+  std::string costDoc; ///< the FLOP formula, for --list-ops and the README
+  /// A view at inference (reshape, flatten, dropout, identity; and input,
+  /// whose tensor is already in memory): its outputs alias its input, so it
+  /// moves no bytes and takes no time.
+  bool view = false;
 };
 
 class OpTable {
@@ -176,6 +197,14 @@ std::string checkElementCount(const TensorType &t);
 
 /// An error unless groups > 0 and divides the channels (dim 1) of `x`.
 std::string checkChannelGroups(const TensorType &x, int64_t groups);
+
+/// Cost rules shared by many ops: N FLOPs per output element (0 for data
+/// movement), with overflow checks.
+std::string flopsPerOutputElement(int64_t n, llvm::ArrayRef<TensorType> outputs, OpWork &work);
+template <int64_t N>
+std::string costPerOutput(const OpCall &, llvm::ArrayRef<TensorType> outputs, OpWork &work) {
+  return flopsPerOutputElement(N, outputs, work);
+}
 
 /// "[1,32,56,56]"-style shape text for messages.
 std::string shapeText(const TensorType &t);

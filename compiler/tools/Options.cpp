@@ -61,6 +61,101 @@ const std::vector<OptionSpec> &specs() {
          o.elab.maxNodes = n;
          return std::nullopt;
        }},
+      {"--report", nullptr, "report params, MACs, FLOPs, memory, roofline latency per layer",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.action = Action::Report;
+         return std::nullopt;
+       }},
+      {"--hw", "NAME|FILE", "hardware profile (default xeon_silver_4210; see --list-hw)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         o.hardware = v.str();
+         return std::nullopt;
+       }},
+      {"--format", "FMT", "report format: table (default), json, csv, md",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (auto f = emit::parseReportFormat(v)) {
+           o.format = *f;
+           return std::nullopt;
+         }
+         return fmt::format("unknown --format '{}' (expected: table, json, csv, md)", v.str());
+       }},
+      {"--flops", "CONV", "FLOP convention: 2mac (default), exact, mac",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         for (auto c : {cost::FlopConvention::TwoMac, cost::FlopConvention::Exact,
+                        cost::FlopConvention::Mac})
+           if (v == cost::flopConventionName(c)) {
+             o.cost.flops = c;
+             return std::nullopt;
+           }
+         return fmt::format("unknown --flops '{}' (expected: 2mac, exact, mac)", v.str());
+       }},
+      {"--memory", "MODEL", "memory model: ideal (default), no-reuse, weights+output",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         for (auto m : {cost::MemoryModel::Ideal, cost::MemoryModel::NoReuse,
+                        cost::MemoryModel::WeightsOutput})
+           if (v == cost::memoryModelName(m)) {
+             o.cost.memory = m;
+             return std::nullopt;
+           }
+         return fmt::format("unknown --memory '{}' (expected: ideal, no-reuse, weights+output)",
+                            v.str());
+       }},
+      {"--dtype", "T", "element type of weights and activations: fp32 (default), fp16, bf16, int8",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (auto t = ir::parseDType(v)) {
+           o.cost.dtype = *t;
+           return std::nullopt;
+         }
+         return fmt::format("unknown --dtype '{}' (expected: fp32, fp16, bf16, int8)", v.str());
+       }},
+      {"--batch", "N", "batch size: multiplies the batch dimension of the inputs (default 1)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         long long n;
+         if (v.getAsInteger(10, n) || n <= 0 || n > (1LL << 40))
+           return fmt::format("--batch expects a positive integer, got '{}'", v.str());
+         o.cost.batch = n;
+         return std::nullopt;
+       }},
+      {"--max-batch", nullptr, "also report the largest batch that fits the device memory",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.maxBatch = true;
+         return std::nullopt;
+       }},
+      {"--top", "N", "list the N slowest layers (default 10; 0: none)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         return parseUnsigned(v, o.style.top, "--top");
+       }},
+      {"--group-by", "WHAT", "aggregate the table by: layer (default), block, op",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (v == "layer")
+           o.style.groupBy = emit::GroupBy::Layer;
+         else if (v == "block")
+           o.style.groupBy = emit::GroupBy::Block;
+         else if (v == "op")
+           o.style.groupBy = emit::GroupBy::Op;
+         else
+           return fmt::format("unknown --group-by '{}' (expected: layer, block, op)", v.str());
+         return std::nullopt;
+       }},
+      {"--compare", "FILE", "report FILE's network beside this one, with ratios",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         o.compare = v.str();
+         o.action = Action::Report;
+         return std::nullopt;
+       }},
+      {"--compare-network", "NAME", "the network of the --compare file",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         o.compareElab.network = v.str();
+         return std::nullopt;
+       }},
+      {"--compare-D", "NAME=VALUE", "override a parameter of the --compare network",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         auto [name, value] = v.split('=');
+         if (!v.contains('=') || name.trim().empty())
+           return fmt::format("--compare-D expects NAME=VALUE, got '{}'", v.str());
+         o.compareElab.overrides.emplace_back(name.trim().str(), value.str());
+         return std::nullopt;
+       }},
       {"-o", "FILE", "write the output to FILE instead of standard output",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          o.output = v.str();
@@ -97,7 +192,8 @@ void printHelp(llvm::raw_ostream &out) {
   };
   for (const OptionSpec &s : specs())
     row(s.metavar ? fmt::format("{} {}", s.name, s.metavar) : s.name, s.help);
-  row("--list-ops", "list the ops netc knows, with their arguments, and exit");
+  row("--list-ops", "list the ops netc knows, with their arguments and FLOPs, and exit");
+  row("--list-hw", "list the built-in hardware profiles and exit");
   row("-h, --help", "print this help and exit");
   row("--version", "print the version and exit");
   out << "\nexit status: 0 success, 1 errors in the input, 2 usage errors\n";
@@ -128,9 +224,9 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
       printHelp(out);
       return 0;
     }
-    if (arg == "--list-ops") {
-      opts.action = Action::ListOps;
-      return std::nullopt;
+    if (arg == "--list-ops" || arg == "--list-hw") {
+      opts.action = arg == "--list-ops" ? Action::ListOps : Action::ListHardware;
+      continue;
     }
     if (arg == "--version") {
       out << "netc 0.1.0\n";
@@ -165,7 +261,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
   }
-  if (inputs.empty() && opts.action == Action::ListOps)
+  if (inputs.empty() && (opts.action == Action::ListOps || opts.action == Action::ListHardware))
     return std::nullopt;
   if (inputs.empty())
     return usageError(err, "no input file");

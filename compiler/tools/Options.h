@@ -8,6 +8,8 @@
 #ifndef NETC_TOOLS_OPTIONS_H
 #define NETC_TOOLS_OPTIONS_H
 
+#include "cost/Report.h"
+#include "emit/ReportWriter.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
 
@@ -21,7 +23,7 @@ namespace netc {
 
 /// What netc produces, in pipeline order (as MLIR Toy's -emit= actions).
 /// Check parses and elaborates (when the file has a network) and prints nothing.
-enum class Action { Check, EmitAST, EmitGraph, ListOps };
+enum class Action { Check, EmitAST, EmitGraph, Report, ListOps, ListHardware };
 
 struct Options {
   Action action = Action::Check;
@@ -29,6 +31,14 @@ struct Options {
   std::string output; ///< empty: standard output
   LoadOptions load;
   ElabOptions elab;
+  // --report
+  std::string hardware; ///< --hw NAME|FILE; empty: the default profile
+  cost::CostOptions cost;
+  emit::ReportFormat format = emit::ReportFormat::Table;
+  emit::ReportStyle style;
+  bool maxBatch = false;
+  std::string compare; ///< --compare FILE
+  ElabOptions compareElab;
   unsigned errorLimit = 20;
 };
 

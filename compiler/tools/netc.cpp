@@ -5,6 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "support/Diagnostics.h"
+#include "cost/CostModel.h"
+#include "cost/Hardware.h"
+#include "emit/ReportWriter.h"
 #include "ir/GraphPrinter.h"
 #include "ir/Verifier.h"
 #include "sema/Elaborator.h"
@@ -66,8 +69,47 @@ static void listOps(llvm::raw_ostream &os) {
       if (!p.required)
         sig += "=" + ir::formatAttrValue(p.defaultValue);
     }
-    os << op->name << "(" << sig << ")\n    " << op->doc << "\n";
+    os << op->name << "(" << sig << ")\n    " << op->doc << "\n    cost: " << op->costDoc
+       << (op->view ? " (a view)" : "") << "\n";
   }
+}
+
+/// The built-in hardware profiles, one a line.
+static int listHardware(const Options &opts) {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm, opts.errorLimit);
+  auto profiles = cost::builtinHardware(diag, opts.load);
+  if (!profiles) {
+    diag.print(llvm::errs());
+    return 1;
+  }
+  for (const cost::HardwareProfile &hw : *profiles)
+    llvm::outs() << fmt::format("{:<22} {:>10.1f} GFLOP/s fp32  {:>8.1f} GB/s  ridge {:>6.2f} "
+                                "FLOP/B  {}\n",
+                                hw.name, hw.peakFor(ir::DType::F32) / 1e9, hw.bandwidth / 1e9,
+                                hw.ridge(ir::DType::F32), hw.description);
+  return 0;
+}
+
+/// Loads, elaborates and costs one network for --report.
+static std::optional<cost::Report> reportFor(const Options &opts, const Program &program,
+                                             const ElabOptions &elab, DiagEngine &diag) {
+  std::optional<ir::Graph> graph = elaborate(program, diag, elab);
+  if (!graph)
+    return std::nullopt;
+  std::optional<cost::HardwareProfile> hw = cost::findHardware(
+      opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware, &program, diag, opts.load);
+  if (!hw)
+    return std::nullopt;
+  std::optional<cost::Report> report = cost::buildReport(*graph, *hw, opts.cost, diag);
+  if (!report)
+    return std::nullopt;
+  if (opts.maxBatch) {
+    report->maxBatch = cost::findMaxBatch(*graph, *hw, opts.cost, diag);
+    if (!report->maxBatch)
+      return std::nullopt;
+  }
+  return report;
 }
 
 int main(int argc, char **argv) {
@@ -78,6 +120,8 @@ int main(int argc, char **argv) {
     listOps(llvm::outs());
     return 0;
   }
+  if (opts.action == Action::ListHardware)
+    return listHardware(opts);
 
   llvm::SourceMgr sm;
   DiagEngine diag(sm, opts.errorLimit);
@@ -91,6 +135,26 @@ int main(int argc, char **argv) {
   llvm::raw_string_ostream os(text);
   if (opts.action == Action::EmitAST) {
     ast::printModule(os, program->main());
+    os.flush();
+    return writeOutput(opts.output, text) ? 0 : 1;
+  }
+
+  if (opts.action == Action::Report) {
+    std::optional<cost::Report> report = reportFor(opts, *program, opts.elab, diag);
+    std::optional<Program> other;
+    std::optional<cost::Report> otherReport;
+    if (report && !opts.compare.empty()) {
+      other = loadProgram(diag, opts.compare, opts.load);
+      if (other)
+        otherReport = reportFor(opts, *other, opts.compareElab, diag);
+    }
+    diag.print(llvm::errs());
+    if (!report || (!opts.compare.empty() && !otherReport))
+      return 1;
+    if (otherReport)
+      emit::writeComparison(os, *report, *otherReport, opts.format);
+    else
+      emit::writeReport(os, *report, opts.format, opts.style);
     os.flush();
     return writeOutput(opts.output, text) ? 0 : 1;
   }
@@ -115,9 +179,7 @@ int main(int argc, char **argv) {
   switch (opts.action) {
   case Action::Check:
     return 0;
-  case Action::EmitAST:
-  case Action::EmitGraph:
-  case Action::ListOps:
+  default:
     ir::printGraph(os, *graph, &sm);
     break;
   }

@@ -118,6 +118,38 @@ void convTranspose2dWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
     ws.push_back({"bias", {out}, true});
 }
 
+// conv2d: each output element is a dot product of length C/groups * kh * kw.
+std::string conv2dCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  const Ints &k = c.attrs.getInts("k");
+  auto outputs = outs[0].numElements();
+  auto macs = outputs ? checkedProduct({*outputs, c.inputs[0].shape[1] / c.attrs.getInt("groups"),
+                                        k[0], k[1]})
+                      : std::nullopt;
+  if (!macs)
+    return "MAC count overflows 64-bit integers";
+  w.macs = *macs;
+  w.dotProducts = *outputs;
+  w.biasAdds = c.attrs.getBool("bias") ? *outputs : 0;
+  return "";
+}
+
+// conv_transpose2d: each input element is scattered through out/groups * kh *
+// kw weights. Counted in this scatter form, so there is no dot-product
+// length to subtract: exact = 2 per MAC (+1 per output with bias).
+std::string convTranspose2dCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  const Ints &k = c.attrs.getInts("k");
+  auto inputs = c.inputs[0].numElements();
+  auto outputs = outs[0].numElements();
+  auto macs = inputs ? checkedProduct({*inputs, c.attrs.getInt("out") / c.attrs.getInt("groups"),
+                                       k[0], k[1]})
+                     : std::nullopt;
+  if (!macs || !outputs)
+    return "MAC count overflows 64-bit integers";
+  w.macs = *macs;
+  w.biasAdds = c.attrs.getBool("bias") ? *outputs : 0;
+  return "";
+}
+
 } // namespace
 
 void registerConvOps(OpTable &t) {
@@ -133,7 +165,10 @@ void registerConvOps(OpTable &t) {
          PatternKind::OutElementwiseFusable,
          conv2dShape,
          conv2dWeights,
-         "2-D convolution (torch.nn.Conv2d): weight [out, C/groups, kh, kw], bias [out]"});
+         "2-D convolution (torch.nn.Conv2d): weight [out, C/groups, kh, kw], bias [out]",
+         conv2dCost,
+         "MACs = outputs x C/groups x kh x kw; exact: 2n - 1 per output (n = C/groups x kh x kw), "
+         "+1 with bias"});
   t.add({"conv_transpose2d",
          {{"x", ParamKind::Tensor},
           {"out", ParamKind::Int},
@@ -147,7 +182,10 @@ void registerConvOps(OpTable &t) {
          PatternKind::OutElementwiseFusable,
          convTranspose2dShape,
          convTranspose2dWeights,
-         "transposed 2-D convolution (torch.nn.ConvTranspose2d): weight [C, out/groups, kh, kw]"});
+         "transposed 2-D convolution (torch.nn.ConvTranspose2d): weight [C, out/groups, kh, kw]",
+         convTranspose2dCost,
+         "MACs = inputs x out/groups x kh x kw; exact: 2 per MAC (scatter form), +1 per output "
+         "with bias"});
 }
 
 } // namespace netc::ir

@@ -39,7 +39,9 @@ OpDef binary(const char *name, const char *doc) {
           PatternKind::Broadcast,
           broadcastShape,
           nullptr,
-          doc};
+          doc,
+          costPerOutput<1>,
+          "1 FLOP per output element"};
 }
 
 } // namespace

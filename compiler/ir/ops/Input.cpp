@@ -34,7 +34,10 @@ void registerInputOps(OpTable &t) {
          PatternKind::Opaque,
          inputShape,
          nullptr,
-         "a graph input: input([N, C, H, W], dtype=\"f32\")"});
+         "a graph input: input([N, C, H, W], dtype=\"f32\")",
+         costPerOutput<0>,
+         "0 FLOPs, 0 bytes: the input is already in memory; the ops reading it count its bytes",
+         /*view=*/true});
 }
 
 } // namespace netc::ir

@@ -1,6 +1,8 @@
 //===- Linear.cpp - linear, matmul ------------------------------------------===//
 #include "ir/OpTable.h"
 
+#include "support/Checked.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -82,6 +84,30 @@ std::string matmulShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
+// linear: every output element is a dot product over the `in` features.
+std::string linearCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  auto outputs = outs[0].numElements();
+  auto macs = outputs ? checkedMul(*outputs, c.inputs[0].shape.back()) : std::nullopt;
+  if (!macs)
+    return "MAC count overflows 64-bit integers";
+  w.macs = *macs;
+  w.dotProducts = *outputs;
+  w.biasAdds = c.attrs.getBool("bias") ? *outputs : 0;
+  return "";
+}
+
+// matmul: every output element is a dot product over the shared dim K, the
+// last dim of `a` (its only dim when `a` is 1-D).
+std::string matmulCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  auto outputs = outs[0].numElements();
+  auto macs = outputs ? checkedMul(*outputs, c.inputs[0].shape.back()) : std::nullopt;
+  if (!macs)
+    return "MAC count overflows 64-bit integers";
+  w.macs = *macs;
+  w.dotProducts = *outputs;
+  return "";
+}
+
 } // namespace
 
 void registerLinearOps(OpTable &t) {
@@ -91,13 +117,17 @@ void registerLinearOps(OpTable &t) {
        PatternKind::OutElementwiseFusable,
        linearShape,
        linearWeights,
-       "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]"});
+       "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]",
+       linearCost,
+       "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"});
   t.add({"matmul",
          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
          PatternKind::OutElementwiseFusable,
          matmulShape,
          nullptr,
-         "matrix product with torch.matmul's rules (1-D, 2-D, batched with broadcasting)"});
+         "matrix product with torch.matmul's rules (1-D, 2-D, batched with broadcasting)",
+         matmulCost,
+         "MACs = outputs x K; exact: 2K - 1 per output"});
 }
 
 } // namespace netc::ir

@@ -126,6 +126,11 @@ void groupnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   ws.push_back({"bias", {ch}, true});
 }
 
+// layernorm, groupnorm: statistics at run time, then normalize (and scale).
+std::string normCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  return flopsPerOutputElement(c.attrs.getBool("affine") ? 7 : 5, outs, w);
+}
+
 } // namespace
 
 void registerNormOps(OpTable &t) {
@@ -139,7 +144,9 @@ void registerNormOps(OpTable &t) {
          batchnormShape,
          batchnormWeights,
          "batch normalization over dim 1 (torch.nn.BatchNorm2d): weight, bias, running_mean, "
-         "running_var [C]"});
+         "running_var [C]",
+         costPerOutput<2>,
+         "2 FLOPs per element (the inference-time scale and shift)"});
   // layernorm and groupnorm compute statistics at run time: reductions.
   t.add({"layernorm",
          {{"x", ParamKind::Tensor},
@@ -150,7 +157,9 @@ void registerNormOps(OpTable &t) {
          layernormShape,
          layernormWeights,
          "layer normalization over the trailing dims `shape`, default the last one "
-         "(torch.nn.LayerNorm): weight, bias [shape]"});
+         "(torch.nn.LayerNorm): weight, bias [shape]",
+         normCost,
+         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
   t.add({"groupnorm",
          {{"x", ParamKind::Tensor},
           {"groups", ParamKind::Int},
@@ -159,7 +168,9 @@ void registerNormOps(OpTable &t) {
          PatternKind::Reduce,
          groupnormShape,
          groupnormWeights,
-         "group normalization of dim 1 in `groups` groups (torch.nn.GroupNorm): weight, bias [C]"});
+         "group normalization of dim 1 in `groups` groups (torch.nn.GroupNorm): weight, bias [C]",
+         normCost,
+         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
 }
 
 } // namespace netc::ir

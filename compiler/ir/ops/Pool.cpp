@@ -1,6 +1,8 @@
 //===- Pool.cpp - max_pool2d, avg_pool2d, adaptive and global pooling -------===//
 #include "ir/OpTable.h"
 
+#include "support/Checked.h"
+
 #include <fmt/format.h>
 
 namespace netc::ir {
@@ -108,6 +110,56 @@ std::string globalAvgPoolShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
+/// `n` FLOPs for each output element, n = f(kernel area).
+std::string windowCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w, bool isMax) {
+  const Ints &k = c.attrs.getInts("k");
+  auto area = checkedMul(k[0], k[1]);
+  if (!area)
+    return "FLOP count overflows 64-bit integers";
+  return flopsPerOutputElement(isMax ? *area - 1 : *area, outs, w);
+}
+
+// max_pool2d: kh*kw - 1 comparisons per output element.
+std::string maxPoolCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  return windowCost(c, outs, w, true);
+}
+
+// avg_pool2d: kh*kw - 1 adds and 1 divide per output element.
+std::string avgPoolCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  return windowCost(c, outs, w, false);
+}
+
+/// Sum of PyTorch's adaptive window lengths along one dim: output i covers
+/// [floor(i*in/out), ceil((i+1)*in/out)).
+int64_t adaptiveSpan(int64_t in, int64_t out) {
+  int64_t sum = 0;
+  for (int64_t i = 0; i < out; ++i)
+    sum += ceilDiv((i + 1) * in, out) - floorDiv(i * in, out);
+  return sum;
+}
+
+// adaptive_avg_pool2d: each output averages its window: window-size FLOPs.
+std::string adaptiveAvgPoolCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  const TensorType &x = c.inputs[0];
+  const Ints &size = c.attrs.getInts("size");
+  auto f = checkedProduct({x.shape[0], x.shape[1], adaptiveSpan(x.shape[2], size[0]),
+                           adaptiveSpan(x.shape[3], size[1])});
+  if (!f)
+    return "FLOP count overflows 64-bit integers";
+  w.elementwiseFlops = *f;
+  (void)outs;
+  return "";
+}
+
+// global_avg_pool: H*W - 1 adds and 1 divide per output: one FLOP per input.
+std::string globalAvgPoolCost(const OpCall &c, llvm::ArrayRef<TensorType>, OpWork &w) {
+  auto f = c.inputs[0].numElements();
+  if (!f)
+    return "FLOP count overflows 64-bit integers";
+  w.elementwiseFlops = *f;
+  return "";
+}
+
 } // namespace
 
 void registerPoolOps(OpTable &t) {
@@ -121,7 +173,9 @@ void registerPoolOps(OpTable &t) {
          PatternKind::Reduce,
          windowPoolShape,
          nullptr,
-         "2-D max pooling (torch.nn.MaxPool2d); stride defaults to the kernel"});
+         "2-D max pooling (torch.nn.MaxPool2d); stride defaults to the kernel",
+         maxPoolCost,
+         "kh*kw - 1 FLOPs (comparisons) per output element"});
   t.add({"avg_pool2d",
          {{"x", ParamKind::Tensor},
           {"k", ParamKind::IntPair},
@@ -132,19 +186,25 @@ void registerPoolOps(OpTable &t) {
          PatternKind::Reduce,
          windowPoolShape,
          nullptr,
-         "2-D average pooling (torch.nn.AvgPool2d); stride defaults to the kernel"});
+         "2-D average pooling (torch.nn.AvgPool2d); stride defaults to the kernel",
+         avgPoolCost,
+         "kh*kw FLOPs per output element (adds and a divide)"});
   t.add({"adaptive_avg_pool2d",
          {{"x", ParamKind::Tensor}, {"size", ParamKind::IntPair}},
          PatternKind::Reduce,
          adaptiveAvgPool2dShape,
          nullptr,
-         "average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d)"});
+         "average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d)",
+         adaptiveAvgPoolCost,
+         "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"});
   t.add({"global_avg_pool",
          {{"x", ParamKind::Tensor}},
          PatternKind::Reduce,
          globalAvgPoolShape,
          nullptr,
-         "mean over H and W, keeping them as 1: [N, C, 1, 1] (torch.nn.AdaptiveAvgPool2d(1))"});
+         "mean over H and W, keeping them as 1: [N, C, 1, 1] (torch.nn.AdaptiveAvgPool2d(1))",
+         globalAvgPoolCost,
+         "1 FLOP per input element (H*W - 1 adds and a divide per output)"});
 }
 
 } // namespace netc::ir

@@ -327,6 +327,11 @@ std::string identityShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
+// upsample: nearest copies; bilinear interpolates 4 neighbours.
+std::string upsampleCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  return flopsPerOutputElement(c.attrs.getStr("mode") == "bilinear" ? 7 : 0, outs, w);
+}
+
 } // namespace
 
 void registerShapeOps(OpTable &t) {
@@ -335,7 +340,9 @@ void registerShapeOps(OpTable &t) {
          PatternKind::Injective,
          concatShape,
          nullptr,
-         "joins tensors along `dim` (torch.cat); `a ++ b` is concat([a, b])"});
+         "joins tensors along `dim` (torch.cat); `a ++ b` is concat([a, b])",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"split",
          {{"x", ParamKind::Tensor},
           {"sizes", ParamKind::Ints},
@@ -343,7 +350,9 @@ void registerShapeOps(OpTable &t) {
          PatternKind::Injective,
          splitShape,
          nullptr,
-         "splits `dim` into parts of the given sizes (torch.split with a list); one output each"});
+         "splits `dim` into parts of the given sizes (torch.split with a list); one output each",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"chunk",
          {{"x", ParamKind::Tensor},
           {"chunks", ParamKind::Int},
@@ -351,13 +360,17 @@ void registerShapeOps(OpTable &t) {
          PatternKind::Injective,
          chunkShape,
          nullptr,
-         "splits `dim` into parts of ceil(n / chunks) (torch.chunk; may give fewer chunks)"});
+         "splits `dim` into parts of ceil(n / chunks) (torch.chunk; may give fewer chunks)",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"channel_shuffle",
          {{"x", ParamKind::Tensor}, {"groups", ParamKind::Int}},
          PatternKind::Injective,
          channelShuffleShape,
          nullptr,
-         "interleaves the channels of `groups` groups (torch.nn.ChannelShuffle)"});
+         "interleaves the channels of `groups` groups (torch.nn.ChannelShuffle)",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"flatten",
          {{"x", ParamKind::Tensor},
           {"start", ParamKind::Int, false, int64_t{1}},
@@ -365,25 +378,35 @@ void registerShapeOps(OpTable &t) {
          PatternKind::Injective,
          flattenShape,
          nullptr,
-         "merges dims start..end into one (torch.flatten)"});
+         "merges dims start..end into one (torch.flatten)",
+         costPerOutput<0>,
+         "0 FLOPs, 0 bytes: a view of its input at inference",
+         true});
   t.add({"reshape",
          {{"x", ParamKind::Tensor}, {"shape", ParamKind::Ints}},
          PatternKind::Injective,
          reshapeShape,
          nullptr,
-         "the same elements in another shape; one dim may be -1 (torch.reshape)"});
+         "the same elements in another shape; one dim may be -1 (torch.reshape)",
+         costPerOutput<0>,
+         "0 FLOPs, 0 bytes: a view of its input at inference",
+         true});
   t.add({"transpose",
          {{"x", ParamKind::Tensor}, {"dim0", ParamKind::Int}, {"dim1", ParamKind::Int}},
          PatternKind::Injective,
          transposeShape,
          nullptr,
-         "swaps two dims (torch.transpose)"});
+         "swaps two dims (torch.transpose)",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"permute",
          {{"x", ParamKind::Tensor}, {"dims", ParamKind::Ints}},
          PatternKind::Injective,
          permuteShape,
          nullptr,
-         "reorders the dims: output dim i is input dim dims[i] (torch.permute)"});
+         "reorders the dims: output dim i is input dim dims[i] (torch.permute)",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"pad",
          {{"x", ParamKind::Tensor},
           {"pads", ParamKind::Ints},
@@ -392,7 +415,9 @@ void registerShapeOps(OpTable &t) {
          PatternKind::Injective,
          padShape,
          nullptr,
-         "pads (before, after) pairs from the last dim backwards (torch.nn.functional.pad)"});
+         "pads (before, after) pairs from the last dim backwards (torch.nn.functional.pad)",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"});
   t.add({"upsample",
          {{"x", ParamKind::Tensor},
           {"scale", ParamKind::OptFloat, false, NoneAttr{}},
@@ -402,20 +427,28 @@ void registerShapeOps(OpTable &t) {
          upsampleShape,
          nullptr,
          "resizes H and W by a scale or to a size, \"nearest\" or \"bilinear\" "
-         "(torch.nn.functional.interpolate)"});
+         "(torch.nn.functional.interpolate)",
+         upsampleCost,
+         "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"});
   t.add({"dropout",
          {{"x", ParamKind::Tensor}, {"p", ParamKind::Float, false, 0.5}},
          PatternKind::Elementwise,
          dropoutShape,
          nullptr,
          "zeroes elements with probability p in training; the identity at inference "
-         "(torch.nn.Dropout)"});
+         "(torch.nn.Dropout)",
+         costPerOutput<0>,
+         "0 FLOPs, 0 bytes: a view of its input at inference",
+         true});
   t.add({"identity",
          {{"x", ParamKind::Tensor}},
          PatternKind::Elementwise,
          identityShape,
          nullptr,
-         "returns its input (torch.nn.Identity)"});
+         "returns its input (torch.nn.Identity)",
+         costPerOutput<0>,
+         "0 FLOPs, 0 bytes: a view of its input at inference",
+         true});
 }
 
 } // namespace netc::ir

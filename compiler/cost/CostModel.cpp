@@ -1,0 +1,244 @@
+#include "cost/CostModel.h"
+
+#include "cost/Liveness.h"
+#include "support/Checked.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace netc::cost {
+
+namespace {
+
+/// Accumulates checked sums; remembers the first overflow.
+struct Acc {
+  bool overflow = false;
+  int64_t add(int64_t a, int64_t b) {
+    auto r = checkedAdd(a, b);
+    overflow |= !r;
+    return r.value_or(0);
+  }
+  int64_t mul(int64_t a, int64_t b) {
+    auto r = checkedMul(a, b);
+    overflow |= !r;
+    return r.value_or(0);
+  }
+};
+
+std::string firstSegment(const std::string &name) {
+  size_t dot = name.find('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+} // namespace
+
+std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &opts,
+                     NodeCost &out) {
+  out = {};
+  Acc acc;
+  for (const ir::WeightSpec &w : g.weights(n)) {
+    int64_t elems = 1;
+    for (int64_t d : w.shape)
+      elems = acc.mul(elems, d);
+    (w.learnable ? out.params : out.buffers) += elems;
+  }
+  out.weightElems = acc.add(out.params, out.buffers);
+
+  std::vector<ir::TensorType> ins = g.inputTypes(n);
+  std::vector<ir::TensorType> outs;
+  for (ir::ValueId v : n.outputs)
+    outs.push_back(g.type(v));
+  ir::Attrs attrs = n.attrs;
+  ir::OpCall call{*n.op, ins, attrs};
+  if (std::string e = n.op->cost(call, outs, out.work); !e.empty())
+    return e;
+
+  // Everything but the weights scales with the batch.
+  const int64_t b = opts.batch;
+  out.work.macs = acc.mul(out.work.macs, b);
+  out.work.dotProducts = acc.mul(out.work.dotProducts, b);
+  out.work.biasAdds = acc.mul(out.work.biasAdds, b);
+  out.work.elementwiseFlops = acc.mul(out.work.elementwiseFlops, b);
+  int64_t firstInput = 0;
+  for (size_t i = 0; i < ins.size(); ++i) {
+    int64_t e = acc.mul(ins[i].numElements().value_or(0), b);
+    if (i == 0)
+      firstInput = e;
+    out.inputElems = acc.add(out.inputElems, e);
+  }
+  for (const ir::TensorType &t : outs)
+    out.outputElems = acc.add(out.outputElems, acc.mul(t.numElements().value_or(0), b));
+
+  switch (opts.flops) {
+  case FlopConvention::TwoMac:
+    out.flops = acc.add(acc.mul(out.work.macs, 2), out.work.elementwiseFlops);
+    break;
+  case FlopConvention::Exact:
+    out.flops = acc.add(acc.add(acc.mul(out.work.macs, 2), -out.work.dotProducts),
+                        acc.add(out.work.biasAdds, out.work.elementwiseFlops));
+    break;
+  case FlopConvention::Mac:
+    out.flops = out.work.macs;
+    break;
+  }
+
+  if (n.op->view) {
+    out.memoryElems = 0; // an alias of its input: nothing moves
+  } else {
+    switch (opts.memory) {
+    case MemoryModel::Ideal:
+      out.memoryElems = acc.add(acc.add(out.inputElems, out.weightElems), out.outputElems);
+      break;
+    case MemoryModel::NoReuse: {
+      // A MAC op reads its (first) input once per multiply-accumulate.
+      int64_t inputs = out.inputElems;
+      if (out.work.macs > 0)
+        inputs = acc.add(acc.add(inputs, -firstInput), out.work.macs);
+      out.memoryElems = acc.add(acc.add(inputs, out.weightElems), out.outputElems);
+      break;
+    }
+    case MemoryModel::WeightsOutput:
+      out.memoryElems = acc.add(out.weightElems, out.outputElems);
+      break;
+    }
+  }
+  if (acc.overflow)
+    return "a count overflows 64-bit integers";
+  return "";
+}
+
+void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype) {
+  const double peak = hw.peakFor(dtype);
+  const double computeTime = static_cast<double>(l.flops) / peak;
+  const double memoryTime = static_cast<double>(l.memoryBytes) / hw.bandwidth;
+  l.intensity = l.memoryBytes ? static_cast<double>(l.flops) / static_cast<double>(l.memoryBytes)
+                              : 0;
+  l.attainable = l.memoryBytes ? std::min(peak, l.intensity * hw.bandwidth) : peak;
+  // Work without arithmetic (data movement, views) is memory-bound by nature.
+  l.memoryBound = l.flops == 0 || memoryTime > computeTime;
+  l.latency = std::max(computeTime, memoryTime);
+}
+
+static bool checkHardware(const HardwareProfile &hw, ir::DType dtype, DiagEngine &diag) {
+  if (hw.peakFor(dtype) > 0 && hw.bandwidth > 0)
+    return true;
+  diag.globalError(fmt::format("hardware '{}' has no peak for {}; add peak_{} to its profile or "
+                               "choose another --dtype",
+                               hw.name, ir::dtypeName(dtype).str(),
+                               dtype == ir::DType::F32   ? "fp32"
+                               : dtype == ir::DType::F16 ? "fp16"
+                               : dtype == ir::DType::BF16 ? "bf16"
+                                                          : "int8"));
+  return false;
+}
+
+std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
+                                  const CostOptions &opts, DiagEngine &diag) {
+  if (!checkHardware(hw, opts.dtype, diag))
+    return std::nullopt;
+  Report r;
+  r.network = g.name;
+  r.params = g.params;
+  r.hardware = hw;
+  r.options = opts;
+  const int64_t bytes = ir::dtypeBytes(opts.dtype);
+  Acc acc;
+  Totals &t = r.totals;
+  double memoryBoundTime = 0;
+  for (const ir::Node &n : g.nodes) {
+    NodeCost c;
+    if (std::string e = costNode(g, n, opts, c); !e.empty()) {
+      Diagnostic &d = diag.error(n.loc, fmt::format("cannot cost layer '{}': {}", n.name, e));
+      (void)d;
+      return std::nullopt;
+    }
+    LayerCost l;
+    l.name = n.name;
+    l.op = n.op->name;
+    l.block = firstSegment(n.name);
+    if (!n.outputs.empty()) {
+      l.outputShape = g.type(n.outputs[0]).shape;
+      if (!l.outputShape.empty())
+        l.outputShape[0] = acc.mul(l.outputShape[0], opts.batch);
+    }
+    l.params = c.params;
+    l.buffers = c.buffers;
+    l.macs = c.work.macs;
+    l.flops = c.flops;
+    l.memoryBytes = acc.mul(c.memoryElems, bytes);
+    l.activations = c.outputElems;
+    l.loc = n.loc;
+    applyRoofline(l, hw, opts.dtype);
+    t.params = acc.add(t.params, l.params);
+    t.buffers = acc.add(t.buffers, l.buffers);
+    t.macs = acc.add(t.macs, l.macs);
+    t.flops = acc.add(t.flops, l.flops);
+    t.memoryBytes = acc.add(t.memoryBytes, l.memoryBytes);
+    if (n.op->name != "input")
+      t.activations = acc.add(t.activations, l.activations);
+    t.latency += l.latency;
+    if (l.memoryBound)
+      memoryBoundTime += l.latency;
+    if (acc.overflow) {
+      diag.error(n.loc, fmt::format("cannot cost layer '{}': totals overflow 64-bit integers",
+                                    n.name));
+      return std::nullopt;
+    }
+    r.layers.push_back(std::move(l));
+  }
+  int64_t weights = acc.add(t.params, t.buffers);
+  t.weightBytes = acc.mul(weights, bytes);
+  t.modelBytesFp32 = acc.mul(weights, 4);
+  t.modelBytesFp16 = acc.mul(weights, 2);
+  t.modelBytesInt8 = weights;
+  auto peak = peakLiveElements(g);
+  if (!peak)
+    acc.overflow = true;
+  t.peakActivationBytes = acc.mul(acc.mul(peak.value_or(0), opts.batch), bytes);
+  if (acc.overflow) {
+    diag.globalError(fmt::format("cannot cost network '{}': totals overflow 64-bit integers",
+                                 g.name));
+    return std::nullopt;
+  }
+  t.throughput = t.latency > 0 ? static_cast<double>(opts.batch) / t.latency : 0;
+  t.memoryBoundShare = t.latency > 0 ? memoryBoundTime / t.latency : 0;
+  return r;
+}
+
+std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const HardwareProfile &hw,
+                                     const CostOptions &opts, DiagEngine &diag) {
+  if (hw.memory <= 0) {
+    diag.globalError(fmt::format("hardware '{}' has no memory size; --max-batch needs one",
+                                 hw.name));
+    return std::nullopt;
+  }
+  CostOptions one = opts;
+  one.batch = 1;
+  std::optional<Report> base = buildReport(g, hw, one, diag);
+  if (!base)
+    return std::nullopt;
+  const double weights = static_cast<double>(base->totals.weightBytes);
+  const double perSample = static_cast<double>(base->totals.peakActivationBytes);
+  MaxBatch mb;
+  if (perSample <= 0 || weights + perSample > hw.memory)
+    return mb;
+  mb.batch = static_cast<int64_t>(std::floor((hw.memory - weights) / perSample));
+  // Per layer, every count but the weights scales with the batch.
+  const double bytes = ir::dtypeBytes(opts.dtype);
+  const double peak = hw.peakFor(opts.dtype);
+  const double b = static_cast<double>(mb.batch);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const LayerCost &l = base->layers[i];
+    double w = static_cast<double>(l.params + l.buffers) * bytes;
+    if (g.nodes[i].op->view)
+      w = 0;
+    double layerBytes = std::max(0.0, static_cast<double>(l.memoryBytes) - w) * b + w;
+    mb.latency += std::max(static_cast<double>(l.flops) * b / peak, layerBytes / hw.bandwidth);
+  }
+  mb.qps = mb.latency > 0 ? b / mb.latency : 0;
+  return mb;
+}
+
+} // namespace netc::cost

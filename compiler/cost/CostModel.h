@@ -1,0 +1,56 @@
+//===- CostModel.h - per-node and whole-network costs ----------*- C++ -*-===//
+//
+// For every node: params and buffers from the op's weights rule; MACs,
+// dot products, bias adds and elementwise FLOPs from its cost rule; memory
+// traffic derived here, the same way for every op, from the input, weight and
+// output sizes under the chosen memory model; the roofline on a hardware
+// profile. Counts use checked 64-bit arithmetic: an overflow is an error
+// naming the layer. --batch N multiplies every count but the weights by N
+// (the batch dimension leads every tensor).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_COST_COSTMODEL_H
+#define NETC_COST_COSTMODEL_H
+
+#include "cost/Report.h"
+#include "ir/Graph.h"
+#include "support/Diagnostics.h"
+
+#include <optional>
+#include <string>
+
+namespace netc::cost {
+
+/// One node's counts at the report's batch, in elements (not bytes).
+struct NodeCost {
+  int64_t params = 0;
+  int64_t buffers = 0;
+  ir::OpWork work;
+  int64_t inputElems = 0;  ///< every input tensor once
+  int64_t weightElems = 0; ///< params + buffers
+  int64_t outputElems = 0;
+  int64_t flops = 0;       ///< under the FLOP convention
+  int64_t memoryElems = 0; ///< under the memory model
+};
+
+/// Costs one node at `opts.batch`; returns an error message or "".
+std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &opts,
+                     NodeCost &out);
+
+/// The roofline of one layer whose flops and memoryBytes are set: intensity,
+/// attainable performance, bound and latency on `hw` for `dtype`.
+void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype);
+
+/// The whole report. Errors (an overflow, naming the layer; a dtype the
+/// hardware has no peak for) go to `diag` and give nullopt.
+std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
+                                  const CostOptions &opts, DiagEngine &diag);
+
+/// The largest batch whose weights + batch x peak activations fit the
+/// device memory, and the roofline throughput there. Needs hw.memory > 0.
+std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const HardwareProfile &hw,
+                                     const CostOptions &opts, DiagEngine &diag);
+
+} // namespace netc::cost
+
+#endif

@@ -1,0 +1,460 @@
+//===- Hardware.cpp - hardware profiles -------------------------------------===//
+//
+// Reads `hardware NAME { field = value unit ... }` declarations into
+// HardwareProfiles, and finds the profile --hw names: a file, a declaration
+// of the user's program, or a built-in profile of std/hardware.net.
+//
+// Units are strict: exactly the spellings listed below (case matters, so
+// "Gb/s" - bits - is not "GB/s"), no "FLOPS" or "TOPS" without the "/s".
+// Near misses get a suggestion.
+//
+//===----------------------------------------------------------------------===//
+#include "cost/Hardware.h"
+
+#include <fmt/format.h>
+#include <llvm/ADT/STLExtras.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringMap.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <iterator>
+
+namespace netc::cost {
+
+using llvm::StringRef;
+
+namespace {
+
+struct UnitSpelling {
+  const char *text;
+  double scale;
+  UnitKind kind;
+};
+
+/// Every accepted unit, grouped by kind, in the order error messages list them.
+constexpr UnitSpelling kUnits[] = {
+    // Compute rates: FLOP/s, and OP/s (the usual name for integer rates).
+    {"FLOP/s", 1, UnitKind::FlopRate},
+    {"kFLOP/s", 1e3, UnitKind::FlopRate},
+    {"MFLOP/s", 1e6, UnitKind::FlopRate},
+    {"GFLOP/s", 1e9, UnitKind::FlopRate},
+    {"TFLOP/s", 1e12, UnitKind::FlopRate},
+    {"PFLOP/s", 1e15, UnitKind::FlopRate},
+    {"OP/s", 1, UnitKind::FlopRate},
+    {"kOP/s", 1e3, UnitKind::FlopRate},
+    {"MOP/s", 1e6, UnitKind::FlopRate},
+    {"GOP/s", 1e9, UnitKind::FlopRate},
+    {"TOP/s", 1e12, UnitKind::FlopRate},
+    {"POP/s", 1e15, UnitKind::FlopRate},
+    // Bytes per second: decimal (k and K both mean 1000) and binary prefixes.
+    {"B/s", 1, UnitKind::ByteRate},
+    {"kB/s", 1e3, UnitKind::ByteRate},
+    {"KB/s", 1e3, UnitKind::ByteRate},
+    {"MB/s", 1e6, UnitKind::ByteRate},
+    {"GB/s", 1e9, UnitKind::ByteRate},
+    {"TB/s", 1e12, UnitKind::ByteRate},
+    {"KiB/s", 1024.0, UnitKind::ByteRate},
+    {"MiB/s", 1024.0 * 1024, UnitKind::ByteRate},
+    {"GiB/s", 1024.0 * 1024 * 1024, UnitKind::ByteRate},
+    {"TiB/s", 1024.0 * 1024 * 1024 * 1024, UnitKind::ByteRate},
+    // Sizes in bytes, with the same prefixes.
+    {"B", 1, UnitKind::Bytes},
+    {"kB", 1e3, UnitKind::Bytes},
+    {"KB", 1e3, UnitKind::Bytes},
+    {"MB", 1e6, UnitKind::Bytes},
+    {"GB", 1e9, UnitKind::Bytes},
+    {"TB", 1e12, UnitKind::Bytes},
+    {"KiB", 1024.0, UnitKind::Bytes},
+    {"MiB", 1024.0 * 1024, UnitKind::Bytes},
+    {"GiB", 1024.0 * 1024 * 1024, UnitKind::Bytes},
+    {"TiB", 1024.0 * 1024 * 1024 * 1024, UnitKind::Bytes},
+};
+
+const char *describe(UnitKind k) {
+  switch (k) {
+  case UnitKind::FlopRate:
+    return "a compute rate";
+  case UnitKind::ByteRate:
+    return "bytes per second";
+  case UnitKind::Bytes:
+    return "a size in bytes";
+  }
+  return "a quantity";
+}
+
+/// Where an expression starts in the source (a binary expression's own loc
+/// is its operator): errors about a value point at its first character.
+SourceLoc startOf(const ast::Expr &e) {
+  const ast::Expr *cur = &e;
+  while (true) {
+    if (const auto *b = llvm::dyn_cast<ast::BinaryExpr>(cur))
+      cur = b->lhs.get();
+    else if (const auto *c = llvm::dyn_cast<ast::CondExpr>(cur))
+      cur = c->cond.get();
+    else if (const auto *p = llvm::dyn_cast<ast::PipeExpr>(cur))
+      cur = p->lhs.get();
+    else if (const auto *i = llvm::dyn_cast<ast::IndexExpr>(cur))
+      cur = i->base.get();
+    else if (const auto *s = llvm::dyn_cast<ast::SliceExpr>(cur))
+      cur = s->base.get();
+    else
+      return cur->loc;
+  }
+}
+
+/// The fields a hardware declaration may set; kFields lists them in this order.
+enum class Field { Description, PeakF32, PeakF16, PeakBF16, PeakI8, Bandwidth, Memory };
+
+struct FieldSpec {
+  const char *name;
+  Field field;
+  UnitKind kind;       ///< unused for description
+  const char *example; ///< a well-formed value with its unit
+};
+
+constexpr FieldSpec kFields[] = {
+    {"description", Field::Description, UnitKind::Bytes, "\"2x Intel Xeon Silver 4210\""},
+    {"peak_fp32", Field::PeakF32, UnitKind::FlopRate, "960 GFLOP/s"},
+    {"peak_fp16", Field::PeakF16, UnitKind::FlopRate, "71 TFLOP/s"},
+    {"peak_bf16", Field::PeakBF16, UnitKind::FlopRate, "71 TFLOP/s"},
+    {"peak_int8", Field::PeakI8, UnitKind::FlopRate, "284 TOP/s"},
+    {"bandwidth", Field::Bandwidth, UnitKind::ByteRate, "76.8 GB/s"},
+    {"memory", Field::Memory, UnitKind::Bytes, "128 GiB"},
+};
+constexpr bool fieldsInOrder() {
+  for (size_t i = 0; i < std::size(kFields); ++i)
+    if (static_cast<size_t>(kFields[i].field) != i)
+      return false;
+  return true;
+}
+static_assert(fieldsInOrder(), "kFields must list the fields in the order of enum Field");
+
+const FieldSpec *findField(StringRef name) {
+  for (const FieldSpec &f : kFields)
+    if (name == f.name)
+      return &f;
+  return nullptr;
+}
+
+std::string knownFieldList() {
+  std::string s;
+  for (const FieldSpec &f : kFields)
+    s += (s.empty() ? "" : ", ") + std::string(f.name);
+  return s;
+}
+
+std::string acceptedUnits(UnitKind kind) {
+  std::string s;
+  for (const UnitSpelling &u : kUnits)
+    if (u.kind == kind)
+      s += (s.empty() ? "" : ", ") + std::string(u.text);
+  return s;
+}
+
+/// Lower-cased, without '/': "GFLOPS", "gflop/s" and "GFLOP/s" all compare
+/// equal to "gflops".
+std::string loose(StringRef s) {
+  std::string out;
+  for (char c : s)
+    if (c != '/')
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+/// The error for a unit parseUnit does not know.
+std::string unknownUnitMessage(StringRef unit, const FieldSpec &f) {
+  // Bits are the commonest slip: say so rather than silently suggest bytes.
+  std::string asBytes = unit.str();
+  std::replace(asBytes.begin(), asBytes.end(), 'b', 'B');
+  if (asBytes != unit && parseUnit(asBytes))
+    return fmt::format("unknown unit '{}': netc counts bytes (B), not bits (b); 8 bits are "
+                       "1 byte, so for example 8 Gb/s is 1 GB/s",
+                       unit.str());
+  // A case or spelling variant of a known unit: suggest it, preferring one of
+  // the kind the field wants.
+  const UnitSpelling *best = nullptr;
+  for (const UnitSpelling &u : kUnits)
+    if (loose(u.text) == loose(unit) && (!best || (best->kind != f.kind && u.kind == f.kind)))
+      best = &u;
+  if (best)
+    return fmt::format("unknown unit '{}'; did you mean '{}'?", unit.str(), best->text);
+  return fmt::format("unknown unit '{}' ({} takes {}: {})", unit.str(), f.name,
+                     describe(f.kind), acceptedUnits(f.kind));
+}
+
+class HardwareReader {
+public:
+  HardwareReader(const ast::HardwareDecl &decl, DiagEngine &diag) : decl(decl), diag(diag) {}
+
+  std::optional<HardwareProfile> run() {
+    HardwareProfile hw;
+    hw.name = decl.name;
+    hw.loc = decl.loc;
+    const ast::HwField *seen[std::size(kFields)] = {};
+    for (const ast::HwField &field : decl.fields) {
+      const FieldSpec *spec = findField(field.name);
+      if (!spec) {
+        unknownField(field);
+        continue;
+      }
+      size_t index = static_cast<size_t>(spec - kFields);
+      if (seen[index]) {
+        Diagnostic &d =
+            fail(field.loc, fmt::format("duplicate field '{}' in hardware '{}'", field.name,
+                                        decl.name));
+        DiagEngine::addNote(d, seen[index]->loc, "first set here");
+        continue;
+      }
+      seen[index] = &field;
+      if (spec->field == Field::Description)
+        readDescription(field, hw);
+      else if (std::optional<double> v = readQuantity(field, *spec))
+        store(hw, spec->field, *v);
+    }
+    for (Field required : {Field::PeakF32, Field::Bandwidth}) {
+      const FieldSpec &spec = kFields[static_cast<size_t>(required)];
+      if (!seen[static_cast<size_t>(required)])
+        fail(decl.loc, fmt::format("hardware '{}' has no {}; add one, like {} = {}", decl.name,
+                                   spec.name, spec.name, spec.example));
+    }
+    if (failed)
+      return std::nullopt;
+    return hw;
+  }
+
+private:
+  Diagnostic &fail(SourceLoc loc, std::string message) {
+    failed = true;
+    return diag.error(loc, std::move(message));
+  }
+
+  void unknownField(const ast::HwField &field) {
+    const FieldSpec *best = nullptr;
+    unsigned bestDist = 4;
+    for (const FieldSpec &f : kFields) {
+      unsigned d = StringRef(field.name).edit_distance(f.name, true, bestDist);
+      if (d < bestDist) {
+        bestDist = d;
+        best = &f;
+      }
+    }
+    if (best)
+      fail(field.loc, fmt::format("unknown hardware field '{}'; did you mean '{}'?", field.name,
+                                  best->name));
+    else
+      fail(field.loc, fmt::format("unknown hardware field '{}' (known: {})", field.name,
+                                  knownFieldList()));
+  }
+
+  void readDescription(const ast::HwField &field, HardwareProfile &hw) {
+    if (const auto *s = llvm::dyn_cast<ast::StringLit>(field.value.get()))
+      hw.description = s->value;
+    else
+      fail(startOf(*field.value),
+           "description must be a string, like \"2x Intel Xeon Silver 4210\"");
+    if (!field.unit.empty())
+      fail(field.unitLoc, fmt::format("description takes no unit, found '{}'", field.unit));
+  }
+
+  /// The field's value in base units (FLOP/s, B/s, B), or nothing after an error.
+  std::optional<double> readQuantity(const ast::HwField &field, const FieldSpec &spec) {
+    std::optional<double> number = readNumber(field, spec);
+    std::optional<Unit> unit;
+    if (field.unit.empty()) {
+      fail(field.loc, fmt::format("{} needs a unit, like {}", spec.name, spec.example));
+    } else if (!(unit = parseUnit(field.unit))) {
+      fail(field.unitLoc, unknownUnitMessage(field.unit, spec));
+    } else if (unit->kind != spec.kind) {
+      fail(field.unitLoc, fmt::format("{} is {}; '{}' is {}", spec.name, describe(spec.kind),
+                                      field.unit, describe(unit->kind)));
+      unit.reset();
+    }
+    if (!number || !unit)
+      return std::nullopt;
+    double v = *number * unit->scale;
+    if (!std::isfinite(v)) {
+      fail(startOf(*field.value), fmt::format("{} is too large", spec.name));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  /// A plain number literal, optionally signed; only positive values pass.
+  std::optional<double> readNumber(const ast::HwField &field, const FieldSpec &spec) {
+    const ast::Expr *e = field.value.get();
+    bool negative = false;
+    if (const auto *u = llvm::dyn_cast<ast::UnaryExpr>(e);
+        u && (u->op == ast::UnaryOp::Neg || u->op == ast::UnaryOp::Plus)) {
+      negative = u->op == ast::UnaryOp::Neg;
+      e = u->operand.get();
+    }
+    double v;
+    if (const auto *i = llvm::dyn_cast<ast::IntLit>(e))
+      v = static_cast<double>(i->value);
+    else if (const auto *f = llvm::dyn_cast<ast::FloatLit>(e))
+      v = f->value;
+    else {
+      bool isValue = llvm::isa<ast::StringLit, ast::BoolLit, ast::NoneLit>(e);
+      fail(startOf(*field.value),
+           isValue ? fmt::format("{} must be a number, like {}", spec.name, spec.example)
+                   : fmt::format("{} must be a plain number, like {} (hardware values are "
+                                 "not evaluated)",
+                                 spec.name, spec.example));
+      return std::nullopt;
+    }
+    if (negative)
+      v = -v;
+    if (!(v > 0)) {
+      fail(startOf(*field.value), fmt::format("{} must be positive", spec.name));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  static void store(HardwareProfile &hw, Field f, double v) {
+    switch (f) {
+    case Field::PeakF32:
+      hw.peak[static_cast<int>(ir::DType::F32)] = v;
+      break;
+    case Field::PeakF16:
+      hw.peak[static_cast<int>(ir::DType::F16)] = v;
+      break;
+    case Field::PeakBF16:
+      hw.peak[static_cast<int>(ir::DType::BF16)] = v;
+      break;
+    case Field::PeakI8:
+      hw.peak[static_cast<int>(ir::DType::I8)] = v;
+      break;
+    case Field::Bandwidth:
+      hw.bandwidth = v;
+      break;
+    case Field::Memory:
+      hw.memory = v;
+      break;
+    case Field::Description:
+      break;
+    }
+  }
+
+  const ast::HardwareDecl &decl;
+  DiagEngine &diag;
+  bool failed = false;
+};
+
+/// Every hardware declaration of `m`, in file order.
+std::vector<const ast::HardwareDecl *> hardwareDecls(const ast::Module &m) {
+  std::vector<const ast::HardwareDecl *> out;
+  for (const ast::DeclPtr &d : m.decls)
+    if (const auto *hw = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
+      out.push_back(hw);
+  return out;
+}
+
+/// Loads std/hardware.net through the module loader, so it is checked like
+/// any import and its diagnostics name it "std/hardware.net". The program's
+/// main module is a one-line stub that imports it; modules[0] is the file.
+std::optional<Program> loadBuiltins(DiagEngine &diag, const LoadOptions &load) {
+  llvm::SmallString<256> file(stdlibDirectory(load));
+  llvm::sys::path::append(file, "hardware.net");
+  if (!llvm::sys::fs::exists(file)) {
+    diag.fileError(file, "cannot find the built-in hardware profiles (std/hardware.net); "
+                         "check --stdlib or $NETC_STDLIB");
+    return std::nullopt;
+  }
+  return loadProgramFromText(diag, "import \"std/hardware.net\"\n", "<built-in hardware>", load);
+}
+
+const ast::Module &builtinModule(const Program &p) { return *p.modules.front(); }
+
+} // namespace
+
+std::optional<Unit> parseUnit(llvm::StringRef text) {
+  for (const UnitSpelling &u : kUnits)
+    if (text == u.text)
+      return Unit{u.scale, u.kind};
+  return std::nullopt;
+}
+
+std::optional<HardwareProfile> readHardware(const ast::HardwareDecl &decl, DiagEngine &diag) {
+  return HardwareReader(decl, diag).run();
+}
+
+std::optional<std::vector<HardwareProfile>> builtinHardware(DiagEngine &diag,
+                                                            const LoadOptions &load) {
+  std::optional<Program> program = loadBuiltins(diag, load);
+  if (!program)
+    return std::nullopt;
+  std::vector<HardwareProfile> out;
+  bool ok = true;
+  llvm::StringMap<SourceLoc> names;
+  for (const ast::HardwareDecl *d : hardwareDecls(builtinModule(*program))) {
+    auto [it, inserted] = names.try_emplace(d->name, d->loc);
+    if (!inserted) {
+      Diagnostic &e = diag.error(d->loc, fmt::format("duplicate hardware profile '{}'", d->name));
+      DiagEngine::addNote(e, it->second, "first declared here");
+      ok = false;
+      continue;
+    }
+    if (std::optional<HardwareProfile> hw = readHardware(*d, diag))
+      out.push_back(std::move(*hw));
+    else
+      ok = false;
+  }
+  if (!ok)
+    return std::nullopt;
+  return out;
+}
+
+std::optional<HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Program *program,
+                                            DiagEngine &diag, const LoadOptions &load) {
+  if (nameOrFile.contains('/') || nameOrFile.endswith(".net")) {
+    std::optional<Program> file = loadProgram(diag, nameOrFile, load);
+    if (!file)
+      return std::nullopt;
+    std::vector<const ast::HardwareDecl *> decls = hardwareDecls(file->main());
+    if (decls.empty()) {
+      diag.fileError(nameOrFile, fmt::format("'{}' declares no hardware profile",
+                                             nameOrFile.str()));
+      return std::nullopt;
+    }
+    return readHardware(*decls.back(), diag);
+  }
+
+  // The user's program first: its main file, then its imports; within a
+  // module the last declaration of the name wins.
+  std::vector<std::string> known;
+  if (program) {
+    for (auto m = program->modules.rbegin(); m != program->modules.rend(); ++m) {
+      std::vector<const ast::HardwareDecl *> decls = hardwareDecls(**m);
+      for (auto d = decls.rbegin(); d != decls.rend(); ++d)
+        if ((*d)->name == nameOrFile)
+          return readHardware(**d, diag);
+      for (const ast::HardwareDecl *d : decls)
+        known.push_back(d->name);
+    }
+  }
+
+  std::optional<Program> builtins = loadBuiltins(diag, load);
+  if (!builtins)
+    return std::nullopt;
+  for (const ast::HardwareDecl *d : hardwareDecls(builtinModule(*builtins))) {
+    if (d->name == nameOrFile)
+      return readHardware(*d, diag);
+    known.push_back(d->name);
+  }
+
+  llvm::sort(known);
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  std::string list;
+  for (const std::string &k : known)
+    list += (list.empty() ? "" : ", ") + k;
+  diag.globalError(fmt::format("unknown hardware '{}' (known: {}); see --list-hw",
+                               nameOrFile.str(), list.empty() ? "none" : list));
+  return std::nullopt;
+}
+
+} // namespace netc::cost

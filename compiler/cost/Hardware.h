@@ -1,0 +1,77 @@
+//===- Hardware.h - hardware profiles ---------------------------*- C++ -*-===//
+//
+// A device as the roofline model sees it: peak arithmetic throughput per
+// dtype, memory bandwidth and memory capacity. Profiles are written in the
+// .net language itself:
+//
+//   hardware xeon_silver_4210 {
+//     description = "2x Intel Xeon Silver 4210, AVX-512 at 1.5 GHz"
+//     peak_fp32 = 960 GFLOP/s    # peak_fp16, peak_bf16, peak_int8 (OP/s) too
+//     bandwidth = 76.8 GB/s
+//     memory = 128 GiB
+//   }
+//
+// The built-in profiles live in stdlib/hardware.net, with their sources.
+// Units: FLOP/s and OP/s with k, M, G, T, P prefixes; B/s with k, M, G, T
+// (decimal) or Ki, Mi, Gi, Ti (binary) prefixes; bytes likewise (B, KB, MB,
+// GB, TB, KiB, MiB, GiB, TiB).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_COST_HARDWARE_H
+#define NETC_COST_HARDWARE_H
+
+#include "ir/Types.h"
+#include "support/Diagnostics.h"
+#include "syntax/AST.h"
+#include "syntax/ModuleLoader.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netc::cost {
+
+struct HardwareProfile {
+  std::string name;
+  std::string description;
+  double peak[4] = {0, 0, 0, 0}; ///< FLOP/s (OP/s for int8), indexed by ir::DType; 0 = unknown
+  double bandwidth = 0;          ///< bytes per second
+  double memory = 0;             ///< bytes of device memory; 0 = unknown
+  SourceLoc loc;
+
+  double peakFor(ir::DType t) const { return peak[static_cast<int>(t)]; }
+  /// The ridge point I_max = peak / bandwidth in FLOP per byte.
+  double ridge(ir::DType t) const { return peakFor(t) / bandwidth; }
+};
+
+/// Reads one hardware declaration, checking field names, units and values;
+/// errors are located at the offending field or unit. peak_fp32 and
+/// bandwidth are required.
+std::optional<HardwareProfile> readHardware(const ast::HardwareDecl &decl, DiagEngine &diag);
+
+/// A unit's scale and what it measures.
+enum class UnitKind { FlopRate, ByteRate, Bytes };
+struct Unit {
+  double scale;
+  UnitKind kind;
+};
+std::optional<Unit> parseUnit(llvm::StringRef text);
+
+/// Resolves --hw: a path (contains '/' or ends in ".net") is loaded and its
+/// last hardware declaration used; otherwise NAME is looked up among the
+/// hardware declarations of `program` (the user's file and its imports),
+/// then among the built-in profiles (std/hardware.net). Reports an error
+/// listing the known names when nothing matches.
+std::optional<HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Program *program,
+                                            DiagEngine &diag, const LoadOptions &load);
+
+/// All built-in profiles, in file order.
+std::optional<std::vector<HardwareProfile>> builtinHardware(DiagEngine &diag,
+                                                            const LoadOptions &load);
+
+/// The default profile when --hw is not given.
+inline constexpr const char *kDefaultHardware = "xeon_silver_4210";
+
+} // namespace netc::cost
+
+#endif

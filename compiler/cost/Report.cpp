@@ -1,0 +1,46 @@
+#include "cost/Report.h"
+
+namespace netc::cost {
+
+llvm::StringRef flopConventionName(FlopConvention c) {
+  switch (c) {
+  case FlopConvention::TwoMac: return "2mac";
+  case FlopConvention::Exact: return "exact";
+  case FlopConvention::Mac: return "mac";
+  }
+  return "2mac";
+}
+
+llvm::StringRef memoryModelName(MemoryModel m) {
+  switch (m) {
+  case MemoryModel::Ideal: return "ideal";
+  case MemoryModel::NoReuse: return "no-reuse";
+  case MemoryModel::WeightsOutput: return "weights+output";
+  }
+  return "ideal";
+}
+
+llvm::StringRef flopConventionDoc(FlopConvention c) {
+  switch (c) {
+  case FlopConvention::TwoMac:
+    return "2 FLOPs per multiply-accumulate, plus the elementwise FLOPs of other ops";
+  case FlopConvention::Exact:
+    return "2n-1 FLOPs per dot product of length n, +1 per bias add, plus the elementwise "
+           "FLOPs of other ops";
+  case FlopConvention::Mac:
+    return "1 FLOP per multiply-accumulate (fvcore's convention); other ops count 0";
+  }
+  return "";
+}
+
+llvm::StringRef memoryModelDoc(MemoryModel m) {
+  switch (m) {
+  case MemoryModel::Ideal: return "each input, weight and output tensor moved once";
+  case MemoryModel::NoReuse:
+    return "MAC ops read an input element per multiply-accumulate, weights and outputs once";
+  case MemoryModel::WeightsOutput: return "weights and outputs only, inputs not counted";
+  }
+  return "";
+}
+
+} // namespace netc::cost

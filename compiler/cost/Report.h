@@ -1,0 +1,101 @@
+//===- Report.h - the numbers of a cost report ------------------*- C++ -*-===//
+//
+// Plain data, computed by the cost model (CostModel.h) and rendered by the
+// report writers (emit/ReportWriter.h). Counts are exact int64 under the
+// conventions recorded in `options`; times are seconds, rates per second.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_COST_REPORT_H
+#define NETC_COST_REPORT_H
+
+#include "cost/Hardware.h"
+#include "ir/Types.h"
+#include "support/SourceLoc.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace netc::cost {
+
+/// How FLOPs are counted (always printed with the report).
+enum class FlopConvention {
+  TwoMac, ///< "2mac": 2 per MAC, plus the elementwise FLOPs of other ops
+  Exact,  ///< "exact": 2n-1 per dot product of length n, +1 per bias add, plus elementwise
+  Mac,    ///< "mac": 1 per MAC (fvcore's convention); other ops count 0
+};
+/// How memory access is counted (always printed with the report).
+enum class MemoryModel {
+  Ideal,         ///< "ideal": every input, weight and output tensor moved once
+  NoReuse,       ///< "no-reuse": MAC ops read an input element per MAC (seed 000)
+  WeightsOutput, ///< "weights+output": weights and outputs only (seed 002)
+};
+
+llvm::StringRef flopConventionName(FlopConvention c);
+llvm::StringRef memoryModelName(MemoryModel m);
+/// One sentence saying what the convention/model counts.
+llvm::StringRef flopConventionDoc(FlopConvention c);
+llvm::StringRef memoryModelDoc(MemoryModel m);
+
+struct CostOptions {
+  FlopConvention flops = FlopConvention::TwoMac;
+  MemoryModel memory = MemoryModel::Ideal;
+  ir::DType dtype = ir::DType::F32; ///< element type of activations and weights
+  int64_t batch = 1;                ///< multiplies the batch dimension of the inputs
+};
+
+struct LayerCost {
+  std::string name;   ///< hierarchical node name
+  std::string op;     ///< op name
+  std::string block;  ///< first segment of the name (the top-level block), or the op
+  ir::Shape outputShape; ///< first output, at the report's batch
+  int64_t params = 0;    ///< learnable parameters (PyTorch's count)
+  int64_t buffers = 0;   ///< non-learnable state (BatchNorm running mean/var)
+  int64_t macs = 0;
+  int64_t flops = 0;
+  int64_t memoryBytes = 0;
+  int64_t activations = 0; ///< output elements
+  double intensity = 0;    ///< FLOP per byte (0 when no bytes move)
+  double attainable = 0;   ///< FLOP/s the roofline allows at this intensity
+  bool memoryBound = false;
+  double latency = 0; ///< seconds: max(flops / peak, bytes / bandwidth)
+  SourceLoc loc;
+};
+
+struct Totals {
+  int64_t params = 0;
+  int64_t buffers = 0;
+  int64_t macs = 0;
+  int64_t flops = 0;
+  int64_t memoryBytes = 0;
+  int64_t activations = 0;
+  int64_t weightBytes = 0;          ///< (params + buffers) x dtype size
+  int64_t peakActivationBytes = 0;  ///< liveness peak along the execution order
+  int64_t modelBytesFp32 = 0, modelBytesFp16 = 0, modelBytesInt8 = 0; ///< params + buffers
+  double latency = 0;     ///< seconds, roofline lower bound (sum over layers)
+  double throughput = 0;  ///< samples per second at the report's batch
+  double memoryBoundShare = 0; ///< fraction of latency spent in memory-bound layers
+};
+
+/// The largest batch that fits the device memory and the throughput there.
+struct MaxBatch {
+  int64_t batch = 0; ///< 0: not even one sample fits
+  double latency = 0;
+  double qps = 0;
+};
+
+struct Report {
+  std::string network;
+  std::vector<std::pair<std::string, std::string>> params; ///< network parameters as bound
+  HardwareProfile hardware;
+  CostOptions options;
+  std::vector<LayerCost> layers; ///< execution order
+  Totals totals;
+  std::optional<MaxBatch> maxBatch;
+};
+
+} // namespace netc::cost
+
+#endif

@@ -1,0 +1,103 @@
+//===- CsvWriter.cpp - the spreadsheet report -------------------------------===//
+//
+// RFC 4180 fields (quoted only when needed), a header row, one row per layer
+// or group, then a "(total)" row. There are no comment lines: the
+// conventions are columns repeated on every row, so that each row stands on
+// its own after filtering or concatenation. Lines end in "\n".
+//
+//===----------------------------------------------------------------------===//
+#include "emit/Format.h"
+#include "emit/WriterCommon.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace netc::emit::detail {
+
+using cost::LayerCost;
+using cost::Report;
+
+namespace {
+
+void writeRow(llvm::raw_ostream &os, const std::vector<std::string> &fields) {
+  for (size_t i = 0; i < fields.size(); ++i)
+    os << (i ? "," : "") << csvField(fields[i]);
+  os << '\n';
+}
+
+/// A real for a spreadsheet: round-trip precision, empty when not finite.
+std::string real(double v) {
+  std::string s = jsonNumber(v);
+  return s == "null" ? "" : s;
+}
+
+std::string integer(int64_t v) { return fmt::format("{}", v); }
+
+std::string number(const Quantity &q) {
+  std::string s = quantityNumber(q);
+  return s == "null" ? "" : s;
+}
+
+std::vector<std::string> conventionFields(const Report &r) {
+  return {cost::flopConventionName(r.options.flops).str(),
+          cost::memoryModelName(r.options.memory).str(), ir::dtypeName(r.options.dtype).str(),
+          integer(r.options.batch), kLatencyNote};
+}
+
+std::vector<std::string> rowFields(const LayerCost &l, const Report &r) {
+  std::vector<std::string> f = {l.name,
+                                l.op,
+                                l.block,
+                                l.outputShape.empty() ? "" : ir::formatShape(l.outputShape),
+                                integer(l.params),
+                                integer(l.buffers),
+                                integer(l.macs),
+                                integer(l.flops),
+                                integer(l.memoryBytes),
+                                integer(l.activations),
+                                real(l.intensity),
+                                real(l.attainable),
+                                l.memoryBound ? "memory" : "compute",
+                                real(l.latency)};
+  std::vector<std::string> conv = conventionFields(r);
+  f.insert(f.end(), conv.begin(), conv.end());
+  return f;
+}
+
+} // namespace
+
+void writeCsv(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
+  writeRow(os, {"name", "op", "block", "output_shape", "params", "buffers", "macs", "flops",
+                "memory_bytes", "activations", "intensity", "attainable_flops", "bound",
+                "latency_s", "flops_convention", "memory_model", "dtype", "batch",
+                "latency_model"});
+  for (const LayerCost &l : reportRows(r, style.groupBy))
+    writeRow(os, rowFields(l, r));
+  writeRow(os, rowFields(totalRow(r, "(total)"), r));
+}
+
+void writeCsvComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
+  writeRow(os, {"quantity", "a", "b", "ratio_b_over_a"});
+  // What was compared and under which conventions, then the numbers.
+  writeRow(os, {"network", networkTitle(a), networkTitle(b), ""});
+  writeRow(os, {"hardware", a.hardware.name, b.hardware.name, ""});
+  const char *names[] = {"flops_convention", "memory_model", "dtype", "batch", "latency_model"};
+  std::vector<std::string> ca = conventionFields(a), cb = conventionFields(b);
+  for (size_t i = 0; i < ca.size(); ++i)
+    writeRow(os, {names[i], ca[i], cb[i], ""});
+  std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);
+  if (a.maxBatch && b.maxBatch) {
+    std::vector<Quantity> ma = maxBatchQuantities(a), mb = maxBatchQuantities(b);
+    qa.insert(qa.end(), ma.begin(), ma.end());
+    qb.insert(qb.end(), mb.begin(), mb.end());
+  }
+  for (size_t i = 0; i < qa.size(); ++i) {
+    std::string key = qa[i].key;
+    std::replace(key.begin(), key.end(), '.', '_');
+    std::string ratio = qa[i].value != 0 ? real(qb[i].value / qa[i].value) : "";
+    writeRow(os, {key, number(qa[i]), number(qb[i]), ratio});
+  }
+}
+
+} // namespace netc::emit::detail

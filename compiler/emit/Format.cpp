@@ -1,0 +1,241 @@
+#include "emit/Format.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace netc::emit {
+
+namespace {
+
+/// Number of significant digits written in a fixed-point string.
+int significantDigits(llvm::StringRef s) {
+  int n = 0;
+  bool started = false;
+  for (char c : s) {
+    if (c < '0' || c > '9')
+      continue;
+    started = started || c != '0';
+    n += started;
+  }
+  return n;
+}
+
+/// v > 0 and finite, in fixed point with 3 significant digits (all integer
+/// digits when v >= 1000).
+std::string fixedSig3(double v) {
+  int d = std::max(0, 2 - static_cast<int>(std::floor(std::log10(v))));
+  std::string s = fmt::format("{:.{}f}", v, d);
+  if (d > 0 && significantDigits(s) > 3) // rounding carried into a new digit
+    s = fmt::format("{:.{}f}", v, d - 1);
+  return s;
+}
+
+/// Scales v >= 1 by `base` until it is below it, then formats it with 3
+/// significant digits; returns the digits and the index of the prefix used.
+std::pair<std::string, size_t> scaled(double v, double base, size_t maxPrefix) {
+  size_t i = 0;
+  while (v >= base && i < maxPrefix) {
+    v /= base;
+    ++i;
+  }
+  std::string t = fixedSig3(v);
+  // 999.7 rounds to "1000": say 1.00 of the next prefix instead.
+  if (i < maxPrefix && std::round(v) >= base) {
+    v /= base;
+    ++i;
+    t = fixedSig3(v);
+  }
+  return {t, i};
+}
+
+const char *const kSiPrefix[] = {"", "k", "M", "G", "T", "P", "E"};
+const char *const kBinPrefix[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+constexpr size_t kMaxPrefix = 6;
+
+/// Inserts thousands separators into the integer part of a plain number.
+std::string groupDigits(std::string s) {
+  size_t begin = (!s.empty() && s[0] == '-') ? 1 : 0;
+  size_t end = s.find('.');
+  if (end == std::string::npos)
+    end = s.size();
+  std::string out = s.substr(0, begin);
+  for (size_t i = begin; i < end; ++i) {
+    if (i > begin && (end - i) % 3 == 0)
+      out += ',';
+    out += s[i];
+  }
+  out += s.substr(end);
+  return out;
+}
+
+} // namespace
+
+std::string withThousands(int64_t v) { return groupDigits(fmt::format("{}", v)); }
+
+std::string withThousands(double v, int decimals) {
+  if (!std::isfinite(v))
+    return fmt::format("{}", v);
+  return groupDigits(fmt::format("{:.{}f}", v, decimals));
+}
+
+std::string sig3(double v) {
+  if (!std::isfinite(v))
+    return fmt::format("{}", v);
+  if (v == 0)
+    return "0";
+  if (v < 0)
+    return "-" + fixedSig3(-v);
+  return fixedSig3(v);
+}
+
+std::string siCount(double v) {
+  if (!std::isfinite(v) || v < 0)
+    return sig3(v);
+  if (v < 1000)
+    return fmt::format("{:.0f}", v);
+  auto [digits, i] = scaled(v, 1000, kMaxPrefix);
+  return digits + kSiPrefix[i];
+}
+
+std::string siBytes(double bytes) {
+  if (!std::isfinite(bytes) || bytes < 0)
+    return sig3(bytes) + " B";
+  if (bytes < 1000)
+    return fmt::format("{:.0f} B", bytes);
+  auto [digits, i] = scaled(bytes, 1000, kMaxPrefix);
+  return digits + " " + kSiPrefix[i] + "B";
+}
+
+std::string binaryBytes(double bytes) {
+  if (!std::isfinite(bytes) || bytes < 0)
+    return sig3(bytes) + " B";
+  if (bytes < 1024)
+    return fmt::format("{:.0f} B", bytes);
+  auto [digits, i] = scaled(bytes, 1024, kMaxPrefix);
+  return digits + " " + kBinPrefix[i] + "B";
+}
+
+std::string siRate(double v, llvm::StringRef unit) {
+  if (!std::isfinite(v) || v < 1000)
+    return sig3(v) + " " + unit.str();
+  auto [digits, i] = scaled(v, 1000, kMaxPrefix);
+  return digits + " " + kSiPrefix[i] + unit.str();
+}
+
+std::string humanTime(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0)
+    return sig3(seconds) + " s";
+  if (seconds == 0)
+    return "0 s";
+  static const char *const kUnits[] = {"ns", "us", "ms", "s"};
+  size_t unit = seconds < 1e-6 ? 0 : seconds < 1e-3 ? 1 : seconds < 1 ? 2 : 3;
+  double v = seconds * std::pow(1000.0, 3 - static_cast<int>(unit));
+  std::string t = fixedSig3(v);
+  if (unit < 3 && t == "1000") {
+    ++unit;
+    t = "1.00";
+  }
+  return t + " " + kUnits[unit];
+}
+
+std::string ratioText(double a, double b) {
+  if (a == 0 || !std::isfinite(a) || !std::isfinite(b))
+    return "-";
+  double r = b / a;
+  if (std::fabs(r) >= 0.01 && std::fabs(r) < 1000)
+    return fmt::format("{:.2f}x", r);
+  return sig3(r) + "x";
+}
+
+std::string shortenLeft(llvm::StringRef s, size_t width) {
+  if (s.size() <= width)
+    return s.str();
+  if (width <= 3)
+    return s.take_back(width).str();
+  llvm::StringRef tail = s.take_back(width - 3);
+  // Prefer to start at a name segment ("...conv.1.0", not "...6.conv.1.0")
+  // when that costs at most a third of the room.
+  if (s[s.size() - tail.size() - 1] != '.') {
+    size_t dot = tail.find('.');
+    if (dot != llvm::StringRef::npos && dot + 1 < tail.size() && 3 * (dot + 1) <= tail.size())
+      tail = tail.drop_front(dot + 1);
+  }
+  return "..." + tail.str();
+}
+
+std::string shortenName(llvm::StringRef s, size_t width) {
+  if (s.size() <= width)
+    return s.str();
+  size_t firstDot = s.find('.');
+  size_t lastDot = s.rfind('.');
+  if (firstDot == llvm::StringRef::npos || firstDot == lastDot)
+    return shortenLeft(s, width);
+  llvm::StringRef head = s.take_front(firstDot); // without its dot
+  if (head.size() + 3 + (s.size() - lastDot - 1) > width)
+    return shortenLeft(s, width);
+  // The longest run of whole trailing segments that fits after "head...".
+  size_t room = width - head.size() - 3;
+  size_t start = lastDot + 1;
+  while (true) {
+    size_t prev = s.rfind('.', start - 2);
+    if (prev == llvm::StringRef::npos || prev <= firstDot || s.size() - (prev + 1) > room)
+      break;
+    start = prev + 1;
+  }
+  return head.str() + "..." + s.drop_front(start).str();
+}
+
+std::string shortenRight(llvm::StringRef s, size_t width) {
+  if (s.size() <= width)
+    return s.str();
+  if (width <= 3)
+    return s.take_front(width).str();
+  return s.take_front(width - 3).str() + "...";
+}
+
+std::string jsonString(llvm::StringRef s) {
+  std::string out = "\"";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += fmt::format("\\u{:04X}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string jsonNumber(double v) {
+  if (!std::isfinite(v))
+    return "null";
+  return fmt::format("{}", v);
+}
+
+std::string csvField(llvm::StringRef s) {
+  if (s.find_first_of(",\"\r\n") == llvm::StringRef::npos)
+    return s.str();
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string markdownEscape(llvm::StringRef s) {
+  std::string out;
+  for (char c : s) {
+    if (llvm::StringRef("\\`*_[]<>|").contains(c))
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+} // namespace netc::emit

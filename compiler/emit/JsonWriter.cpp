@@ -1,0 +1,200 @@
+//===- JsonWriter.cpp - the machine-readable report -------------------------===//
+//
+// One object, keys in a fixed order (the schema is in README.md). Counts are
+// JSON integers; reals are written in their shortest form that reads back to
+// the same double; unknown or non-finite values are null.
+//
+//===----------------------------------------------------------------------===//
+#include "emit/Format.h"
+#include "emit/WriterCommon.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace netc::emit::detail {
+
+using cost::LayerCost;
+using cost::Report;
+
+namespace {
+
+using Members = std::vector<std::pair<std::string, std::string>>;
+
+/// {"k": v, ...} on one line; values are already JSON.
+std::string object(const Members &members) {
+  std::string s = "{";
+  for (size_t i = 0; i < members.size(); ++i)
+    s += (i ? ", " : "") + jsonString(members[i].first) + ": " + members[i].second;
+  return s + "}";
+}
+
+std::string integer(int64_t v) { return fmt::format("{}", v); }
+/// A positive quantity, or null when it is unknown (0).
+std::string knownNumber(double v) { return v > 0 ? jsonNumber(v) : "null"; }
+
+std::string paramsJson(const Report &r) {
+  Members m;
+  for (const auto &[name, value] : r.params)
+    m.emplace_back(name, jsonString(value));
+  return object(m);
+}
+
+std::string hardwareJson(const Report &r) {
+  const cost::HardwareProfile &hw = r.hardware;
+  double peak = hw.peakFor(r.options.dtype);
+  return object({{"name", jsonString(hw.name)},
+                 {"description", jsonString(hw.description)},
+                 {"peak_flops", knownNumber(peak)},
+                 {"bandwidth", knownNumber(hw.bandwidth)},
+                 {"memory", knownNumber(hw.memory)},
+                 {"ridge", peak > 0 && hw.bandwidth > 0 ? jsonNumber(hw.ridge(r.options.dtype))
+                                                        : "null"}});
+}
+
+std::string conventionsJson(const Report &r) {
+  return object({{"flops", jsonString(cost::flopConventionName(r.options.flops))},
+                 {"memory", jsonString(cost::memoryModelName(r.options.memory))},
+                 {"dtype", jsonString(ir::dtypeName(r.options.dtype))},
+                 {"batch", integer(r.options.batch)},
+                 {"latency", jsonString(kLatencyNote)}});
+}
+
+/// The quantities as an object, keys "a.b" nested as {"a": {"b": ...}}
+/// (consecutive keys sharing a prefix form one nested object); `strip` is
+/// removed from the front of every key first.
+std::string quantitiesJson(const std::vector<Quantity> &qs,
+                           const std::function<std::string(size_t)> &value,
+                           llvm::StringRef strip = "") {
+  Members top;
+  std::string prefix;
+  Members nested;
+  auto flush = [&] {
+    if (!prefix.empty())
+      top.emplace_back(prefix, object(nested));
+    prefix.clear();
+    nested.clear();
+  };
+  for (size_t i = 0; i < qs.size(); ++i) {
+    llvm::StringRef key = qs[i].key;
+    key.consume_front(strip);
+    auto [head, tail] = key.split('.');
+    if (tail.empty()) {
+      flush();
+      top.emplace_back(head.str(), value(i));
+      continue;
+    }
+    if (head != prefix)
+      flush();
+    prefix = head.str();
+    nested.emplace_back(tail.str(), value(i));
+  }
+  flush();
+  return object(top);
+}
+
+std::string totalsJson(const Report &r) {
+  std::vector<Quantity> qs = totalQuantities(r);
+  return quantitiesJson(qs, [&](size_t i) { return quantityNumber(qs[i]); });
+}
+
+std::string maxBatchJson(const Report &r) {
+  std::vector<Quantity> qs = maxBatchQuantities(r);
+  if (qs.empty())
+    return "null";
+  return quantitiesJson(qs, [&](size_t i) { return quantityNumber(qs[i]); }, "max_batch.");
+}
+
+std::string layerJson(const LayerCost &l) {
+  std::string shape = "[";
+  for (size_t i = 0; i < l.outputShape.size(); ++i)
+    shape += (i ? ", " : "") + integer(l.outputShape[i]);
+  shape += "]";
+  return object({{"name", jsonString(l.name)},
+                 {"op", jsonString(l.op)},
+                 {"block", jsonString(l.block)},
+                 {"output_shape", shape},
+                 {"params", integer(l.params)},
+                 {"buffers", integer(l.buffers)},
+                 {"macs", integer(l.macs)},
+                 {"flops", integer(l.flops)},
+                 {"memory_bytes", integer(l.memoryBytes)},
+                 {"activations", integer(l.activations)},
+                 {"intensity", jsonNumber(l.intensity)},
+                 {"attainable_flops", jsonNumber(l.attainable)},
+                 {"bound", jsonString(l.memoryBound ? "memory" : "compute")},
+                 {"latency_s", jsonNumber(l.latency)}});
+}
+
+std::string layersJson(const std::vector<LayerCost> &rows) {
+  if (rows.empty())
+    return "[]";
+  std::string s = "[\n";
+  for (size_t i = 0; i < rows.size(); ++i)
+    s += "    " + layerJson(rows[i]) + (i + 1 < rows.size() ? ",\n" : "\n");
+  return s + "  ]";
+}
+
+/// Top-level members, one per line.
+void writeObject(llvm::raw_ostream &os, const Members &members) {
+  os << "{\n";
+  for (size_t i = 0; i < members.size(); ++i)
+    os << "  " << jsonString(members[i].first) << ": " << members[i].second
+       << (i + 1 < members.size() ? ",\n" : "\n");
+  os << "}\n";
+}
+
+std::string ratioNumber(double a, double b) {
+  if (a == 0)
+    return "null";
+  return jsonNumber(b / a);
+}
+
+/// Everything but the layers, as an object (for the comparison).
+std::string summaryJson(const Report &r) {
+  return object({{"network", jsonString(r.network)},
+                 {"params", paramsJson(r)},
+                 {"hardware", hardwareJson(r)},
+                 {"conventions", conventionsJson(r)},
+                 {"totals", totalsJson(r)},
+                 {"max_batch", maxBatchJson(r)}});
+}
+
+} // namespace
+
+void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
+  Members m = {{"netc_report", "1"},
+               {"network", jsonString(r.network)},
+               {"params", paramsJson(r)},
+               {"hardware", hardwareJson(r)},
+               {"conventions", conventionsJson(r)},
+               {"totals", totalsJson(r)},
+               {"max_batch", maxBatchJson(r)},
+               {"layers", layersJson(r.layers)}};
+  if (style.groupBy != GroupBy::Layer) {
+    m.emplace_back("group_by", jsonString(groupByName(style.groupBy)));
+    m.emplace_back("groups", layersJson(groupLayers(r, style.groupBy)));
+  }
+  writeObject(os, m);
+}
+
+void writeJsonComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
+  std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);
+  std::string ratio = quantitiesJson(
+      qa, [&](size_t i) { return ratioNumber(qa[i].value, qb[i].value); });
+  std::string maxBatch = "null";
+  if (a.maxBatch && b.maxBatch) {
+    std::vector<Quantity> ma = maxBatchQuantities(a), mb = maxBatchQuantities(b);
+    maxBatch = quantitiesJson(
+        ma, [&](size_t i) { return ratioNumber(ma[i].value, mb[i].value); }, "max_batch.");
+  }
+  // The ratio object mirrors "totals", plus "max_batch" (null unless both have one).
+  ratio.pop_back();
+  ratio += ", \"max_batch\": " + maxBatch + "}";
+  writeObject(os, {{"netc_comparison", "1"},
+                   {"a", summaryJson(a)},
+                   {"b", summaryJson(b)},
+                   {"ratio", ratio}});
+}
+
+} // namespace netc::emit::detail

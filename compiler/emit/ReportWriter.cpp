@@ -1,0 +1,286 @@
+#include "emit/ReportWriter.h"
+
+#include "emit/Format.h"
+#include "emit/WriterCommon.h"
+
+#include <llvm/ADT/StringMap.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace netc::emit {
+
+using cost::LayerCost;
+using cost::Report;
+
+std::optional<ReportFormat> parseReportFormat(llvm::StringRef s) {
+  if (s == "table")
+    return ReportFormat::Table;
+  if (s == "json")
+    return ReportFormat::Json;
+  if (s == "csv")
+    return ReportFormat::Csv;
+  if (s == "md")
+    return ReportFormat::Markdown;
+  return std::nullopt;
+}
+
+namespace {
+
+/// a + b, saturating instead of overflowing (the cost model has already
+/// rejected networks whose totals overflow, so this is a guard only).
+int64_t addSat(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  return r;
+}
+
+llvm::StringRef groupKey(const LayerCost &l, GroupBy by) {
+  if (by == GroupBy::Op)
+    return l.op;
+  if (!l.block.empty())
+    return l.block;
+  llvm::StringRef first = llvm::StringRef(l.name).split('.').first;
+  return first.empty() ? llvm::StringRef(l.op) : first;
+}
+
+constexpr const char *kMixed = "(mixed)";
+
+} // namespace
+
+std::vector<LayerCost> groupLayers(const Report &r, GroupBy by) {
+  if (by == GroupBy::Layer)
+    return r.layers;
+  std::vector<LayerCost> groups;
+  llvm::StringMap<size_t> index; // lookup only; order comes from `groups`
+  for (const LayerCost &l : r.layers) {
+    llvm::StringRef key = groupKey(l, by);
+    auto [it, inserted] = index.try_emplace(key, groups.size());
+    if (inserted) {
+      LayerCost g;
+      g.name = key.str();
+      g.op = l.op;
+      g.block = by == GroupBy::Block ? key.str() : l.block;
+      g.loc = l.loc;
+      groups.push_back(std::move(g));
+    }
+    LayerCost &g = groups[it->second];
+    if (g.op != l.op)
+      g.op = kMixed;
+    if (by == GroupBy::Op && g.block != l.block)
+      g.block = kMixed;
+    // A block's output is its last layer's; ops are spread over the network.
+    if (by == GroupBy::Block)
+      g.outputShape = l.outputShape;
+    g.params = addSat(g.params, l.params);
+    g.buffers = addSat(g.buffers, l.buffers);
+    g.macs = addSat(g.macs, l.macs);
+    g.flops = addSat(g.flops, l.flops);
+    g.memoryBytes = addSat(g.memoryBytes, l.memoryBytes);
+    g.activations = addSat(g.activations, l.activations);
+    g.latency += l.latency;
+  }
+  for (LayerCost &g : groups)
+    detail::applyRoofline(g, r);
+  return groups;
+}
+
+void writeReport(llvm::raw_ostream &os, const Report &r, ReportFormat f,
+                 const ReportStyle &style) {
+  switch (f) {
+  case ReportFormat::Table: return detail::writeTable(os, r, style);
+  case ReportFormat::Json: return detail::writeJson(os, r, style);
+  case ReportFormat::Csv: return detail::writeCsv(os, r, style);
+  case ReportFormat::Markdown: return detail::writeMarkdown(os, r, style);
+  }
+}
+
+void writeComparison(llvm::raw_ostream &os, const Report &a, const Report &b, ReportFormat f) {
+  switch (f) {
+  case ReportFormat::Table: return detail::writeTableComparison(os, a, b);
+  case ReportFormat::Json: return detail::writeJsonComparison(os, a, b);
+  case ReportFormat::Csv: return detail::writeCsvComparison(os, a, b);
+  case ReportFormat::Markdown: return detail::writeMarkdownComparison(os, a, b);
+  }
+}
+
+namespace detail {
+
+std::string networkTitle(const Report &r) {
+  if (r.params.empty())
+    return r.network;
+  std::string s = r.network + "(";
+  for (size_t i = 0; i < r.params.size(); ++i)
+    s += (i ? ", " : "") + r.params[i].first + "=" + r.params[i].second;
+  return s + ")";
+}
+
+llvm::StringRef peakUnit(ir::DType t) { return t == ir::DType::I8 ? "OP/s" : "FLOP/s"; }
+
+std::string deviceMemoryText(double bytes) {
+  if (!(bytes > 0))
+    return "unknown";
+  double mib = bytes / (1024.0 * 1024.0);
+  if (mib == std::floor(mib))
+    return binaryBytes(bytes);
+  return siBytes(bytes);
+}
+
+std::vector<std::string> hardwareFacts(const Report &r) {
+  ir::DType t = r.options.dtype;
+  double peak = r.hardware.peakFor(t);
+  std::string dtype = ir::dtypeName(t).str();
+  std::vector<std::string> facts;
+  facts.push_back(peak > 0 ? "peak " + siRate(peak, peakUnit(t)) + " (" + dtype + ")"
+                           : "peak unknown for " + dtype);
+  facts.push_back("bandwidth " + siRate(r.hardware.bandwidth, "B/s"));
+  facts.push_back("memory " + deviceMemoryText(r.hardware.memory));
+  if (peak > 0 && r.hardware.bandwidth > 0)
+    facts.push_back(fmt::format("ridge I_max = {:.2f} FLOP/B", r.hardware.ridge(t)));
+  else
+    facts.push_back("ridge unknown");
+  return facts;
+}
+
+std::vector<std::string> conventionFacts(const Report &r) {
+  return {"FLOPs " + cost::flopConventionName(r.options.flops).str(),
+          "memory " + cost::memoryModelName(r.options.memory).str(),
+          "dtype " + ir::dtypeName(r.options.dtype).str(),
+          "batch " + withThousands(r.options.batch)};
+}
+
+llvm::StringRef groupByName(GroupBy by) {
+  switch (by) {
+  case GroupBy::Layer: return "layer";
+  case GroupBy::Block: return "block";
+  case GroupBy::Op: return "op";
+  }
+  return "layer";
+}
+
+std::vector<LayerCost> reportRows(const Report &r, GroupBy by) { return groupLayers(r, by); }
+
+/// The roofline of a row from its sums: intensity = FLOPs / bytes;
+/// attainable = min(peak, intensity x bandwidth), or the peak when no bytes
+/// move; memory-bound when bytes / bandwidth > FLOPs / peak. An unknown peak
+/// (0) leaves the attainable rate at intensity x bandwidth.
+void applyRoofline(LayerCost &l, const Report &r) {
+  double peak = r.hardware.peakFor(r.options.dtype);
+  double bw = r.hardware.bandwidth;
+  double flops = static_cast<double>(l.flops);
+  double bytes = static_cast<double>(l.memoryBytes);
+  l.intensity = bytes > 0 ? flops / bytes : 0;
+  if (bytes > 0 && bw > 0)
+    l.attainable = peak > 0 ? std::min(peak, l.intensity * bw) : l.intensity * bw;
+  else
+    l.attainable = peak;
+  double tMem = bw > 0 ? bytes / bw : 0;
+  double tCmp = peak > 0 ? flops / peak : 0;
+  l.memoryBound = tMem > tCmp;
+}
+
+LayerCost totalRow(const Report &r, llvm::StringRef name) {
+  LayerCost t;
+  t.name = name.str();
+  t.params = r.totals.params;
+  t.buffers = r.totals.buffers;
+  t.macs = r.totals.macs;
+  t.flops = r.totals.flops;
+  t.memoryBytes = r.totals.memoryBytes;
+  t.activations = r.totals.activations;
+  t.latency = r.totals.latency;
+  applyRoofline(t, r);
+  return t;
+}
+
+std::vector<size_t> topByLatency(const std::vector<LayerCost> &rows, unsigned n) {
+  std::vector<size_t> order(rows.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return rows[x].latency > rows[y].latency; });
+  if (order.size() > n)
+    order.resize(n);
+  return order;
+}
+
+double latencyShare(double latency, const Report &r) {
+  return r.totals.latency > 0 ? latency / r.totals.latency : 0;
+}
+
+std::vector<Quantity> totalQuantities(const Report &r) {
+  const cost::Totals &t = r.totals;
+  std::string dtype = ir::dtypeName(r.options.dtype).str();
+  auto count = [](std::string label, std::string key, int64_t v, std::string note = "") {
+    return Quantity{std::move(label), std::move(key), Quantity::Count, v,
+                    static_cast<double>(v), std::move(note)};
+  };
+  auto bytes = [](std::string label, std::string key, int64_t v, std::string note = "") {
+    return Quantity{std::move(label), std::move(key), Quantity::Bytes, v,
+                    static_cast<double>(v), std::move(note)};
+  };
+  auto real = [](std::string label, std::string key, Quantity::Kind k, double v,
+                 std::string note = "") {
+    return Quantity{std::move(label), std::move(key), k, 0, v, std::move(note)};
+  };
+  return {
+      count("params", "params", t.params, "learnable"),
+      count("buffers", "buffers", t.buffers, "non-learnable state"),
+      count("MACs", "macs", t.macs),
+      count("FLOPs", "flops", t.flops, cost::flopConventionName(r.options.flops).str()),
+      bytes("memory access", "memory_bytes", t.memoryBytes,
+            cost::memoryModelName(r.options.memory).str() + " memory model"),
+      count("activations", "activations", t.activations, "output elements"),
+      bytes("weight bytes", "weight_bytes", t.weightBytes, "params + buffers in " + dtype),
+      bytes("peak activations", "peak_activation_bytes", t.peakActivationBytes),
+      bytes("model size fp32", "model_bytes.fp32", t.modelBytesFp32),
+      bytes("model size fp16", "model_bytes.fp16", t.modelBytesFp16),
+      bytes("model size int8", "model_bytes.int8", t.modelBytesInt8),
+      real("latency", "latency_s", Quantity::Seconds, t.latency, kLatencyNote),
+      real("throughput", "throughput", Quantity::Rate, t.throughput,
+           "at batch " + withThousands(r.options.batch)),
+      real("memory-bound time", "memory_bound_share", Quantity::Share, t.memoryBoundShare,
+           "of latency, in memory-bound layers"),
+  };
+}
+
+std::vector<Quantity> maxBatchQuantities(const Report &r) {
+  if (!r.maxBatch)
+    return {};
+  const cost::MaxBatch &m = *r.maxBatch;
+  std::string mem = deviceMemoryText(r.hardware.memory);
+  std::string fits = m.batch > 0 ? "largest batch fitting in " + mem
+                                 : "not even one sample fits in " + mem;
+  return {
+      Quantity{"max batch", "max_batch.batch", Quantity::Count, m.batch,
+               static_cast<double>(m.batch), fits},
+      Quantity{"latency at max batch", "max_batch.latency_s", Quantity::Seconds, 0, m.latency,
+               kLatencyNote},
+      Quantity{"QPS at max batch", "max_batch.qps", Quantity::Rate, 0, m.qps, ""},
+  };
+}
+
+std::string quantityText(const Quantity &q) {
+  switch (q.kind) {
+  case Quantity::Count: return withThousands(q.exact);
+  case Quantity::Bytes:
+    return withThousands(q.exact) + " B" + (q.exact >= 1000 ? " (" + siBytes(q.value) + ")" : "");
+  case Quantity::Seconds: return humanTime(q.value);
+  case Quantity::Rate: return withThousands(q.value, 1) + " samples/s";
+  case Quantity::Share: return fmt::format("{:.1f}%", q.value * 100);
+  }
+  return "";
+}
+
+std::string quantityNumber(const Quantity &q) {
+  if (q.kind == Quantity::Count || q.kind == Quantity::Bytes)
+    return fmt::format("{}", q.exact);
+  return jsonNumber(q.value);
+}
+
+} // namespace detail
+} // namespace netc::emit

@@ -1,0 +1,45 @@
+//===- ReportWriter.h - render cost reports ---------------------*- C++ -*-===//
+//
+// table (default: aligned columns, thousands separators, units, fits a
+// 100-column terminal; long layer names are shortened from the left), json
+// (schema in README.md), csv (one row per layer, then a "(total)" row) and md
+// (GitHub Markdown). Every format states the conventions (FLOPs, memory
+// model, dtype, batch) and that latency is a roofline lower bound.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_EMIT_REPORTWRITER_H
+#define NETC_EMIT_REPORTWRITER_H
+
+#include "cost/Report.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+#include <optional>
+
+namespace netc::emit {
+
+enum class ReportFormat { Table, Json, Csv, Markdown };
+std::optional<ReportFormat> parseReportFormat(llvm::StringRef s); ///< table|json|csv|md
+
+enum class GroupBy { Layer, Block, Op };
+
+struct ReportStyle {
+  unsigned top = 10;              ///< the N layers (or groups) with the highest latency
+  GroupBy groupBy = GroupBy::Layer;
+};
+
+/// Layers aggregated by their top-level block (the first segment of the node
+/// name, like torchinfo's depth 1) or by op, in order of first appearance.
+/// Counts and latency add up; intensity and bound are recomputed from the sums.
+std::vector<cost::LayerCost> groupLayers(const cost::Report &r, GroupBy by);
+
+void writeReport(llvm::raw_ostream &os, const cost::Report &r, ReportFormat f,
+                 const ReportStyle &style = {});
+
+/// Two networks side by side (`--compare`): totals of each and the ratio b/a.
+void writeComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b,
+                     ReportFormat f);
+
+} // namespace netc::emit
+
+#endif

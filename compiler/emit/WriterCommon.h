@@ -1,0 +1,79 @@
+//===- WriterCommon.h - shared pieces of the report writers -----*- C++ -*-===//
+//
+// Internal to emit/: what every format says (the header facts, the totals as
+// a list of quantities, the row selection) is decided here once, so that the
+// table, JSON, CSV and Markdown writers only differ in how they render it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_EMIT_WRITERCOMMON_H
+#define NETC_EMIT_WRITERCOMMON_H
+
+#include "emit/ReportWriter.h"
+
+#include <string>
+#include <vector>
+
+namespace netc::emit::detail {
+
+/// "resnet18(width=1.0, res=224)", or just the name without parameters.
+std::string networkTitle(const cost::Report &r);
+/// "FLOP/s", or "OP/s" for int8.
+llvm::StringRef peakUnit(ir::DType t);
+/// "128 GiB" when the size is a whole number of MiB, else decimal "16.0 GB";
+/// "unknown" for 0.
+std::string deviceMemoryText(double bytes);
+/// The hardware facts for the report's dtype: "peak 960 GFLOP/s (f32)",
+/// "bandwidth 76.8 GB/s", "memory 128 GiB", "ridge I_max = 12.50 FLOP/B".
+std::vector<std::string> hardwareFacts(const cost::Report &r);
+/// "FLOPs 2mac", "memory ideal", "dtype f32", "batch 1".
+std::vector<std::string> conventionFacts(const cost::Report &r);
+inline constexpr const char *kLatencyNote = "roofline lower bound";
+
+/// "layer", "block" or "op".
+llvm::StringRef groupByName(GroupBy by);
+/// The rows a report shows: its layers, or their groups.
+std::vector<cost::LayerCost> reportRows(const cost::Report &r, GroupBy by);
+/// Recomputes intensity, attainable FLOP/s and the bound of `l` from its
+/// FLOPs and bytes on the report's hardware (latency is left alone).
+void applyRoofline(cost::LayerCost &l, const cost::Report &r);
+/// The whole network as one row named `name` (counts and latency from the totals).
+cost::LayerCost totalRow(const cost::Report &r, llvm::StringRef name);
+/// Indices of the (at most) n rows with the highest latency, highest first;
+/// ties keep execution order.
+std::vector<size_t> topByLatency(const std::vector<cost::LayerCost> &rows, unsigned n);
+/// Share of the total latency, in [0, 1]; 0 when the total is 0.
+double latencyShare(double latency, const cost::Report &r);
+
+/// One line of the totals: an exact count, bytes, seconds, a rate or a share.
+struct Quantity {
+  enum Kind { Count, Bytes, Seconds, Rate, Share };
+  std::string label; ///< for people: "peak activations"
+  std::string key;   ///< for machines: "peak_activation_bytes"; "a.b" nests in JSON
+  Kind kind;
+  int64_t exact = 0; ///< Count and Bytes
+  double value = 0;  ///< every kind (exact as a double for Count and Bytes)
+  std::string note;  ///< a convention to state beside it in the table, or ""
+};
+std::vector<Quantity> totalQuantities(const cost::Report &r);
+/// Max batch rows (batch, latency, QPS) when the report has them.
+std::vector<Quantity> maxBatchQuantities(const cost::Report &r);
+/// Exact value for people: "11,689,512", "14,155,936 B (14.2 MB)", "1.23 ms",
+/// "810.4 samples/s", "72.3%".
+std::string quantityText(const Quantity &q);
+/// Exact value for machines: an integer, or a double that round-trips.
+std::string quantityNumber(const Quantity &q);
+
+void writeTable(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &style);
+void writeJson(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &style);
+void writeCsv(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &style);
+void writeMarkdown(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &style);
+
+void writeTableComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b);
+void writeJsonComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b);
+void writeCsvComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b);
+void writeMarkdownComparison(llvm::raw_ostream &os, const cost::Report &a,
+                             const cost::Report &b);
+
+} // namespace netc::emit::detail
+
+#endif

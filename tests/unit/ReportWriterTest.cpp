@@ -1,0 +1,736 @@
+#include "emit/ReportWriter.h"
+
+#include "emit/Format.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace netc;
+using namespace netc::emit;
+using cost::LayerCost;
+using cost::Report;
+
+namespace {
+
+constexpr double kPeak = 960e9;       // FLOP/s, f32
+constexpr double kBandwidth = 76.8e9; // B/s
+
+const char *const kLongName =
+    "layer1.0.some.very.deeply.nested.module.path.that.is.far.too.long.for.the.column.relu";
+const char *const kOddName = "fc, \"head\"";
+
+LayerCost layer(std::string name, std::string op, std::string block, ir::Shape shape,
+                int64_t params, int64_t buffers, int64_t macs, int64_t flops, int64_t bytes,
+                int64_t activations) {
+  LayerCost l;
+  l.name = std::move(name);
+  l.op = std::move(op);
+  l.block = std::move(block);
+  l.outputShape = std::move(shape);
+  l.params = params;
+  l.buffers = buffers;
+  l.macs = macs;
+  l.flops = flops;
+  l.memoryBytes = bytes;
+  l.activations = activations;
+  l.intensity = bytes ? double(flops) / double(bytes) : 0;
+  l.attainable = std::min(kPeak, l.intensity * kBandwidth);
+  double tc = flops / kPeak, tm = bytes / kBandwidth;
+  l.memoryBound = tm > tc;
+  l.latency = std::max(tc, tm);
+  return l;
+}
+
+/// A ResNet-like stem, a block of two layers and a classifier (f32, batch 1).
+Report sampleReport() {
+  Report r;
+  r.network = "tiny_resnet";
+  r.params = {{"width", "1.0"}, {"res", "224"}};
+  r.hardware.name = "xeon_silver_4210";
+  r.hardware.description = "2x Intel Xeon Silver 4210, AVX-512 at 1.5 GHz";
+  r.hardware.peak[0] = kPeak;
+  r.hardware.bandwidth = kBandwidth;
+  r.hardware.memory = 128.0 * 1024 * 1024 * 1024;
+  r.layers = {
+      layer("conv1", "conv2d", "conv1", {1, 64, 112, 112}, 9408, 0, 118013952, 236027904,
+            3851008, 802816),
+      layer("layer1.0.conv1", "conv2d", "layer1", {1, 64, 56, 56}, 36864, 128, 115605504,
+            231211008, 1753088, 200704),
+      layer(kLongName, "relu", "layer1", {1, 64, 56, 56}, 0, 0, 0, 200704, 1605632, 200704),
+      layer(kOddName, "linear", "fc", {1, 1000}, 513000, 0, 512000, 1024000, 2058048, 1000),
+  };
+  cost::Totals &t = r.totals;
+  for (const LayerCost &l : r.layers) {
+    t.params += l.params;
+    t.buffers += l.buffers;
+    t.macs += l.macs;
+    t.flops += l.flops;
+    t.memoryBytes += l.memoryBytes;
+    t.activations += l.activations;
+    t.latency += l.latency;
+  }
+  double memoryBound = 0;
+  for (const LayerCost &l : r.layers)
+    if (l.memoryBound)
+      memoryBound += l.latency;
+  t.weightBytes = (t.params + t.buffers) * 4;
+  t.peakActivationBytes = 4014080;
+  t.modelBytesFp32 = (t.params + t.buffers) * 4;
+  t.modelBytesFp16 = (t.params + t.buffers) * 2;
+  t.modelBytesInt8 = t.params + t.buffers;
+  t.throughput = 1 / t.latency;
+  t.memoryBoundShare = memoryBound / t.latency;
+  return r;
+}
+
+std::string render(const Report &r, ReportFormat f, ReportStyle style = {}) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  writeReport(os, r, f, style);
+  return os.str();
+}
+
+std::string renderComparison(const Report &a, const Report &b, ReportFormat f) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  writeComparison(os, a, b, f);
+  return os.str();
+}
+
+std::vector<std::string> lines(const std::string &s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string::npos)
+      end = s.size();
+    out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool contains(const std::string &s, const std::string &what) {
+  return s.find(what) != std::string::npos;
+}
+
+// ---- a strict little JSON reader (RFC 8259 grammar, enough for the tests) --
+
+struct Json {
+  enum Kind { Null, Bool, Number, String, Array, Object } kind = Null;
+  double number = 0;
+  std::string text; ///< a string's value, or a number's literal
+  std::vector<Json> items;
+  std::vector<std::pair<std::string, Json>> members;
+
+  const Json &operator[](const std::string &key) const {
+    for (const auto &m : members)
+      if (m.first == key)
+        return m.second;
+    static const Json missing{};
+    FAIL_CHECK("missing key " << key);
+    return missing;
+  }
+  std::vector<std::string> keys() const {
+    std::vector<std::string> k;
+    for (const auto &m : members)
+      k.push_back(m.first);
+    return k;
+  }
+};
+
+class JsonReader {
+public:
+  explicit JsonReader(const std::string &s) : s(s) {}
+  /// The value, or nullptr on a syntax error (the whole input must be used).
+  std::unique_ptr<Json> parse() {
+    auto v = std::make_unique<Json>();
+    if (!value(*v))
+      return nullptr;
+    space();
+    return pos == s.size() ? std::move(v) : nullptr;
+  }
+
+private:
+  const std::string &s;
+  size_t pos = 0;
+
+  void space() {
+    while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\n' || s[pos] == '\t' || s[pos] == '\r'))
+      ++pos;
+  }
+  bool literal(const char *w) {
+    size_t n = std::strlen(w);
+    if (s.compare(pos, n, w) != 0)
+      return false;
+    pos += n;
+    return true;
+  }
+  bool string(std::string &out) {
+    if (pos >= s.size() || s[pos] != '"')
+      return false;
+    ++pos;
+    while (pos < s.size() && s[pos] != '"') {
+      unsigned char c = s[pos];
+      if (c < 0x20)
+        return false;
+      if (c != '\\') {
+        out += s[pos++];
+        continue;
+      }
+      if (++pos >= s.size())
+        return false;
+      char e = s[pos++];
+      switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'u': {
+        if (pos + 4 > s.size())
+          return false;
+        unsigned code = std::stoul(s.substr(pos, 4), nullptr, 16);
+        if (code >= 0x80)
+          return false; // not needed by these tests
+        out += static_cast<char>(code);
+        pos += 4;
+        break;
+      }
+      default: return false;
+      }
+    }
+    if (pos >= s.size())
+      return false;
+    ++pos;
+    return true;
+  }
+  bool number(Json &v) {
+    size_t start = pos;
+    if (s[pos] == '-')
+      ++pos;
+    auto digits = [&] {
+      size_t d = pos;
+      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))
+        ++pos;
+      return pos > d;
+    };
+    if (pos < s.size() && s[pos] == '0')
+      ++pos;
+    else if (!digits())
+      return false;
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      if (!digits())
+        return false;
+    }
+    if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
+      ++pos;
+      if (pos < s.size() && (s[pos] == '+' || s[pos] == '-'))
+        ++pos;
+      if (!digits())
+        return false;
+    }
+    v.kind = Json::Number;
+    v.text = s.substr(start, pos - start);
+    v.number = std::strtod(v.text.c_str(), nullptr);
+    return true;
+  }
+  bool value(Json &v) {
+    space();
+    if (pos >= s.size())
+      return false;
+    char c = s[pos];
+    if (c == '{') {
+      v.kind = Json::Object;
+      ++pos;
+      space();
+      if (pos < s.size() && s[pos] == '}')
+        return ++pos, true;
+      while (true) {
+        space();
+        std::string key;
+        if (!string(key))
+          return false;
+        space();
+        if (pos >= s.size() || s[pos++] != ':')
+          return false;
+        Json item;
+        if (!value(item))
+          return false;
+        v.members.emplace_back(key, std::move(item));
+        space();
+        if (pos < s.size() && s[pos] == ',') {
+          ++pos;
+          continue;
+        }
+        return pos < s.size() && s[pos++] == '}';
+      }
+    }
+    if (c == '[') {
+      v.kind = Json::Array;
+      ++pos;
+      space();
+      if (pos < s.size() && s[pos] == ']')
+        return ++pos, true;
+      while (true) {
+        Json item;
+        if (!value(item))
+          return false;
+        v.items.push_back(std::move(item));
+        space();
+        if (pos < s.size() && s[pos] == ',') {
+          ++pos;
+          continue;
+        }
+        return pos < s.size() && s[pos++] == ']';
+      }
+    }
+    if (c == '"') {
+      v.kind = Json::String;
+      return string(v.text);
+    }
+    if (literal("null"))
+      return v.kind = Json::Null, true;
+    if (literal("true") || literal("false"))
+      return v.kind = Json::Bool, true;
+    return number(v);
+  }
+};
+
+/// RFC 4180 records (fields may be quoted, with "" for a quote).
+std::vector<std::vector<std::string>> parseCsv(const std::string &s) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, inQuotes = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (inQuotes) {
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        inQuotes = false;
+      } else {
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && field.empty() && !quoted) {
+      inQuotes = quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+      quoted = false;
+    } else if (c == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      quoted = false;
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  if (rows.back().empty())
+    rows.pop_back();
+  return rows;
+}
+
+} // namespace
+
+TEST_CASE("report: convention names and docs") {
+  CHECK(cost::flopConventionName(cost::FlopConvention::TwoMac) == "2mac");
+  CHECK(cost::flopConventionName(cost::FlopConvention::Exact) == "exact");
+  CHECK(cost::flopConventionName(cost::FlopConvention::Mac) == "mac");
+  CHECK(cost::memoryModelName(cost::MemoryModel::Ideal) == "ideal");
+  CHECK(cost::memoryModelName(cost::MemoryModel::NoReuse) == "no-reuse");
+  CHECK(cost::memoryModelName(cost::MemoryModel::WeightsOutput) == "weights+output");
+  CHECK(cost::flopConventionDoc(cost::FlopConvention::Mac).contains("fvcore"));
+  CHECK(cost::flopConventionDoc(cost::FlopConvention::Exact).startswith("2n-1"));
+  CHECK(cost::memoryModelDoc(cost::MemoryModel::WeightsOutput).contains("inputs not counted"));
+  CHECK(cost::memoryModelDoc(cost::MemoryModel::Ideal) ==
+        "each input, weight and output tensor moved once");
+}
+
+TEST_CASE("report: format names parse") {
+  CHECK(parseReportFormat("table") == ReportFormat::Table);
+  CHECK(parseReportFormat("json") == ReportFormat::Json);
+  CHECK(parseReportFormat("csv") == ReportFormat::Csv);
+  CHECK(parseReportFormat("md") == ReportFormat::Markdown);
+  CHECK(!parseReportFormat("markdown"));
+  CHECK(!parseReportFormat(""));
+}
+
+TEST_CASE("report: exact numbers get thousands separators") {
+  CHECK(withThousands(int64_t(0)) == "0");
+  CHECK(withThousands(int64_t(999)) == "999");
+  CHECK(withThousands(int64_t(1000)) == "1,000");
+  CHECK(withThousands(int64_t(1234567)) == "1,234,567");
+  CHECK(withThousands(int64_t(-1234567)) == "-1,234,567");
+  CHECK(withThousands(std::numeric_limits<int64_t>::max()) == "9,223,372,036,854,775,807");
+  CHECK(withThousands(std::numeric_limits<int64_t>::min()) == "-9,223,372,036,854,775,808");
+  CHECK(withThousands(12345.678, 1) == "12,345.7");
+  CHECK(withThousands(0.04, 1) == "0.0");
+}
+
+TEST_CASE("report: human numbers have 3 significant digits") {
+  CHECK(sig3(0) == "0");
+  CHECK(sig3(12.345) == "12.3");
+  CHECK(sig3(0.25) == "0.250");
+  CHECK(sig3(99.96) == "100");
+  CHECK(sig3(9.996) == "10.0");
+  CHECK(sig3(0.012345) == "0.0123");
+  CHECK(sig3(1234.5) == "1234");
+
+  CHECK(siCount(0) == "0");
+  CHECK(siCount(999) == "999");
+  CHECK(siCount(1000) == "1.00k");
+  CHECK(siCount(1234) == "1.23k");
+  CHECK(siCount(12345) == "12.3k");
+  CHECK(siCount(999499) == "999k");
+  CHECK(siCount(999500) == "1.00M"); // rounding carries into the next prefix
+  CHECK(siCount(118013952) == "118M");
+  CHECK(siCount(3.6e9) == "3.60G");
+  CHECK(siCount(4.2e12) == "4.20T");
+
+  CHECK(siBytes(999) == "999 B");
+  CHECK(siBytes(1000) == "1.00 kB");
+  CHECK(siBytes(3851008) == "3.85 MB");
+  CHECK(siBytes(1e9) == "1.00 GB");
+  CHECK(binaryBytes(128.0 * 1024 * 1024 * 1024) == "128 GiB");
+  CHECK(binaryBytes(1536) == "1.50 KiB");
+
+  CHECK(siRate(960e9, "FLOP/s") == "960 GFLOP/s");
+  CHECK(siRate(1.25e14, "FLOP/s") == "125 TFLOP/s");
+  CHECK(siRate(76.8e9, "B/s") == "76.8 GB/s");
+
+  CHECK(humanTime(0) == "0 s");
+  CHECK(humanTime(4.2e-10) == "0.420 ns");
+  CHECK(humanTime(5e-9) == "5.00 ns");
+  CHECK(humanTime(245.9e-6) == "246 us");
+  CHECK(humanTime(1.234e-3) == "1.23 ms");
+  CHECK(humanTime(999.9e-6) == "1.00 ms");
+  CHECK(humanTime(2.5) == "2.50 s");
+
+  CHECK(ratioText(10, 14) == "1.40x");
+  CHECK(ratioText(4, 1) == "0.25x");
+  CHECK(ratioText(1e6, 1) == "0.00000100x");
+  CHECK(ratioText(0, 5) == "-");
+}
+
+TEST_CASE("report: long names are shortened from the left") {
+  CHECK(shortenName("inverted_residual_1.conv_bn_act_1.batchnorm", 31) ==
+        "inverted_residual_1...batchnorm");
+  CHECK(shortenName("inverted_residual_1.conv_bn_act_1.batchnorm", 40) ==
+        "inverted_residual_1...batchnorm");
+  CHECK(shortenName("inverted_residual_1.block_a.block_b.conv_bn_act_1.batchnorm", 45) ==
+        "inverted_residual_1...conv_bn_act_1.batchnorm");
+  CHECK(shortenName("a.b.c", 10) == "a.b.c");
+  CHECK(shortenName("a_very_long_block_name.x.y", 12) == "..._name.x.y"); // falls back
+  CHECK(shortenLeft("conv1", 10) == "conv1");
+  CHECK(shortenLeft("features.16.conv.1.0", 20) == "features.16.conv.1.0");
+  CHECK(shortenLeft("features.16.conv.1.0", 13) == "...conv.1.0"); // at a segment
+  CHECK(shortenLeft("features.16.conv.1.0", 11) == "...conv.1.0");
+  CHECK(shortenLeft("features.16.conv.1.0", 7) == "...1.0");
+  CHECK(shortenLeft("abcdefghijklmnop", 8) == "...lmnop");
+  CHECK(shortenLeft("abcdefghijklmnop", 8).size() == 8);
+  CHECK(shortenLeft("abcdef", 3) == "def");
+  CHECK(shortenRight("[256,64,112,112]", 10) == "[256,64...");
+}
+
+TEST_CASE("report: table states the conventions and fits 100 columns") {
+  Report r = sampleReport();
+  ReportStyle style;
+  style.top = 3;
+  std::string t = render(r, ReportFormat::Table, style);
+  for (const std::string &l : lines(t))
+    CHECK_MESSAGE(l.size() <= 100, l);
+  CHECK(contains(t, "tiny_resnet(width=1.0, res=224)"));
+  CHECK(contains(t, "peak 960 GFLOP/s (f32)"));
+  CHECK(contains(t, "bandwidth 76.8 GB/s"));
+  CHECK(contains(t, "memory 128 GiB"));
+  CHECK(contains(t, "ridge I_max = 12.50 FLOP/B"));
+  CHECK(contains(t, "FLOPs 2mac, memory ideal, dtype f32, batch 1"));
+  CHECK(contains(t, "latency is a roofline lower bound"));
+  // The long name keeps its block and its end; the exact totals are there.
+  CHECK(contains(t, "layer1...too.long.for.the.column.relu "));
+  CHECK(!contains(t, kLongName));
+  CHECK(contains(t, "468,463,616"));  // FLOPs
+  CHECK(contains(t, "234,131,456"));  // MACs
+  CHECK(contains(t, "559,272"));      // params
+  CHECK(contains(t, "9,267,776 B"));  // memory access
+  CHECK(contains(t, "2,237,600 B"));  // weight bytes
+  CHECK(contains(t, "roofline lower bound"));
+  CHECK(contains(t, "top 3 layers by time"));
+  CHECK(!contains(t, "max batch"));
+  // conv1 is compute-bound (I = 61.3 > 12.5); the relu is memory-bound.
+  for (const std::string &l : lines(t)) {
+    if (l.rfind("conv1 ", 0) == 0) {
+      CHECK(contains(l, "[1,64,112,112]"));
+      CHECK(contains(l, "9,408"));
+      CHECK(contains(l, "118M"));
+      CHECK(contains(l, "3.85 MB"));
+      CHECK(contains(l, "61.3"));
+      CHECK(contains(l, "cmp"));
+      CHECK(contains(l, "246 us"));
+    }
+    if (contains(l, "column.relu") && contains(l, "[1,64,56,56]"))
+      CHECK(contains(l, "mem"));
+  }
+
+  // No top list when N = 0; max batch shown when known.
+  style.top = 0;
+  r.maxBatch = cost::MaxBatch{4096, 1.5, 2730.67};
+  t = render(r, ReportFormat::Table, style);
+  CHECK(!contains(t, "by time"));
+  CHECK(contains(t, "4,096"));
+  CHECK(contains(t, "2,730.7 samples/s"));
+  CHECK(contains(t, "largest batch fitting in 128 GiB"));
+}
+
+TEST_CASE("report: table wraps long header facts and narrow columns still fit") {
+  Report r = sampleReport();
+  for (int i = 0; i < 12; ++i)
+    r.params.emplace_back("parameter_" + std::to_string(i), std::to_string(1000 + i));
+  r.hardware.description = std::string(150, 'x') + " and a long description of the device";
+  r.options.batch = 256;
+  for (LayerCost &l : r.layers) {
+    l.outputShape[0] = 256;
+    l.name = "a.rather.long.prefix.of.module.names." + l.name;
+  }
+  ReportStyle style;
+  style.groupBy = GroupBy::Layer;
+  std::string t = render(r, ReportFormat::Table, style);
+  for (const std::string &l : lines(t))
+    CHECK_MESSAGE(l.size() <= 100, l);
+  CHECK(contains(t, "parameter_11=1011)"));
+  CHECK(contains(t, "batch 256"));
+}
+
+TEST_CASE("report: json is one object with exact numbers") {
+  Report r = sampleReport();
+  r.hardware.description = "tab\there, quote \" and \x01";
+  std::string text = render(r, ReportFormat::Json);
+  CHECK(contains(text, "\\u0001"));
+  CHECK(contains(text, "\\\"head\\\""));
+  auto doc = JsonReader(text).parse();
+  REQUIRE(doc);
+  const Json &j = *doc;
+  CHECK(j.keys() == std::vector<std::string>{"netc_report", "network", "params", "hardware",
+                                             "conventions", "totals", "max_batch", "layers"});
+  CHECK(j["netc_report"].text == "1");
+  CHECK(j["network"].text == "tiny_resnet");
+  CHECK(j["params"]["width"].text == "1.0");
+  CHECK(j["hardware"]["description"].text == r.hardware.description);
+  CHECK(j["hardware"]["peak_flops"].number == kPeak);
+  CHECK(j["hardware"]["ridge"].number == 12.5);
+  CHECK(j["conventions"]["flops"].text == "2mac");
+  CHECK(j["conventions"]["memory"].text == "ideal");
+  CHECK(j["conventions"]["dtype"].text == "f32");
+  CHECK(j["conventions"]["batch"].text == "1");
+  CHECK(j["conventions"]["latency"].text == "roofline lower bound");
+  const Json &t = j["totals"];
+  CHECK(t.keys() == std::vector<std::string>{"params", "buffers", "macs", "flops",
+                                             "memory_bytes", "activations", "weight_bytes",
+                                             "peak_activation_bytes", "model_bytes",
+                                             "latency_s", "throughput", "memory_bound_share"});
+  CHECK(t["flops"].text == "468463616");
+  CHECK(t["macs"].text == "234131456");
+  CHECK(t["model_bytes"]["int8"].text == "559400");
+  CHECK(t["latency_s"].number == r.totals.latency); // round-trips exactly
+  CHECK(t["throughput"].number == r.totals.throughput);
+  CHECK(j["max_batch"].kind == Json::Null);
+  const Json &layers = j["layers"];
+  REQUIRE(layers.items.size() == 4);
+  const Json &fc = layers.items[3];
+  CHECK(fc["name"].text == kOddName);
+  CHECK(fc["bound"].text == "memory");
+  CHECK(fc["output_shape"].items.size() == 2);
+  CHECK(fc["output_shape"].items[1].text == "1000");
+  CHECK(fc["latency_s"].number == r.layers[3].latency);
+  CHECK(layers.items[0]["bound"].text == "compute");
+  CHECK(layers.items[0]["intensity"].number == r.layers[0].intensity);
+
+  // Grouping adds "groups" and keeps the layers; max_batch becomes an object.
+  r.maxBatch = cost::MaxBatch{4096, 1.5, 2730.67};
+  ReportStyle style;
+  style.groupBy = GroupBy::Block;
+  text = render(r, ReportFormat::Json, style);
+  doc = JsonReader(text).parse();
+  REQUIRE(doc);
+  CHECK((*doc)["layers"].items.size() == 4);
+  CHECK((*doc)["group_by"].text == "block");
+  REQUIRE((*doc)["groups"].items.size() == 3);
+  CHECK((*doc)["groups"].items[1]["name"].text == "layer1");
+  CHECK((*doc)["groups"].items[1]["flops"].text == "231411712");
+  CHECK((*doc)["max_batch"]["batch"].text == "4096");
+  CHECK((*doc)["max_batch"]["qps"].number == 2730.67);
+}
+
+TEST_CASE("report: csv quotes per RFC 4180 and ends with a total row") {
+  Report r = sampleReport();
+  std::string text = render(r, ReportFormat::Csv);
+  CHECK(contains(text, "\"fc, \"\"head\"\"\",linear,fc,\"[1,1000]\","));
+  std::vector<std::vector<std::string>> rows = parseCsv(text);
+  REQUIRE(rows.size() == 6);
+  for (const auto &row : rows)
+    CHECK(row.size() == rows[0].size());
+  CHECK(rows[0][0] == "name");
+  CHECK(std::find(rows[0].begin(), rows[0].end(), "flops_convention") != rows[0].end());
+  CHECK(rows[4][0] == kOddName);
+  CHECK(rows[4][3] == "[1,1000]");
+  CHECK(rows[5][0] == "(total)");
+  CHECK(rows[5][7] == "468463616");
+  size_t last = rows[0].size();
+  CHECK(rows[1][last - 5] == "2mac");
+  CHECK(rows[1][last - 4] == "ideal");
+  CHECK(rows[1][last - 3] == "f32");
+  CHECK(rows[1][last - 2] == "1");
+  CHECK(rows[1][last - 1] == "roofline lower bound");
+  CHECK(std::strtod(rows[5][13].c_str(), nullptr) == r.totals.latency);
+
+  ReportStyle style;
+  style.groupBy = GroupBy::Op;
+  rows = parseCsv(render(r, ReportFormat::Csv, style));
+  REQUIRE(rows.size() == 1 + 3 + 1); // conv2d, relu, linear
+  CHECK(rows[1][0] == "conv2d");
+  CHECK(rows[1][4] == "46272");
+}
+
+TEST_CASE("report: markdown has the facts, one table row per layer and the totals") {
+  Report r = sampleReport();
+  ReportStyle style;
+  style.top = 2;
+  std::string text = render(r, ReportFormat::Markdown, style);
+  CHECK(contains(text, "# netc report: tiny\\_resnet"));
+  CHECK(contains(text, "latency is a roofline lower bound"));
+  CHECK(contains(text, "ridge I\\_max = 12.50 FLOP/B"));
+  // Count the rows of each table (header and alignment rows included).
+  std::vector<int> tableRows;
+  bool inTable = false;
+  for (const std::string &l : lines(text)) {
+    bool row = !l.empty() && l[0] == '|';
+    if (row && !inTable)
+      tableRows.push_back(0);
+    if (row)
+      ++tableRows.back();
+    inTable = row;
+  }
+  REQUIRE(tableRows.size() == 3);
+  CHECK(tableRows[0] == 2 + 4);
+  CHECK(tableRows[1] == 2 + 14); // the totals
+  CHECK(tableRows[2] == 2 + 2);  // top 2
+  CHECK(contains(text, "| params | 559,272 |"));
+  CHECK(contains(text, "| FLOPs | 468,463,616 | 2mac |"));
+  CHECK(contains(text, "fc, \"head\""));
+}
+
+TEST_CASE("report: groupLayers sums counts and recomputes the roofline") {
+  Report r = sampleReport();
+  std::vector<LayerCost> same = groupLayers(r, GroupBy::Layer);
+  REQUIRE(same.size() == 4);
+  CHECK(same[2].name == kLongName);
+
+  std::vector<LayerCost> blocks = groupLayers(r, GroupBy::Block);
+  REQUIRE(blocks.size() == 3);
+  CHECK(blocks[0].name == "conv1");
+  CHECK(blocks[1].name == "layer1");
+  CHECK(blocks[2].name == "fc");
+  const LayerCost &b = blocks[1];
+  CHECK(b.op == "(mixed)");
+  CHECK(b.block == "layer1");
+  CHECK(b.params == 36864);
+  CHECK(b.buffers == 128);
+  CHECK(b.macs == 115605504);
+  CHECK(b.flops == 231211008 + 200704);
+  CHECK(b.memoryBytes == 1753088 + 1605632);
+  CHECK(b.activations == 200704 * 2);
+  CHECK(b.latency == doctest::Approx(r.layers[1].latency + r.layers[2].latency));
+  CHECK(b.intensity == doctest::Approx(double(b.flops) / double(b.memoryBytes)));
+  CHECK(b.intensity == doctest::Approx(68.898).epsilon(1e-4)); // above the ridge (12.5)
+  CHECK(b.attainable == kPeak);
+  CHECK(!b.memoryBound);
+  CHECK(b.outputShape == ir::Shape{1, 64, 56, 56});
+
+  std::vector<LayerCost> ops = groupLayers(r, GroupBy::Op);
+  REQUIRE(ops.size() == 3);
+  CHECK(ops[0].name == "conv2d");
+  CHECK(ops[0].op == "conv2d");
+  CHECK(ops[0].block == "(mixed)");
+  CHECK(ops[0].params == 9408 + 36864);
+  CHECK(ops[0].flops == 236027904 + 231211008);
+  CHECK(!ops[0].memoryBound);
+  CHECK(ops[1].name == "relu");
+  CHECK(ops[1].memoryBound);
+  CHECK(ops[1].block == "layer1");
+  CHECK(ops[2].name == "linear");
+
+  int64_t flops = 0;
+  double latency = 0;
+  for (const LayerCost &g : ops) {
+    flops += g.flops;
+    latency += g.latency;
+  }
+  CHECK(flops == r.totals.flops);
+  CHECK(latency == doctest::Approx(r.totals.latency));
+}
+
+TEST_CASE("report: comparison shows both totals and the ratio b/a") {
+  Report a = sampleReport();
+  Report b = sampleReport();
+  b.network = "bigger";
+  b.totals.params *= 2;
+  b.totals.flops = b.totals.flops * 7 / 5;
+  b.totals.latency *= 3;
+
+  std::string t = renderComparison(a, b, ReportFormat::Table);
+  for (const std::string &l : lines(t))
+    CHECK_MESSAGE(l.size() <= 100, l);
+  CHECK(contains(t, "latency is a roofline lower bound"));
+  bool params = false, flops = false, macs = false;
+  for (const std::string &l : lines(t)) {
+    if (l.rfind("params ", 0) == 0)
+      params = contains(l, "559,272") && contains(l, "1,118,544") && contains(l, "2.00x");
+    if (l.rfind("FLOPs ", 0) == 0)
+      flops = contains(l, "1.40x");
+    if (l.rfind("MACs ", 0) == 0)
+      macs = contains(l, "1.00x");
+  }
+  CHECK(params);
+  CHECK(flops);
+  CHECK(macs);
+
+  auto doc = JsonReader(renderComparison(a, b, ReportFormat::Json)).parse();
+  REQUIRE(doc);
+  CHECK((*doc)["a"]["network"].text == "tiny_resnet");
+  CHECK((*doc)["b"]["totals"]["params"].text == "1118544");
+  CHECK((*doc)["ratio"]["params"].number == 2);
+  CHECK((*doc)["ratio"]["latency_s"].number == doctest::Approx(3));
+  CHECK((*doc)["ratio"]["model_bytes"]["fp32"].number == 1);
+  CHECK((*doc)["ratio"]["max_batch"].kind == Json::Null);
+
+  std::vector<std::vector<std::string>> rows =
+      parseCsv(renderComparison(a, b, ReportFormat::Csv));
+  bool csvParams = false;
+  for (const auto &row : rows) {
+    REQUIRE(row.size() == 4);
+    if (row[0] == "params")
+      csvParams = row[1] == "559272" && row[2] == "1118544" && row[3] == "2";
+  }
+  CHECK(csvParams);
+
+  std::string md = renderComparison(a, b, ReportFormat::Markdown);
+  CHECK(contains(md, "| params | 559,272 | 1,118,544 | 2.00x |"));
+  CHECK(contains(md, "roofline lower bound"));
+}
