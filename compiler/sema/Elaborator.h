@@ -28,7 +28,9 @@
 namespace netc {
 
 struct ElabOptions {
-  std::string network; ///< empty: the only (or last) network of the main file
+  /// Empty: the last network of the main file, else the only network of the
+  /// program (a file that just imports one).
+  std::string network;
   std::vector<std::pair<std::string, std::string>> overrides; ///< -D name=value
   uint64_t maxNodes = 10'000'000;
   unsigned maxCallDepth = 200;       ///< nested block calls

@@ -116,9 +116,23 @@ private:
     for (const DeclPtr &d : program.main().decls)
       if (auto *n = llvm::dyn_cast<NetworkDecl>(d.get()))
         last = n;
-    if (!last)
-      failGlobal(fmt::format("{} defines no network", program.main().path));
-    return *last;
+    if (last)
+      return *last;
+    // A file that only imports: its program's one network, if there is one.
+    const NetworkDecl *only = nullptr;
+    size_t count = 0;
+    for (const auto &m : program.modules)
+      for (const DeclPtr &d : m->decls)
+        if (auto *n = llvm::dyn_cast<NetworkDecl>(d.get())) {
+          only = n;
+          ++count;
+        }
+    if (count == 1)
+      return *only;
+    failGlobal(count == 0 ? fmt::format("{} defines no network", program.main().path)
+                          : fmt::format("{} defines no network and imports several; choose one "
+                                        "with --network{}",
+                                        program.main().path, networkList()));
   }
 
   std::string networkList() const {

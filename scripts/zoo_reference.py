@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Reference params and MACs of the model zoo (examples/*.net), from torchvision.
+
+A maintainer tool, not part of the build or the tests: run it with Debian's
+Python (`/usr/bin/python3 scripts/zoo_reference.py`, needs `python3-torchvision`)
+after changing the zoo, and commit the numbers it writes to
+tests/zoo/reference.txt; the C++ tests compare netc against that file and need
+no Python.
+
+For every network: the torchvision model built with weights=None in eval mode,
+fed one 1x3x224x224 image (224 for every network, whatever the example's own
+default resolution), and
+
+  params = sum(p.numel() for p in model.parameters())
+  macs   = the multiply-accumulates of the Conv2d and Linear layers only,
+           counted with forward hooks:
+             Conv2d: out.numel() * (in_channels / groups) * kh * kw
+             Linear: out.numel() * in_features
+
+MobileNetV1 is not in torchvision: it is built here from Table 1 of Howard et
+al., "MobileNets" (2017): BN after every conv, no conv biases, a final FC with
+bias (4.2 M params, 569 M mult-adds at 224).
+
+Usage: zoo_reference.py [-o FILE] [NAME ...]   (default: all, to tests/zoo/reference.txt)
+"""
+import argparse
+import os
+import sys
+import warnings
+
+import torch
+from torch import nn
+import torchvision.models as tvm
+
+RES = 224
+
+
+def mobilenet_v1(num_classes=1000, width=1.0):
+    """MobileNetV1, Table 1 of the paper (the last dw conv has stride 1: 7x7 in and out)."""
+    def c(ch):
+        return int(ch * width)
+
+    def conv_bn(inp, out, stride):
+        return [nn.Conv2d(inp, out, 3, stride, 1, bias=False), nn.BatchNorm2d(out), nn.ReLU(inplace=True)]
+
+    def dw_sep(inp, out, stride):
+        return [nn.Conv2d(inp, inp, 3, stride, 1, groups=inp, bias=False), nn.BatchNorm2d(inp),
+                nn.ReLU(inplace=True),
+                nn.Conv2d(inp, out, 1, 1, 0, bias=False), nn.BatchNorm2d(out), nn.ReLU(inplace=True)]
+
+    cfg = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+           (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]
+    layers = conv_bn(3, c(32), 2)
+    inp = c(32)
+    for out, s in cfg:
+        layers += dw_sep(inp, c(out), s)
+        inp = c(out)
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(1), nn.Linear(inp, num_classes))
+
+
+MODELS = {
+    "mobilenet_v1": lambda: mobilenet_v1(),
+    "mobilenet_v2": lambda: tvm.mobilenet_v2(weights=None),
+    "mobilenet_v3_large": lambda: tvm.mobilenet_v3_large(weights=None),
+    "mobilenet_v3_small": lambda: tvm.mobilenet_v3_small(weights=None),
+    "resnet18": lambda: tvm.resnet18(weights=None),
+    "resnet50": lambda: tvm.resnet50(weights=None),
+    "resnext50_32x4d": lambda: tvm.resnext50_32x4d(weights=None),
+    "vgg16": lambda: tvm.vgg16(weights=None),
+    "alexnet": lambda: tvm.alexnet(weights=None),
+    "efficientnet_b0": lambda: tvm.efficientnet_b0(weights=None),
+    "efficientnet_b3": lambda: tvm.efficientnet_b3(weights=None),
+    "squeezenet1_0": lambda: tvm.squeezenet1_0(weights=None),
+    "shufflenet_v2_x1_0": lambda: tvm.shufflenet_v2_x1_0(weights=None),
+    "densenet121": lambda: tvm.densenet121(weights=None),
+    "googlenet": lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=False),
+}
+
+
+def count(model):
+    """(params, macs) of `model` on one RES x RES image."""
+    params = sum(p.numel() for p in model.parameters())
+    macs = 0
+
+    def conv_hook(m, inp, out):
+        nonlocal macs
+        kh, kw = m.kernel_size
+        macs += out.numel() * (m.in_channels // m.groups) * kh * kw
+
+    def linear_hook(m, inp, out):
+        nonlocal macs
+        macs += out.numel() * m.in_features
+
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            m.register_forward_hook(conv_hook)
+        elif isinstance(m, nn.Linear):
+            m.register_forward_hook(linear_hook)
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, RES, RES))
+    return params, macs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("-o", default=os.path.join(here, "..", "tests", "zoo", "reference.txt"),
+                    help="output file ('-' for standard output)")
+    ap.add_argument("names", nargs="*", help="networks (default: all)")
+    args = ap.parse_args()
+    names = args.names or list(MODELS)
+    for n in names:
+        if n not in MODELS:
+            sys.exit(f"unknown network {n}; known: {' '.join(MODELS)}")
+    warnings.filterwarnings("ignore")
+    torch.manual_seed(0)
+    lines = ["# name params macs -- written by scripts/zoo_reference.py "
+             f"(torch {torch.__version__}, torchvision {__import__('torchvision').__version__}); "
+             f"{RES}x{RES}, batch 1, MACs of Conv2d and Linear only"]
+    for n in names:
+        p, m = count(MODELS[n]())
+        lines.append(f"{n} {p} {m}")
+        print(lines[-1], file=sys.stderr)
+    text = "\n".join(lines) + "\n"
+    if args.o == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.o + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(args.o + ".tmp", args.o)
+
+
+if __name__ == "__main__":
+    main()
