@@ -109,16 +109,18 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   return "";
 }
 
-void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype) {
+void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype, bool setLatency) {
   const double peak = hw.peakFor(dtype);
-  const double computeTime = static_cast<double>(l.flops) / peak;
-  const double memoryTime = static_cast<double>(l.memoryBytes) / hw.bandwidth;
-  l.intensity = l.memoryBytes ? static_cast<double>(l.flops) / static_cast<double>(l.memoryBytes)
-                              : 0;
-  l.attainable = l.memoryBytes ? std::min(peak, l.intensity * hw.bandwidth) : peak;
-  // Work without arithmetic (data movement, views) is memory-bound by nature.
-  l.memoryBound = l.flops == 0 || memoryTime > computeTime;
-  l.latency = std::max(computeTime, memoryTime);
+  const double flops = static_cast<double>(l.flops);
+  const double bytes = static_cast<double>(l.memoryBytes);
+  const double computeTime = peak > 0 ? flops / peak : 0;
+  const double memoryTime = hw.bandwidth > 0 ? bytes / hw.bandwidth : 0;
+  l.intensity = bytes > 0 ? flops / bytes : 0;
+  l.attainable = bytes > 0 ? std::min(peak, l.intensity * hw.bandwidth) : (flops > 0 ? peak : 0);
+  // Moving bytes without arithmetic (data movement) is memory-bound by nature.
+  l.memoryBound = l.flops == 0 ? l.memoryBytes > 0 : memoryTime > computeTime;
+  if (setLatency)
+    l.latency = std::max(computeTime, memoryTime);
 }
 
 static bool checkHardware(const HardwareProfile &hw, ir::DType dtype, DiagEngine &diag) {
@@ -168,7 +170,7 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
     l.macs = c.work.macs;
     l.flops = c.flops;
     l.memoryBytes = acc.mul(c.memoryElems, bytes);
-    l.activations = c.outputElems;
+    l.activations = n.op->view ? 0 : c.outputElems; // views and inputs write nothing
     l.loc = n.loc;
     applyRoofline(l, hw, opts.dtype);
     t.params = acc.add(t.params, l.params);
@@ -176,8 +178,7 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
     t.macs = acc.add(t.macs, l.macs);
     t.flops = acc.add(t.flops, l.flops);
     t.memoryBytes = acc.add(t.memoryBytes, l.memoryBytes);
-    if (n.op->name != "input")
-      t.activations = acc.add(t.activations, l.activations);
+    t.activations = acc.add(t.activations, l.activations);
     t.latency += l.latency;
     if (l.memoryBound)
       memoryBoundTime += l.latency;
@@ -222,8 +223,13 @@ std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const HardwareProfile &
   const double weights = static_cast<double>(base->totals.weightBytes);
   const double perSample = static_cast<double>(base->totals.peakActivationBytes);
   MaxBatch mb;
-  if (perSample <= 0 || weights + perSample > hw.memory)
-    return mb;
+  if (perSample <= 0 || weights + perSample > hw.memory) {
+    diag.globalError(fmt::format("network '{}' does not fit in the memory of '{}' even at batch 1 "
+                                 "(weights {} B + activations {} B > {} B)",
+                                 g.name, hw.name, base->totals.weightBytes,
+                                 base->totals.peakActivationBytes, hw.memory));
+    return std::nullopt;
+  }
   mb.batch = static_cast<int64_t>(std::floor((hw.memory - weights) / perSample));
   // Per layer, every count but the weights scales with the batch.
   const double bytes = ir::dtypeBytes(opts.dtype);

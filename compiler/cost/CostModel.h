@@ -37,9 +37,15 @@ struct NodeCost {
 std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &opts,
                      NodeCost &out);
 
-/// The roofline of one layer whose flops and memoryBytes are set: intensity,
-/// attainable performance, bound and latency on `hw` for `dtype`.
-void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype);
+/// The roofline of one layer (or group, or total) whose flops and memoryBytes
+/// are set: intensity = FLOPs / bytes; attainable = min(peak, intensity x
+/// bandwidth) (the peak when no bytes move, 0 when there is no work at all);
+/// memory-bound when bytes / bandwidth > FLOPs / peak, or when it moves bytes
+/// without arithmetic. With `setLatency`, latency = max(FLOPs / peak,
+/// bytes / bandwidth); groups and totals keep their summed latency instead.
+/// The one place this rule lives: the writers call it for groups and totals.
+void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype,
+                   bool setLatency = true);
 
 /// The whole report. Errors (an overflow, naming the layer; a dtype the
 /// hardware has no peak for) go to `diag` and give nullopt.

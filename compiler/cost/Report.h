@@ -56,7 +56,7 @@ struct LayerCost {
   int64_t macs = 0;
   int64_t flops = 0;
   int64_t memoryBytes = 0;
-  int64_t activations = 0; ///< output elements
+  int64_t activations = 0; ///< output elements written (0 for views and inputs)
   double intensity = 0;    ///< FLOP per byte (0 when no bytes move)
   double attainable = 0;   ///< FLOP/s the roofline allows at this intensity
   bool memoryBound = false;
@@ -81,7 +81,7 @@ struct Totals {
 
 /// The largest batch that fits the device memory and the throughput there.
 struct MaxBatch {
-  int64_t batch = 0; ///< 0: not even one sample fits
+  int64_t batch = 0; ///< at least 1 (findMaxBatch reports an error otherwise)
   double latency = 0;
   double qps = 0;
 };

@@ -58,7 +58,7 @@ std::vector<std::string> rowFields(const LayerCost &l, const Report &r) {
                                 integer(l.activations),
                                 real(l.intensity),
                                 real(l.attainable),
-                                l.memoryBound ? "memory" : "compute",
+                                detail::boundName(l),
                                 real(l.latency)};
   std::vector<std::string> conv = conventionFields(r);
   f.insert(f.end(), conv.begin(), conv.end());

@@ -142,10 +142,8 @@ std::string humanTime(double seconds) {
 std::string ratioText(double a, double b) {
   if (a == 0 || !std::isfinite(a) || !std::isfinite(b))
     return "-";
-  double r = b / a;
-  if (std::fabs(r) >= 0.01 && std::fabs(r) < 1000)
-    return fmt::format("{:.2f}x", r);
-  return sig3(r) + "x";
+  // Three significant digits at every scale: 0.00704x, 0.0137x, 1.40x, 41.9x.
+  return sig3(b / a) + "x";
 }
 
 std::string shortenLeft(llvm::StringRef s, size_t width) {
@@ -174,16 +172,11 @@ std::string shortenName(llvm::StringRef s, size_t width) {
   llvm::StringRef head = s.take_front(firstDot); // without its dot
   if (head.size() + 3 + (s.size() - lastDot - 1) > width)
     return shortenLeft(s, width);
-  // The longest run of whole trailing segments that fits after "head...".
+  // As many trailing characters as fit after "head...": whole segments read
+  // best, but two sibling layers must not print alike, so the tail is cut
+  // by characters ("inverted_residual_1...act_1.conv2d").
   size_t room = width - head.size() - 3;
-  size_t start = lastDot + 1;
-  while (true) {
-    size_t prev = s.rfind('.', start - 2);
-    if (prev == llvm::StringRef::npos || prev <= firstDot || s.size() - (prev + 1) > room)
-      break;
-    start = prev + 1;
-  }
-  return head.str() + "..." + s.drop_front(start).str();
+  return head.str() + "..." + s.take_back(room).str();
 }
 
 std::string shortenRight(llvm::StringRef s, size_t width) {

@@ -45,8 +45,8 @@ std::string ratioText(double a, double b);
 std::string shortenLeft(llvm::StringRef s, size_t width);
 /// Shortens a hierarchical layer name to at most `width` characters keeping
 /// what identifies it: its first segment (the top-level block) and as many
-/// whole trailing segments as fit, joined by "...":
-/// "inverted_residual_1.conv_bn_act_1.batchnorm" -> "inverted_residual_1...batchnorm".
+/// trailing characters as fit, joined by "...": at width 34,
+/// "inverted_residual_1.conv_bn_act_1.conv2d" -> "inverted_residual_1...act_1.conv2d".
 /// Falls back to shortenLeft when the first and last segments do not fit.
 std::string shortenName(llvm::StringRef s, size_t width);
 /// Shortens `s` to at most `width` characters by replacing its end with "...".

@@ -122,7 +122,7 @@ std::string layerJson(const LayerCost &l) {
                  {"activations", integer(l.activations)},
                  {"intensity", jsonNumber(l.intensity)},
                  {"attainable_flops", jsonNumber(l.attainable)},
-                 {"bound", jsonString(l.memoryBound ? "memory" : "compute")},
+                 {"bound", jsonString(detail::boundName(l))},
                  {"latency_s", jsonNumber(l.latency)}});
 }
 

@@ -76,7 +76,7 @@ std::vector<std::string> rowCells(const LayerCost &l, bool withOp) {
   c.push_back(siCount(static_cast<double>(l.flops)));
   c.push_back(siBytes(static_cast<double>(l.memoryBytes)));
   c.push_back(l.memoryBytes > 0 ? sig3(l.intensity) : "-");
-  c.push_back(l.flops == 0 && l.memoryBytes == 0 ? "-" : l.memoryBound ? "memory" : "compute");
+  c.push_back(l.flops == 0 && l.memoryBytes == 0 ? "-" : detail::boundName(l));
   c.push_back(humanTime(l.latency));
   return c;
 }

@@ -1,5 +1,7 @@
 #include "emit/ReportWriter.h"
 
+#include "cost/CostModel.h"
+
 #include "emit/Format.h"
 #include "emit/WriterCommon.h"
 
@@ -164,23 +166,9 @@ llvm::StringRef groupByName(GroupBy by) {
 
 std::vector<LayerCost> reportRows(const Report &r, GroupBy by) { return groupLayers(r, by); }
 
-/// The roofline of a row from its sums: intensity = FLOPs / bytes;
-/// attainable = min(peak, intensity x bandwidth), or the peak when no bytes
-/// move; memory-bound when bytes / bandwidth > FLOPs / peak. An unknown peak
-/// (0) leaves the attainable rate at intensity x bandwidth.
+/// The roofline of a row from its sums (cost::applyRoofline's rule).
 void applyRoofline(LayerCost &l, const Report &r) {
-  double peak = r.hardware.peakFor(r.options.dtype);
-  double bw = r.hardware.bandwidth;
-  double flops = static_cast<double>(l.flops);
-  double bytes = static_cast<double>(l.memoryBytes);
-  l.intensity = bytes > 0 ? flops / bytes : 0;
-  if (bytes > 0 && bw > 0)
-    l.attainable = peak > 0 ? std::min(peak, l.intensity * bw) : l.intensity * bw;
-  else
-    l.attainable = peak;
-  double tMem = bw > 0 ? bytes / bw : 0;
-  double tCmp = peak > 0 ? flops / peak : 0;
-  l.memoryBound = tMem > tCmp;
+  cost::applyRoofline(l, r.hardware, r.options.dtype, /*setLatency=*/false);
 }
 
 LayerCost totalRow(const Report &r, llvm::StringRef name) {

@@ -33,6 +33,13 @@ inline constexpr const char *kLatencyNote = "roofline lower bound";
 llvm::StringRef groupByName(GroupBy by);
 /// The rows a report shows: its layers, or their groups.
 std::vector<cost::LayerCost> reportRows(const cost::Report &r, GroupBy by);
+/// "memory", "compute", or "none" for a row without work (a view, an input).
+inline const char *boundName(const cost::LayerCost &l) {
+  if (l.flops == 0 && l.memoryBytes == 0)
+    return "none";
+  return l.memoryBound ? "memory" : "compute";
+}
+
 /// Recomputes intensity, attainable FLOP/s and the bound of `l` from its
 /// FLOPs and bytes on the report's hardware (latency is left alone).
 void applyRoofline(cost::LayerCost &l, const cost::Report &r);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <llvm/ADT/StringRef.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace netc {
@@ -210,6 +211,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
                                 llvm::raw_ostream &out, llvm::raw_ostream &err) {
   std::vector<std::string> inputs;
   bool onlyFiles = false;
+  std::string firstReportOption; ///< a --report option, to check --report is there
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (onlyFiles || arg == "-" || !arg.startswith("-")) {
@@ -250,6 +252,12 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     }
     if (!match)
       return usageError(err, fmt::format("unknown option '{}'", arg.str()));
+    static const llvm::StringRef reportOnly[] = {
+        "--hw",  "--format",   "--flops",    "--memory",          "--dtype",    "--batch",
+        "--top", "--group-by", "--max-batch", "--compare-network", "--compare-D"};
+    if (firstReportOption.empty() &&
+        std::find(std::begin(reportOnly), std::end(reportOnly), match->name) != std::end(reportOnly))
+      firstReportOption = match->name;
     if (!match->metavar && value)
       return usageError(err, fmt::format("option '{}' takes no value", match->name));
     if (match->metavar && !value) {
@@ -261,6 +269,8 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
   }
+  if (!firstReportOption.empty() && opts.action != Action::Report)
+    return usageError(err, fmt::format("option '{}' needs --report", firstReportOption));
   if (inputs.empty() && (opts.action == Action::ListOps || opts.action == Action::ListHardware))
     return std::nullopt;
   if (inputs.empty())

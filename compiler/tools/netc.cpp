@@ -91,15 +91,23 @@ static int listHardware(const Options &opts) {
   return 0;
 }
 
-/// Loads, elaborates and costs one network for --report.
+/// Checks every hardware declaration of the program, used or not.
+static bool checkHardwareDecls(const Program &program, DiagEngine &diag) {
+  bool ok = true;
+  for (const auto &m : program.modules)
+    for (const auto &d : m->decls)
+      if (const auto *hw = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
+        ok &= cost::readHardware(*hw, diag).has_value();
+  return ok;
+}
+
+/// Elaborates and costs one network for --report on `hw`.
 static std::optional<cost::Report> reportFor(const Options &opts, const Program &program,
-                                             const ElabOptions &elab, DiagEngine &diag) {
+                                             const ElabOptions &elab,
+                                             const std::optional<cost::HardwareProfile> &hw,
+                                             DiagEngine &diag) {
   std::optional<ir::Graph> graph = elaborate(program, diag, elab);
-  if (!graph)
-    return std::nullopt;
-  std::optional<cost::HardwareProfile> hw = cost::findHardware(
-      opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware, &program, diag, opts.load);
-  if (!hw)
+  if (!graph || !hw)
     return std::nullopt;
   std::optional<cost::Report> report = cost::buildReport(*graph, *hw, opts.cost, diag);
   if (!report)
@@ -139,14 +147,23 @@ int main(int argc, char **argv) {
     return writeOutput(opts.output, text) ? 0 : 1;
   }
 
+  if (opts.action != Action::EmitGraph && !checkHardwareDecls(*program, diag)) {
+    diag.print(llvm::errs());
+    return 1;
+  }
   if (opts.action == Action::Report) {
-    std::optional<cost::Report> report = reportFor(opts, *program, opts.elab, diag);
+    // One profile for both networks of a --compare: the name is resolved in
+    // the main file (and its imports), then among the built-ins.
+    std::optional<cost::HardwareProfile> hw = cost::findHardware(
+        opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware, &*program, diag,
+        opts.load);
+    std::optional<cost::Report> report = reportFor(opts, *program, opts.elab, hw, diag);
     std::optional<Program> other;
     std::optional<cost::Report> otherReport;
     if (report && !opts.compare.empty()) {
       other = loadProgram(diag, opts.compare, opts.load);
       if (other)
-        otherReport = reportFor(opts, *other, opts.compareElab, diag);
+        otherReport = reportFor(opts, *other, opts.compareElab, hw, diag);
     }
     diag.print(llvm::errs());
     if (!report || (!opts.compare.empty() && !otherReport))

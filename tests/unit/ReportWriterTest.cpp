@@ -242,7 +242,9 @@ TEST_CASE("report: human numbers have 3 significant digits") {
   CHECK(humanTime(2.5) == "2.50 s");
 
   CHECK(ratioText(10, 14) == "1.40x");
-  CHECK(ratioText(4, 1) == "0.25x");
+  CHECK(ratioText(4, 1) == "0.250x");
+  CHECK(ratioText(1000, 137) == "0.137x");
+  CHECK(ratioText(1, 41.93) == "41.9x");
   CHECK(ratioText(1e6, 1) == "0.00000100x");
   CHECK(ratioText(0, 5) == "-");
 }
@@ -251,9 +253,12 @@ TEST_CASE("report: long names are shortened from the left") {
   CHECK(shortenName("inverted_residual_1.conv_bn_act_1.batchnorm", 31) ==
         "inverted_residual_1...batchnorm");
   CHECK(shortenName("inverted_residual_1.conv_bn_act_1.batchnorm", 40) ==
-        "inverted_residual_1...batchnorm");
-  CHECK(shortenName("inverted_residual_1.block_a.block_b.conv_bn_act_1.batchnorm", 45) ==
-        "inverted_residual_1...conv_bn_act_1.batchnorm");
+        "inverted_residual_1...bn_act_1.batchnorm");
+  // Siblings stay distinct at the table's width.
+  CHECK(shortenName("inverted_residual_1.conv_bn_act_1.conv2d", 34) ==
+        "inverted_residual_1...act_1.conv2d");
+  CHECK(shortenName("inverted_residual_1.conv_bn_act.conv2d", 34) ==
+        "inverted_residual_1...n_act.conv2d");
   CHECK(shortenName("a.b.c", 10) == "a.b.c");
   CHECK(shortenName("a_very_long_block_name.x.y", 12) == "..._name.x.y"); // falls back
   CHECK(shortenLeft("conv1", 10) == "conv1");
