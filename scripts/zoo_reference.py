@@ -19,7 +19,13 @@ default resolution), and
 
 MobileNetV1 is not in torchvision: it is built here from Table 1 of Howard et
 al., "MobileNets" (2017): BN after every conv, no conv biases, a final FC with
-bias (4.2 M params, 569 M mult-adds at 224).
+bias (4.2 M params, 569 M mult-adds at 224); the last depthwise conv has stride 1
+(Table 1 says s2, but its input and output are both 7x7), and the width
+multiplier gives max(8, int(c * width)) channels, as TensorFlow's slim code.
+
+The networks' names are the examples' (examples/NAME.net; mobilenet_v2 is
+examples/mobilenetv2.net). Compare with `-D res=224` (efficientnet_b3's own
+default is 300): tests/zoo/check-zoo.sh does.
 
 Usage: zoo_reference.py [-o FILE] [NAME ...]   (default: all, to tests/zoo/reference.txt)
 """
@@ -38,7 +44,7 @@ RES = 224
 def mobilenet_v1(num_classes=1000, width=1.0):
     """MobileNetV1, Table 1 of the paper (the last dw conv has stride 1: 7x7 in and out)."""
     def c(ch):
-        return int(ch * width)
+        return max(8, int(ch * width))
 
     def conv_bn(inp, out, stride):
         return [nn.Conv2d(inp, out, 3, stride, 1, bias=False), nn.BatchNorm2d(out), nn.ReLU(inplace=True)]
@@ -74,6 +80,14 @@ MODELS = {
     "shufflenet_v2_x1_0": lambda: tvm.shufflenet_v2_x1_0(weights=None),
     "densenet121": lambda: tvm.densenet121(weights=None),
     "googlenet": lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=False),
+}
+
+
+# The issue's figures (issue 5): a check that the counting rule is the right one.
+EXPECTED = {
+    "resnet50": (25557032, 4089184256),
+    "mobilenet_v2": (3504872, 300774272),
+    "vgg16": (138357544, 15470264320),
 }
 
 
@@ -117,9 +131,11 @@ def main():
     torch.manual_seed(0)
     lines = ["# name params macs -- written by scripts/zoo_reference.py "
              f"(torch {torch.__version__}, torchvision {__import__('torchvision').__version__}); "
-             f"{RES}x{RES}, batch 1, MACs of Conv2d and Linear only"]
+             f"{RES}x{RES} (netc: -D res={RES}), batch 1, MACs of Conv2d and Linear only"]
     for n in names:
         p, m = count(MODELS[n]())
+        if n in EXPECTED and (p, m) != EXPECTED[n]:
+            sys.exit(f"{n}: {p} params, {m} MACs; expected {EXPECTED[n][0]} and {EXPECTED[n][1]}")
         lines.append(f"{n} {p} {m}")
         print(lines[-1], file=sys.stderr)
     text = "\n".join(lines) + "\n"
