@@ -54,6 +54,19 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   ir::OpCall call{*n.op, ins, attrs};
   if (std::string e = n.op->cost(call, outs, out.work); !e.empty())
     return e;
+  // Fused ops add their arithmetic; their operands and results stay on chip
+  // except the extra operands, which are among the node's inputs below.
+  for (const ir::Epilogue &ep : n.epilogue) {
+    std::vector<ir::TensorType> eins{outs[0]};
+    if (ep.extraInput >= 0)
+      eins.insert(ep.extraFirst ? eins.begin() : eins.end(), g.type(n.inputs[ep.extraInput]));
+    ir::Attrs eattrs = ep.attrs;
+    ir::OpCall ecall{*ep.op, eins, eattrs};
+    ir::OpWork ework;
+    if (std::string e = ep.op->cost(ecall, outs, ework); !e.empty())
+      return e;
+    out.work.elementwiseFlops = acc.add(out.work.elementwiseFlops, ework.elementwiseFlops);
+  }
 
   // Everything but the weights scales with the batch.
   const int64_t b = opts.batch;
@@ -62,8 +75,8 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   out.work.biasAdds = acc.mul(out.work.biasAdds, b);
   out.work.elementwiseFlops = acc.mul(out.work.elementwiseFlops, b);
   int64_t firstInput = 0;
-  for (size_t i = 0; i < ins.size(); ++i) {
-    int64_t e = acc.mul(ins[i].numElements().value_or(0), b);
+  for (size_t i = 0; i < n.inputs.size(); ++i) { // the op's inputs and epilogue operands
+    int64_t e = acc.mul(g.type(n.inputs[i]).numElements().value_or(0), b);
     if (i == 0)
       firstInput = e;
     out.inputElems = acc.add(out.inputElems, e);
@@ -159,6 +172,8 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
     LayerCost l;
     l.name = n.name;
     l.op = n.op->name;
+    for (const ir::Epilogue &ep : n.epilogue)
+      l.op += "+" + ep.op->name;
     l.block = firstSegment(n.name);
     if (!n.outputs.empty()) {
       l.outputShape = g.type(n.outputs[0]).shape;

@@ -65,6 +65,7 @@ struct LayerCost {
 };
 
 struct Totals {
+  int64_t nodes = 0;     ///< layers in the graph (set for the unoptimized totals)
   int64_t params = 0;
   int64_t buffers = 0;
   int64_t macs = 0;
@@ -94,6 +95,10 @@ struct Report {
   std::vector<LayerCost> layers; ///< execution order
   Totals totals;
   std::optional<MaxBatch> maxBatch;
+  /// The totals of the graph as written, when the report is of the optimized
+  /// graph (the default), and the passes that ran.
+  std::optional<Totals> unoptimized;
+  std::vector<std::string> passes;
 };
 
 } // namespace netc::cost

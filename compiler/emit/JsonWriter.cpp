@@ -162,6 +162,20 @@ std::string summaryJson(const Report &r) {
 
 } // namespace
 
+/// null for -O0; else the passes and the totals as written ("unoptimized").
+std::string optimizationJson(const Report &r) {
+  if (!r.unoptimized)
+    return "null";
+  std::string passes = "[";
+  for (size_t i = 0; i < r.passes.size(); ++i)
+    passes += (i ? ", " : "") + jsonString(r.passes[i]);
+  passes += "]";
+  std::vector<Quantity> qs = unoptimizedQuantities(r);
+  return object({{"passes", passes},
+                 {"unoptimized",
+                  quantitiesJson(qs, [&](size_t i) { return quantityNumber(qs[i]); })}});
+}
+
 void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
   Members m = {{"netc_report", "1"},
                {"network", jsonString(r.network)},
@@ -170,6 +184,7 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle &style)
                {"conventions", conventionsJson(r)},
                {"totals", totalsJson(r)},
                {"max_batch", maxBatchJson(r)},
+               {"optimization", optimizationJson(r)},
                {"layers", layersJson(r.layers)}};
   if (style.groupBy != GroupBy::Layer) {
     m.emplace_back("group_by", jsonString(groupByName(style.groupBy)));

@@ -236,6 +236,30 @@ std::vector<Quantity> totalQuantities(const Report &r) {
   };
 }
 
+namespace {
+std::vector<Quantity> optimizationSubset(const Report &r, const cost::Totals &t, int64_t layers) {
+  Report view = r;
+  view.totals = t;
+  std::vector<Quantity> all = totalQuantities(view);
+  std::vector<Quantity> out{Quantity{"layers", "layers", Quantity::Count, layers,
+                                     static_cast<double>(layers), ""}};
+  for (const Quantity &q : all)
+    if (q.key == "params" || q.key == "buffers" || q.key == "flops" ||
+        q.key == "memory_bytes" || q.key == "activations" || q.key == "peak_activation_bytes" ||
+        q.key == "latency_s")
+      out.push_back(q);
+  return out;
+}
+} // namespace
+
+std::vector<Quantity> unoptimizedQuantities(const Report &r) {
+  return optimizationSubset(r, *r.unoptimized, r.unoptimized->nodes);
+}
+
+std::vector<Quantity> optimizedQuantities(const Report &r) {
+  return optimizationSubset(r, r.totals, static_cast<int64_t>(r.layers.size()));
+}
+
 std::vector<Quantity> maxBatchQuantities(const Report &r) {
   if (!r.maxBatch)
     return {};

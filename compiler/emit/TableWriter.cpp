@@ -265,6 +265,12 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
   qs.insert(qs.end(), mb.begin(), mb.end());
   writeQuantities(os, qs);
 
+  if (r.unoptimized) {
+    os << '\n';
+    wrapText(os, "optimized by", join(r.passes, ", ") + " (-O0 reports the graph as written)");
+    writeSideBySide(os, unoptimizedQuantities(r), optimizedQuantities(r),
+                    {"totals", "as written", "optimized", "ratio"});
+  }
   writeTop(os, r, rows, style.groupBy, style.top);
 }
 
@@ -291,8 +297,13 @@ void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &
     qa.insert(qa.end(), ma.begin(), ma.end());
     qb.insert(qb.end(), mb.begin(), mb.end());
   }
+  writeSideBySide(os, qa, qb, {"quantity", "a", "b", "b/a"});
+}
+
+void writeSideBySide(llvm::raw_ostream &os, const std::vector<Quantity> &qa,
+                     const std::vector<Quantity> &qb, const std::array<std::string, 4> &header) {
   std::vector<std::array<std::string, 4>> rows;
-  rows.push_back({"quantity", "a", "b", "b/a"});
+  rows.push_back(header);
   for (size_t i = 0; i < qa.size(); ++i)
     rows.push_back({qa[i].label, quantityText(qa[i]), quantityText(qb[i]),
                     ratioText(qa[i].value, qb[i].value)});

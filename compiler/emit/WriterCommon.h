@@ -8,6 +8,7 @@
 #ifndef NETC_EMIT_WRITERCOMMON_H
 #define NETC_EMIT_WRITERCOMMON_H
 
+#include <array>
 #include "emit/ReportWriter.h"
 
 #include <string>
@@ -61,6 +62,16 @@ struct Quantity {
   double value = 0;  ///< every kind (exact as a double for Count and Bytes)
   std::string note;  ///< a convention to state beside it in the table, or ""
 };
+
+/// The totals that optimization changes, for the report's graph as written
+/// and as optimized (r.unoptimized must be set), in the same order.
+std::vector<Quantity> unoptimizedQuantities(const cost::Report &r);
+std::vector<Quantity> optimizedQuantities(const cost::Report &r);
+/// Two lists of quantities in columns, with the ratio of the second to the first.
+void writeSideBySide(llvm::raw_ostream &os, const std::vector<Quantity> &qa,
+                     const std::vector<Quantity> &qb, const std::array<std::string, 4> &header);
+
+/// The totals, in the order every format prints them.
 std::vector<Quantity> totalQuantities(const cost::Report &r);
 /// Max batch rows (batch, latency, QPS) when the report has them.
 std::vector<Quantity> maxBatchQuantities(const cost::Report &r);

@@ -22,9 +22,10 @@ NodeId Graph::addNode(const OpDef *op, Attrs attrs, llvm::ArrayRef<ValueId> inpu
 
 std::vector<TensorType> Graph::inputTypes(const Node &n) const {
   std::vector<TensorType> out;
-  out.reserve(n.inputs.size());
-  for (ValueId v : n.inputs)
-    out.push_back(values[v].type);
+  size_t count = n.primaryInputs();
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i)
+    out.push_back(values[n.inputs[i]].type);
   return out;
 }
 

@@ -31,13 +31,35 @@ struct TensorValue {
   uint32_t index; ///< which output of the producer
 };
 
+/// An op fused into the node that produces its input (by the fusion passes):
+/// applied to the node's result, in order. A binary epilogue (a residual add,
+/// an SE multiply) takes one of the node's inputs as its other operand.
+/// Epilogue ops are elementwise or broadcast and own no weights.
+struct Epilogue {
+  const OpDef *op = nullptr;
+  Attrs attrs;
+  int32_t extraInput = -1;  ///< index into Node::inputs of the other operand, or -1
+  bool extraFirst = false;  ///< the other operand is the op's first argument (sub, div)
+  std::string name;         ///< the node it was before fusion (reports, kernels)
+  SourceLoc loc;
+};
+
 struct Node {
   const OpDef *op = nullptr;
   Attrs attrs;
-  llvm::SmallVector<ValueId, 2> inputs;
+  llvm::SmallVector<ValueId, 2> inputs; ///< the op's inputs, then epilogue operands
   llvm::SmallVector<ValueId, 1> outputs;
   std::string name; ///< hierarchical, unique: "inverted_residual_3.conv_bn_act.conv2d"
   SourceLoc loc;    ///< the call in the .net source that created it
+  std::vector<Epilogue> epilogue; ///< fused ops, applied to the output in order
+
+  /// How many of `inputs` belong to the op itself (the rest feed epilogues).
+  size_t primaryInputs() const {
+    size_t extra = 0;
+    for (const Epilogue &e : epilogue)
+      extra += e.extraInput >= 0;
+    return inputs.size() - extra;
+  }
 };
 
 class Graph {
@@ -54,7 +76,7 @@ public:
                  llvm::ArrayRef<TensorType> outputTypes, std::string name, SourceLoc loc);
 
   const TensorType &type(ValueId v) const { return values[v].type; }
-  /// The input types of a node, in order.
+  /// The input types of a node's own op (without epilogue operands).
   std::vector<TensorType> inputTypes(const Node &n) const;
   /// The weights (parameters and buffers) a node owns, from its op's rule.
   std::vector<WeightSpec> weights(const Node &n) const;

@@ -14,7 +14,7 @@ void printGraph(llvm::raw_ostream &os, const Graph &g, const llvm::SourceMgr *sm
     for (size_t i = 0; i < n.outputs.size(); ++i)
       line += (i ? ", " : "") + g.valueName(n.outputs[i]);
     line += " = " + n.op->name + "(";
-    for (size_t i = 0; i < n.inputs.size(); ++i)
+    for (size_t i = 0; i < n.primaryInputs(); ++i)
       line += (i ? ", " : "") + g.valueName(n.inputs[i]);
     line += ")";
     if (!n.attrs.all().empty()) {
@@ -25,6 +25,12 @@ void printGraph(llvm::raw_ostream &os, const Graph &g, const llvm::SourceMgr *sm
         first = false;
       }
       line += "}";
+    }
+    // Fused ops, in the order they apply: " + relu6", " + add(%x)".
+    for (const Epilogue &e : n.epilogue) {
+      line += " + " + e.op->name;
+      if (e.extraInput >= 0)
+        line += "(" + g.valueName(n.inputs[e.extraInput]) + ")";
     }
     line += " : ";
     for (size_t i = 0; i < n.outputs.size(); ++i)

@@ -22,6 +22,13 @@ const OpTable &OpTable::get() {
     registerPoolOps(t);
     registerElementwiseOps(t);
     registerShapeOps(t);
+    // Checked in every build, like add() checks cost rules: every op must
+    // have reference semantics, or the passes could not be proved exact.
+    for (const auto &d : t.defs)
+      if (!d->eval) {
+        std::fprintf(stderr, "netc: internal error: op '%s' has no eval rule\n", d->name.c_str());
+        std::abort();
+      }
     return t;
   }();
   return table;
@@ -41,7 +48,7 @@ std::vector<const OpDef *> OpTable::all() const {
   return out;
 }
 
-void OpTable::add(OpDef def) {
+OpDef &OpTable::add(OpDef def) {
   // Checked in every build: an op without a shape or cost rule must never
   // reach a user as a silent zero.
   if (!def.shape || !def.cost || def.costDoc.empty()) {
@@ -52,6 +59,7 @@ void OpTable::add(OpDef def) {
   assert(!byName.count(def.name) && "op defined twice");
   defs.push_back(std::make_unique<OpDef>(std::move(def)));
   byName[defs.back()->name] = defs.back().get();
+  return *defs.back();
 }
 
 void OpTable::alias(llvm::StringRef alias, llvm::StringRef target) {

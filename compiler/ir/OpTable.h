@@ -15,6 +15,7 @@
 #define NETC_IR_OPTABLE_H
 
 #include "ir/Attr.h"
+#include "ir/Buffer.h"
 #include "ir/Types.h"
 
 #include <llvm/ADT/ArrayRef.h>
@@ -98,6 +99,12 @@ struct OpWork {
 using CostRule = std::string (*)(const OpCall &call, llvm::ArrayRef<TensorType> outputs,
                                  OpWork &work);
 
+/// The reference semantics of an op: computes `outputs` (already shaped as
+/// the shape rule says) from `inputs` and `weights` (in the order of the
+/// weights rule), naively, in double precision, as PyTorch's eval mode does.
+using EvalRule = void (*)(const OpCall &call, llvm::ArrayRef<const Buffer *> inputs,
+                          llvm::ArrayRef<const Buffer *> weights, std::vector<Buffer> &outputs);
+
 struct OpDef {
   std::string name;
   std::vector<ParamSpec> params; ///< tensors first, then attributes
@@ -113,6 +120,9 @@ struct OpDef {
   /// whose tensor is already in memory): its outputs alias its input, so it
   /// moves no bytes and takes no time.
   bool view = false;
+  /// Required: OpTable::get() refuses a table with an op that has none. Set
+  /// right after the op is added: t.add({...}).eval = conv2dEval;
+  EvalRule eval = nullptr;
 };
 
 class OpTable {
@@ -125,7 +135,7 @@ public:
   std::vector<const OpDef *> all() const;
 
   // Used by the ir/ops/*.cpp registration functions.
-  void add(OpDef def);
+  OpDef &add(OpDef def);
   void alias(llvm::StringRef alias, llvm::StringRef target);
 
 private:

@@ -50,6 +50,27 @@ std::vector<std::string> verifyGraph(const Graph &g) {
       if (outs[i] != g.type(n.outputs[i]))
         bad(n, fmt::format("output {} is {}, its op infers {}", i, formatType(g.type(n.outputs[i])),
                            formatType(outs[i])));
+    // Fused ops: elementwise or broadcast, no weights, keeping the output's type.
+    for (const Epilogue &e : n.epilogue) {
+      if (n.outputs.size() != 1 || e.op->pattern > PatternKind::Broadcast || e.op->weights) {
+        bad(n, fmt::format("cannot carry '{}' ({}) as an epilogue", e.name, e.op->name));
+        continue;
+      }
+      std::vector<TensorType> eins{g.type(n.outputs[0])};
+      if (e.extraInput >= 0) {
+        if (static_cast<size_t>(e.extraInput) >= n.inputs.size()) {
+          bad(n, fmt::format("epilogue '{}' reads a missing input", e.name));
+          continue;
+        }
+        eins.insert(e.extraFirst ? eins.begin() : eins.end(), g.type(n.inputs[e.extraInput]));
+      }
+      Attrs eb;
+      std::vector<TensorType> eouts;
+      std::string ee = inferShapes(*e.op, eins, e.attrs, eb, eouts);
+      if (!ee.empty() || eouts.size() != 1 || eouts[0] != g.type(n.outputs[0]))
+        bad(n, fmt::format("epilogue '{}' does not keep the output type{}", e.name,
+                           ee.empty() ? "" : ": " + ee));
+    }
   }
   if (g.outputs.empty())
     problems.push_back("the graph has no outputs");

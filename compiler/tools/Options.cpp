@@ -1,5 +1,7 @@
 #include "tools/Options.h"
 
+#include "passes/Pass.h"
+
 #include <fmt/format.h>
 #include <llvm/ADT/StringRef.h>
 
@@ -29,7 +31,7 @@ std::optional<std::string> parseUnsigned(llvm::StringRef v, unsigned &out, const
 
 const std::vector<OptionSpec> &specs() {
   static const std::vector<OptionSpec> table = {
-      {"--emit", "WHAT", "print a stage's output: ast, graph",
+      {"--emit", "WHAT", "print a stage's output: ast, graph, opt-graph (after the passes)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "ast") {
            o.action = Action::EmitAST;
@@ -39,7 +41,12 @@ const std::vector<OptionSpec> &specs() {
            o.action = Action::EmitGraph;
            return std::nullopt;
          }
-         return fmt::format("unknown --emit value '{}' (expected: ast, graph)", v.str());
+         if (v == "opt-graph") {
+           o.action = Action::EmitOptGraph;
+           return std::nullopt;
+         }
+         return fmt::format("unknown --emit value '{}' (expected: ast, graph, opt-graph)",
+                            v.str());
        }},
       {"--network", "NAME", "the network to compile (default: the last one in FILE)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
@@ -65,6 +72,42 @@ const std::vector<OptionSpec> &specs() {
       {"--report", nullptr, "report params, MACs, FLOPs, memory, roofline latency per layer",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
          o.action = Action::Report;
+         return std::nullopt;
+       }},
+      {"--opt-report", nullptr, "list each rewrite of the passes and what it saved",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.action = Action::OptReport;
+         return std::nullopt;
+       }},
+      {"-O0", nullptr, "no optimization: report the graph as written (also --no-opt)",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.optimize = false;
+         return std::nullopt;
+       }},
+      {"--no-opt", nullptr, "the same as -O0",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.optimize = false;
+         return std::nullopt;
+       }},
+      {"--passes", "A,B", "run only these passes (in their fixed order); see --help for the list",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         llvm::SmallVector<llvm::StringRef, 8> names;
+         v.split(names, ',', -1, /*KeepEmpty=*/false);
+         for (llvm::StringRef n : names) {
+           if (!passes::findPass(n.trim()))
+             return fmt::format("unknown pass '{}' (see --help for the list)", n.trim().str());
+           o.passes.push_back(n.trim().str());
+         }
+         return std::nullopt;
+       }},
+      {"--verify-each", nullptr, "verify the graph after every pass",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.verifyEach = true;
+         return std::nullopt;
+       }},
+      {"--print-after-all", nullptr, "print the graph after every pass (to stderr)",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.printAfterAll = true;
          return std::nullopt;
        }},
       {"--hw", "NAME|FILE", "hardware profile (default xeon_silver_4210; see --list-hw)",
@@ -195,6 +238,9 @@ void printHelp(llvm::raw_ostream &out) {
     row(s.metavar ? fmt::format("{} {}", s.name, s.metavar) : s.name, s.help);
   row("--list-ops", "list the ops netc knows, with their arguments and FLOPs, and exit");
   row("--list-hw", "list the built-in hardware profiles and exit");
+  out << "\npasses (run in this order by --report, --opt-report and --emit=opt-graph):\n";
+  for (const passes::PassInfo &p : passes::allPasses())
+    row(p.name, p.description);
   row("-h, --help", "print this help and exit");
   row("--version", "print the version and exit");
   out << "\nexit status: 0 success, 1 errors in the input, 2 usage errors\n";
@@ -269,7 +315,8 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
   }
-  if (!firstReportOption.empty() && opts.action != Action::Report)
+  if (!firstReportOption.empty() && opts.action != Action::Report &&
+      opts.action != Action::OptReport)
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOption));
   if (inputs.empty() && (opts.action == Action::ListOps || opts.action == Action::ListHardware))
     return std::nullopt;

@@ -23,7 +23,7 @@ namespace netc {
 
 /// What netc produces, in pipeline order (as MLIR Toy's -emit= actions).
 /// Check parses and elaborates (when the file has a network) and prints nothing.
-enum class Action { Check, EmitAST, EmitGraph, Report, ListOps, ListHardware };
+enum class Action { Check, EmitAST, EmitGraph, EmitOptGraph, Report, OptReport, ListOps, ListHardware };
 
 struct Options {
   Action action = Action::Check;
@@ -39,6 +39,11 @@ struct Options {
   bool maxBatch = false;
   std::string compare; ///< --compare FILE
   ElabOptions compareElab;
+  // optimization (--report, --opt-report and --emit=opt-graph optimize)
+  bool optimize = true;
+  std::vector<std::string> passes; ///< empty: every pass
+  bool verifyEach = false;
+  bool printAfterAll = false;
   unsigned errorLimit = 20;
 };
 

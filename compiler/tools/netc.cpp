@@ -7,8 +7,10 @@
 #include "support/Diagnostics.h"
 #include "cost/CostModel.h"
 #include "cost/Hardware.h"
+#include "emit/OptReportWriter.h"
 #include "emit/ReportWriter.h"
 #include "ir/GraphPrinter.h"
+#include "passes/Pass.h"
 #include "ir/Verifier.h"
 #include "sema/Elaborator.h"
 #include "syntax/ASTPrinter.h"
@@ -101,6 +103,29 @@ static bool checkHardwareDecls(const Program &program, DiagEngine &diag) {
   return ok;
 }
 
+/// Runs the selected passes on `g` (unless -O0). Reports a failure (a verifier
+/// error after a pass is a bug in netc) and returns false.
+static bool optimize(const Options &opts, ir::Graph &g, std::vector<passes::PassStep> *steps,
+                     std::vector<passes::Rewrite> *rewrites,
+                     std::function<passes::Snapshot(const ir::Graph &)> measure = {}) {
+  if (!opts.optimize)
+    return true;
+  passes::PassContext ctx{g, nullptr, "", {}};
+  passes::PassOptions po;
+  po.passes = opts.passes;
+  po.verifyEach = opts.verifyEach;
+  po.printAfterAll = opts.printAfterAll ? &llvm::errs() : nullptr;
+  po.measure = std::move(measure);
+  std::string err = passes::runPasses(ctx, po, steps);
+  if (!err.empty()) {
+    llvm::errs() << "netc: error: " << err << '\n';
+    return false;
+  }
+  if (rewrites)
+    *rewrites = std::move(ctx.rewrites);
+  return true;
+}
+
 /// Elaborates and costs one network for --report on `hw`.
 static std::optional<cost::Report> reportFor(const Options &opts, const Program &program,
                                              const ElabOptions &elab,
@@ -109,9 +134,24 @@ static std::optional<cost::Report> reportFor(const Options &opts, const Program 
   std::optional<ir::Graph> graph = elaborate(program, diag, elab);
   if (!graph || !hw)
     return std::nullopt;
+  std::optional<cost::Totals> before;
+  if (opts.optimize) {
+    std::optional<cost::Report> unoptimized = cost::buildReport(*graph, *hw, opts.cost, diag);
+    if (!unoptimized || !optimize(opts, *graph, nullptr, nullptr))
+      return std::nullopt;
+    before = unoptimized->totals;
+    before->nodes = static_cast<int64_t>(unoptimized->layers.size());
+  }
   std::optional<cost::Report> report = cost::buildReport(*graph, *hw, opts.cost, diag);
   if (!report)
     return std::nullopt;
+  report->unoptimized = before;
+  if (before) {
+    report->passes = opts.passes;
+    if (report->passes.empty())
+      for (const passes::PassInfo &p : passes::allPasses())
+        report->passes.push_back(p.name);
+  }
   if (opts.maxBatch) {
     report->maxBatch = cost::findMaxBatch(*graph, *hw, opts.cost, diag);
     if (!report->maxBatch)
@@ -150,6 +190,41 @@ int main(int argc, char **argv) {
   if (opts.action != Action::EmitGraph && !checkHardwareDecls(*program, diag)) {
     diag.print(llvm::errs());
     return 1;
+  }
+  if (opts.action == Action::OptReport) {
+    std::optional<ir::Graph> graph = elaborate(*program, diag, opts.elab);
+    std::optional<cost::HardwareProfile> hw =
+        graph ? cost::findHardware(opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware,
+                                   &*program, diag, opts.load)
+              : std::nullopt;
+    std::optional<cost::Report> before = hw ? cost::buildReport(*graph, *hw, opts.cost, diag)
+                                            : std::nullopt;
+    diag.print(llvm::errs());
+    if (!before)
+      return 1;
+    auto measure = [&](const ir::Graph &g) {
+      passes::Snapshot s;
+      DiagEngine quiet(sm);
+      if (std::optional<cost::Report> r = cost::buildReport(g, *hw, opts.cost, quiet)) {
+        s.nodes = static_cast<int64_t>(g.nodes.size());
+        s.params = r->totals.params;
+        s.bytes = r->totals.memoryBytes;
+        s.latency = r->totals.latency;
+      }
+      return s;
+    };
+    std::vector<passes::PassStep> steps;
+    std::vector<passes::Rewrite> rewrites;
+    if (!optimize(opts, *graph, &steps, &rewrites, measure))
+      return 3;
+    std::optional<cost::Report> after = cost::buildReport(*graph, *hw, opts.cost, diag);
+    if (!after)
+      return 1;
+    after->unoptimized = before->totals;
+    after->unoptimized->nodes = static_cast<int64_t>(before->layers.size());
+    emit::writeOptReport(os, *after, steps, rewrites);
+    os.flush();
+    return writeOutput(opts.output, text) ? 0 : 1;
   }
   if (opts.action == Action::Report) {
     // One profile for both networks of a --compare: the name is resolved in
@@ -193,6 +268,8 @@ int main(int argc, char **argv) {
       llvm::errs() << "netc: internal error: invalid graph: " << p << '\n';
     return 3;
   }
+  if (opts.action == Action::EmitOptGraph && !optimize(opts, *graph, nullptr, nullptr))
+    return 3;
   switch (opts.action) {
   case Action::Check:
     return 0;

@@ -351,7 +351,9 @@ TEST_CASE("report: json is one object with exact numbers") {
   REQUIRE(doc);
   const Json &j = *doc;
   CHECK(j.keys() == std::vector<std::string>{"netc_report", "network", "params", "hardware",
-                                             "conventions", "totals", "max_batch", "layers"});
+                                             "conventions", "totals", "max_batch",
+                                             "optimization", "layers"});
+  CHECK(j["optimization"].kind == Json::Null); // the sample report is not optimized
   CHECK(j["netc_report"].text == "1");
   CHECK(j["network"].text == "tiny_resnet");
   CHECK(j["params"]["width"].text == "1.0");

@@ -17,7 +17,7 @@ while read -r name params macs; do
   found=1
   file=examples/$name.net
   [ "$name" = mobilenet_v2 ] && file=examples/mobilenetv2.net
-  json=$("$netc" --report --format json --top 0 -D res=224 "$file") || { echo "$name: netc failed"; status=1; continue; }
+  json=$("$netc" --report -O0 --format json --top 0 -D res=224 "$file") || { echo "$name: netc failed"; status=1; continue; }
   totals=$(printf '%s\n' "$json" | grep '"totals"')
   p=$(printf '%s' "$totals" | sed -n 's/.*"params": \([0-9]*\).*/\1/p')
   m=$(printf '%s' "$totals" | sed -n 's/.*"macs": \([0-9]*\).*/\1/p')

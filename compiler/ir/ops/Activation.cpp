@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace netc::ir {
 
 namespace {
@@ -38,11 +42,79 @@ OpDef unary(const char *name, const char *doc, CostRule cost, const char *costDo
           cost, costDoc};
 }
 
+// The elementwise functions, in double precision, as PyTorch defines them.
+// NaN stays NaN through relu, relu6 and the hard functions, as in PyTorch.
+double reluF(double x) { return std::isnan(x) ? x : std::max(x, 0.0); }
+double relu6F(double x) { return std::isnan(x) ? x : std::min(std::max(x, 0.0), 6.0); }
+double sigmoidF(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double hardsigmoidF(double x) { return relu6F(x + 3.0) / 6.0; }
+double tanhF(double x) { return std::tanh(x); }
+double siluF(double x) { return x * sigmoidF(x); }
+double hardswishF(double x) { return x * relu6F(x + 3.0) / 6.0; }
+
+template <double (*F)(double)>
+void mapEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
+             std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  for (size_t i = 0; i < x.size(); ++i)
+    outs[0].data[i] = F(x.data[i]);
+}
+
+// leaky_relu: x if x > 0 else slope * x (torch.nn.functional.leaky_relu).
+void leakyReluEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                   llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const double slope = c.attrs.getFloat("slope");
+  const Buffer &x = *ins[0];
+  for (size_t i = 0; i < x.size(); ++i)
+    outs[0].data[i] = x.data[i] > 0 ? x.data[i] : x.data[i] * slope;
+}
+
+// gelu: x/2 * (1 + erf(x/sqrt(2))); "tanh": x/2 * (1 + tanh(sqrt(2/pi) *
+// (x + 0.044715 x^3))).
+void geluEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
+              std::vector<Buffer> &outs) {
+  const bool approxTanh = c.attrs.getStr("approximate") == "tanh";
+  const double sqrt2 = std::sqrt(2.0), sqrt2OverPi = std::sqrt(2.0 / 3.14159265358979323846);
+  const Buffer &x = *ins[0];
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double v = x.data[i];
+    outs[0].data[i] = approxTanh
+                          ? 0.5 * v * (1.0 + std::tanh(sqrt2OverPi * (v + 0.044715 * v * v * v)))
+                          : 0.5 * v * (1.0 + std::erf(v / sqrt2));
+  }
+}
+
+// softmax over `dim`: exp(x - max) / sum(exp(x - max)).
+void softmaxEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                 llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  int64_t dim = 0;
+  (void)wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim);
+  size_t inner = 1;
+  for (size_t i = static_cast<size_t>(dim) + 1; i < x.shape.size(); ++i)
+    inner *= static_cast<size_t>(x.shape[i]);
+  const size_t n = static_cast<size_t>(x.shape[dim]);
+  const size_t outer = x.size() / (n * inner);
+  for (size_t o = 0; o < outer; ++o)
+    for (size_t in = 0; in < inner; ++in) {
+      const size_t base = o * n * inner + in;
+      double mx = -std::numeric_limits<double>::infinity();
+      for (size_t k = 0; k < n; ++k)
+        mx = std::max(mx, x.data[base + k * inner]);
+      double sum = 0;
+      for (size_t k = 0; k < n; ++k)
+        sum += y.data[base + k * inner] = std::exp(x.data[base + k * inner] - mx);
+      for (size_t k = 0; k < n; ++k)
+        y.data[base + k * inner] /= sum;
+    }
+}
+
 } // namespace
 
 void registerActivationOps(OpTable &t) {
-  t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)"));
-  t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)"));
+  t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)")).eval = mapEval<reluF>;
+  t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)")).eval = mapEval<relu6F>;
   t.add({"leaky_relu",
          {{"x", ParamKind::Tensor}, {"slope", ParamKind::Float, false, 0.01}},
          PatternKind::Elementwise,
@@ -50,13 +122,14 @@ void registerActivationOps(OpTable &t) {
          nullptr,
          "x if x >= 0 else slope * x (torch.nn.LeakyReLU(negative_slope))",
          costPerOutput<2>,
-         "2 FLOPs per element (multiply, select)"});
-  t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)"));
-  t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)"));
-  t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)"));
-  t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)"));
+         "2 FLOPs per element (multiply, select)"})
+      .eval = leakyReluEval;
+  t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)")).eval = mapEval<sigmoidF>;
+  t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)")).eval = mapEval<hardsigmoidF>;
+  t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)")).eval = mapEval<tanhF>;
+  t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)")).eval = mapEval<siluF>;
   t.alias("swish", "silu");
-  t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)"));
+  t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)")).eval = mapEval<hardswishF>;
   t.add({"gelu",
          {{"x", ParamKind::Tensor}, {"approximate", ParamKind::Str, false, std::string("none")}},
          PatternKind::Elementwise,
@@ -64,7 +137,8 @@ void registerActivationOps(OpTable &t) {
          nullptr,
          "Gaussian error linear unit (torch.nn.GELU); approximate \"none\" or \"tanh\"",
          costPerOutput<8>,
-         "8 FLOPs per element (an estimate of erf or the tanh form: x*(1+f(x))/2)"});
+         "8 FLOPs per element (an estimate of erf or the tanh form: x*(1+f(x))/2)"})
+      .eval = geluEval;
   t.add({"softmax",
          {{"x", ParamKind::Tensor}, {"dim", ParamKind::Int, false, int64_t{-1}}},
          PatternKind::Reduce,
@@ -72,7 +146,8 @@ void registerActivationOps(OpTable &t) {
          nullptr,
          "exp(x) / sum(exp(x)) over `dim` (torch.nn.Softmax(dim))",
          costPerOutput<5>,
-         "5 FLOPs per element (max, subtract, exp, sum, divide)"});
+         "5 FLOPs per element (max, subtract, exp, sum, divide)"})
+      .eval = softmaxEval;
 }
 
 } // namespace netc::ir

@@ -150,6 +150,93 @@ std::string convTranspose2dCost(const OpCall &c, llvm::ArrayRef<TensorType> outs
   return "";
 }
 
+// conv2d, naively: every output is its bias plus the dot product of its
+// window (zero padding [top, bottom, left, right] as normalized by the shape
+// rule, dilation) with the weights of its group.
+void conv2dEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  const Buffer &w = *ws[0];
+  const Buffer *b = ws.size() > 1 ? ws[1] : nullptr;
+  Buffer &y = outs[0];
+  const Ints &s = c.attrs.getInts("stride");
+  const Ints &d = c.attrs.getInts("dilation");
+  const Ints &p = c.attrs.getInts("padding");
+  const int64_t groups = c.attrs.getInt("groups");
+  const int64_t n = x.shape[0], cin = x.shape[1], h = x.shape[2], wd = x.shape[3];
+  const int64_t cout = y.shape[1], oh = y.shape[2], ow = y.shape[3];
+  const int64_t kh = w.shape[2], kw = w.shape[3];
+  const int64_t cpg = cin / groups, opg = cout / groups;
+  size_t at = 0;
+  for (int64_t in = 0; in < n; ++in)
+    for (int64_t o = 0; o < cout; ++o) {
+      const int64_t g = o / opg;
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          double acc = b ? b->data[o] : 0.0;
+          for (int64_t ci = 0; ci < cpg; ++ci)
+            for (int64_t u = 0; u < kh; ++u) {
+              const int64_t ih = i * s[0] - p[0] + u * d[0];
+              if (ih < 0 || ih >= h)
+                continue;
+              for (int64_t v = 0; v < kw; ++v) {
+                const int64_t iw = j * s[1] - p[2] + v * d[1];
+                if (iw < 0 || iw >= wd)
+                  continue;
+                acc += x.data[((in * cin + g * cpg + ci) * h + ih) * wd + iw] *
+                       w.data[((o * cpg + ci) * kh + u) * kw + v];
+              }
+            }
+          y.data[at++] = acc;
+        }
+    }
+}
+
+// conv_transpose2d, naively in scatter form: each input element adds
+// x * weight[ci, oc, u, v] to output (ih*s - p + u*d, iw*s - p + v*d) of
+// channel group*out/groups + oc; outputs start at their bias.
+void convTranspose2dEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                         llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  const Buffer &w = *ws[0];
+  const Buffer *b = ws.size() > 1 ? ws[1] : nullptr;
+  Buffer &y = outs[0];
+  const Ints &s = c.attrs.getInts("stride");
+  const Ints &d = c.attrs.getInts("dilation");
+  const Ints &p = c.attrs.getInts("padding");
+  const int64_t groups = c.attrs.getInt("groups");
+  const int64_t n = x.shape[0], cin = x.shape[1], h = x.shape[2], wd = x.shape[3];
+  const int64_t cout = y.shape[1], oh = y.shape[2], ow = y.shape[3];
+  const int64_t kh = w.shape[2], kw = w.shape[3];
+  const int64_t cpg = cin / groups, opg = cout / groups;
+  const int64_t plane = oh * ow;
+  for (int64_t in = 0; in < n; ++in)
+    for (int64_t o = 0; o < cout; ++o)
+      for (int64_t k = 0; k < plane; ++k)
+        y.data[(in * cout + o) * plane + k] = b ? b->data[o] : 0.0;
+  for (int64_t in = 0; in < n; ++in)
+    for (int64_t ci = 0; ci < cin; ++ci) {
+      const int64_t g = ci / cpg;
+      for (int64_t i = 0; i < h; ++i)
+        for (int64_t j = 0; j < wd; ++j) {
+          const double xv = x.data[((in * cin + ci) * h + i) * wd + j];
+          for (int64_t oc = 0; oc < opg; ++oc)
+            for (int64_t u = 0; u < kh; ++u) {
+              const int64_t yh = i * s[0] - p[0] + u * d[0];
+              if (yh < 0 || yh >= oh)
+                continue;
+              for (int64_t v = 0; v < kw; ++v) {
+                const int64_t yw = j * s[1] - p[1] + v * d[1];
+                if (yw < 0 || yw >= ow)
+                  continue;
+                y.data[((in * cout + g * opg + oc) * oh + yh) * ow + yw] +=
+                    xv * w.data[((ci * opg + oc) * kh + u) * kw + v];
+              }
+            }
+        }
+    }
+}
+
 } // namespace
 
 void registerConvOps(OpTable &t) {
@@ -168,7 +255,8 @@ void registerConvOps(OpTable &t) {
          "2-D convolution (torch.nn.Conv2d): weight [out, C/groups, kh, kw], bias [out]",
          conv2dCost,
          "MACs = outputs x C/groups x kh x kw; exact: 2n - 1 per output (n = C/groups x kh x kw), "
-         "+1 with bias"});
+         "+1 with bias"})
+      .eval = conv2dEval;
   t.add({"conv_transpose2d",
          {{"x", ParamKind::Tensor},
           {"out", ParamKind::Int},
@@ -185,7 +273,8 @@ void registerConvOps(OpTable &t) {
          "transposed 2-D convolution (torch.nn.ConvTranspose2d): weight [C, out/groups, kh, kw]",
          convTranspose2dCost,
          "MACs = inputs x out/groups x kh x kw; exact: 2 per MAC (scatter form), +1 per output "
-         "with bias"});
+         "with bias"})
+      .eval = convTranspose2dEval;
 }
 
 } // namespace netc::ir

@@ -44,13 +44,45 @@ OpDef binary(const char *name, const char *doc) {
           "1 FLOP per output element"};
 }
 
+/// Offset in a row-major tensor of shape `in` (aligned at the right with the
+/// broadcast shape `out`) of the element at `index` of `out`.
+size_t broadcastOffset(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, size_t index) {
+  size_t offset = 0, stride = 1;
+  for (size_t k = 0; k < out.size(); ++k) {
+    const size_t d = out.size() - 1 - k;
+    const size_t i = index % static_cast<size_t>(out[d]);
+    index /= static_cast<size_t>(out[d]);
+    if (k < in.size()) {
+      const int64_t len = in[in.size() - 1 - k];
+      offset += (len == 1 ? 0 : i) * stride;
+      stride *= static_cast<size_t>(len);
+    }
+  }
+  return offset;
+}
+
+double addF(double a, double b) { return a + b; }
+double subF(double a, double b) { return a - b; }
+double mulF(double a, double b) { return a * b; }
+double divF(double a, double b) { return a / b; }
+
+template <double (*F)(double, double)>
+void binaryEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
+                std::vector<Buffer> &outs) {
+  const Buffer &a = *ins[0], &b = *ins[1];
+  Buffer &y = outs[0];
+  for (size_t i = 0; i < y.size(); ++i)
+    y.data[i] = F(a.data[broadcastOffset(a.shape, y.shape, i)],
+                  b.data[broadcastOffset(b.shape, y.shape, i)]);
+}
+
 } // namespace
 
 void registerElementwiseOps(OpTable &t) {
-  t.add(binary("add", "a + b with broadcasting (torch.add)"));
-  t.add(binary("sub", "a - b with broadcasting (torch.sub)"));
-  t.add(binary("mul", "a * b with broadcasting (torch.mul)"));
-  t.add(binary("div", "a / b with broadcasting (torch.div)"));
+  t.add(binary("add", "a + b with broadcasting (torch.add)")).eval = binaryEval<addF>;
+  t.add(binary("sub", "a - b with broadcasting (torch.sub)")).eval = binaryEval<subF>;
+  t.add(binary("mul", "a * b with broadcasting (torch.mul)")).eval = binaryEval<mulF>;
+  t.add(binary("div", "a / b with broadcasting (torch.div)")).eval = binaryEval<divF>;
 }
 
 } // namespace netc::ir

@@ -26,6 +26,10 @@ std::string inputShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
+// input: nothing to compute; the evaluator supplies the input's buffer.
+void inputEval(const OpCall &, llvm::ArrayRef<const Buffer *>, llvm::ArrayRef<const Buffer *>,
+               std::vector<Buffer> &) {}
+
 } // namespace
 
 void registerInputOps(OpTable &t) {
@@ -37,7 +41,8 @@ void registerInputOps(OpTable &t) {
          "a graph input: input([N, C, H, W], dtype=\"f32\")",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: the input is already in memory; the ops reading it count its bytes",
-         /*view=*/true});
+         /*view=*/true})
+      .eval = inputEval;
 }
 
 } // namespace netc::ir

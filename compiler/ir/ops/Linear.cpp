@@ -108,6 +108,77 @@ std::string matmulCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork 
   return "";
 }
 
+// linear: y[r, o] = bias[o] + sum_i x[r, i] * weight[o, i] over the rows r
+// of all leading dims.
+void linearEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins,
+                llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  const Buffer &w = *ws[0];
+  const Buffer *b = ws.size() > 1 ? ws[1] : nullptr;
+  Buffer &y = outs[0];
+  const size_t in = static_cast<size_t>(x.shape.back());
+  const size_t out = static_cast<size_t>(y.shape.back());
+  const size_t rows = x.size() / in;
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t o = 0; o < out; ++o) {
+      double acc = b ? b->data[o] : 0.0;
+      for (size_t i = 0; i < in; ++i)
+        acc += x.data[r * in + i] * w.data[o * in + i];
+      y.data[r * out + o] = acc;
+    }
+}
+
+/// Offset in a row-major tensor of shape `in` (aligned at the right with the
+/// broadcast shape `out`) of the element at `index` of `out`.
+size_t broadcastOffset(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, size_t index) {
+  size_t offset = 0, stride = 1;
+  for (size_t k = 0; k < out.size(); ++k) {
+    const size_t d = out.size() - 1 - k;
+    const size_t i = index % static_cast<size_t>(out[d]);
+    index /= static_cast<size_t>(out[d]);
+    if (k < in.size()) {
+      const int64_t len = in[in.size() - 1 - k];
+      offset += (len == 1 ? 0 : i) * stride;
+      stride *= static_cast<size_t>(len);
+    }
+  }
+  return offset;
+}
+
+// matmul: torch.matmul. A 1-D a is one row [1, k], a 1-D b one column
+// [k, 1]; the batch dims broadcast; the result's layout is [batch, m, n]
+// with the added dims of size 1 dropped.
+void matmulEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
+                std::vector<Buffer> &outs) {
+  const Buffer &a = *ins[0];
+  const Buffer &b = *ins[1];
+  Buffer &y = outs[0];
+  const size_t ra = a.shape.size(), rb = b.shape.size();
+  const int64_t m = ra >= 2 ? a.shape[ra - 2] : 1;
+  const int64_t k = a.shape[ra - 1];
+  const int64_t n = rb >= 2 ? b.shape[rb - 1] : 1;
+  llvm::ArrayRef<int64_t> batchA(a.shape.data(), ra >= 2 ? ra - 2 : 0);
+  llvm::ArrayRef<int64_t> batchB(b.shape.data(), rb >= 2 ? rb - 2 : 0);
+  Shape batch;
+  (void)broadcastBatch(batchA, batchB, batch);
+  size_t batches = 1;
+  for (int64_t d : batch)
+    batches *= static_cast<size_t>(d);
+  const size_t matA = static_cast<size_t>(m * k), matB = static_cast<size_t>(k * n);
+  for (size_t bi = 0; bi < batches; ++bi) {
+    const double *pa = a.data.data() + broadcastOffset(batchA, batch, bi) * matA;
+    const double *pb = b.data.data() + broadcastOffset(batchB, batch, bi) * matB;
+    double *py = y.data.data() + bi * static_cast<size_t>(m * n);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (int64_t l = 0; l < k; ++l)
+          acc += pa[i * k + l] * pb[l * n + j];
+        py[i * n + j] = acc;
+      }
+  }
+}
+
 } // namespace
 
 void registerLinearOps(OpTable &t) {
@@ -119,7 +190,8 @@ void registerLinearOps(OpTable &t) {
        linearWeights,
        "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]",
        linearCost,
-       "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"});
+       "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"})
+      .eval = linearEval;
   t.add({"matmul",
          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
          PatternKind::OutElementwiseFusable,
@@ -127,7 +199,8 @@ void registerLinearOps(OpTable &t) {
          nullptr,
          "matrix product with torch.matmul's rules (1-D, 2-D, batched with broadcasting)",
          matmulCost,
-         "MACs = outputs x K; exact: 2K - 1 per output"});
+         "MACs = outputs x K; exact: 2K - 1 per output"})
+      .eval = matmulEval;
 }
 
 } // namespace netc::ir

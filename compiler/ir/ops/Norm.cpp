@@ -131,6 +131,89 @@ std::string normCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w
   return flopsPerOutputElement(c.attrs.getBool("affine") ? 7 : 5, outs, w);
 }
 
+/// Product of the dims of `s` from `from` on.
+size_t innerSize(const Shape &s, size_t from) {
+  size_t n = 1;
+  for (size_t i = from; i < s.size(); ++i)
+    n *= static_cast<size_t>(s[i]);
+  return n;
+}
+
+// batchnorm in eval mode: (x - running_mean) / sqrt(running_var + eps) *
+// weight + bias per channel (dim 1); no weight and bias without affine.
+void batchnormEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                   llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const bool affine = c.attrs.getBool("affine");
+  const double eps = c.attrs.getFloat("eps");
+  const Buffer *gamma = affine ? ws[0] : nullptr;
+  const Buffer *beta = affine ? ws[1] : nullptr;
+  const Buffer &mean = *ws[affine ? 2 : 0];
+  const Buffer &var = *ws[affine ? 3 : 1];
+  const size_t ch = static_cast<size_t>(x.shape[1]);
+  const size_t inner = innerSize(x.shape, 2);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const size_t k = i / inner % ch;
+    double v = (x.data[i] - mean.data[k]) / std::sqrt(var.data[k] + eps);
+    if (affine)
+      v = v * gamma->data[k] + beta->data[k];
+    y.data[i] = v;
+  }
+}
+
+/// Normalizes `n` consecutive elements from `at` with their own mean and
+/// biased variance: (x - mean) / sqrt(var + eps).
+void normalizeRun(const Buffer &x, Buffer &y, size_t at, size_t n, double eps) {
+  double mean = 0;
+  for (size_t i = 0; i < n; ++i)
+    mean += x.data[at + i];
+  mean /= static_cast<double>(n);
+  double var = 0;
+  for (size_t i = 0; i < n; ++i)
+    var += (x.data[at + i] - mean) * (x.data[at + i] - mean);
+  var /= static_cast<double>(n);
+  const double denom = std::sqrt(var + eps);
+  for (size_t i = 0; i < n; ++i)
+    y.data[at + i] = (x.data[at + i] - mean) / denom;
+}
+
+// layernorm: each run of the trailing `shape` dims normalized, then scaled
+// and shifted elementwise by weight and bias [shape].
+void layernormEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                   llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  size_t m = 1;
+  for (int64_t d : normalizedShape(c))
+    m *= static_cast<size_t>(d);
+  const double eps = c.attrs.getFloat("eps");
+  for (size_t at = 0; at < x.size(); at += m)
+    normalizeRun(x, y, at, m, eps);
+  if (c.attrs.getBool("affine"))
+    for (size_t i = 0; i < y.size(); ++i)
+      y.data[i] = y.data[i] * ws[0]->data[i % m] + ws[1]->data[i % m];
+}
+
+// groupnorm: each group of C/groups channels of each sample normalized, then
+// scaled and shifted per channel.
+void groupnormEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                   llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const size_t ch = static_cast<size_t>(x.shape[1]);
+  const size_t inner = innerSize(x.shape, 2);
+  const size_t run = ch / static_cast<size_t>(c.attrs.getInt("groups")) * inner;
+  const double eps = c.attrs.getFloat("eps");
+  for (size_t at = 0; at < x.size(); at += run)
+    normalizeRun(x, y, at, run, eps);
+  if (c.attrs.getBool("affine"))
+    for (size_t i = 0; i < y.size(); ++i) {
+      const size_t k = i / inner % ch;
+      y.data[i] = y.data[i] * ws[0]->data[k] + ws[1]->data[k];
+    }
+}
+
 } // namespace
 
 void registerNormOps(OpTable &t) {
@@ -146,7 +229,8 @@ void registerNormOps(OpTable &t) {
          "batch normalization over dim 1 (torch.nn.BatchNorm2d): weight, bias, running_mean, "
          "running_var [C]",
          costPerOutput<2>,
-         "2 FLOPs per element (the inference-time scale and shift)"});
+         "2 FLOPs per element (the inference-time scale and shift)"})
+      .eval = batchnormEval;
   // layernorm and groupnorm compute statistics at run time: reductions.
   t.add({"layernorm",
          {{"x", ParamKind::Tensor},
@@ -159,7 +243,8 @@ void registerNormOps(OpTable &t) {
          "layer normalization over the trailing dims `shape`, default the last one "
          "(torch.nn.LayerNorm): weight, bias [shape]",
          normCost,
-         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
+         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"})
+      .eval = layernormEval;
   t.add({"groupnorm",
          {{"x", ParamKind::Tensor},
           {"groups", ParamKind::Int},
@@ -170,7 +255,8 @@ void registerNormOps(OpTable &t) {
          groupnormWeights,
          "group normalization of dim 1 in `groups` groups (torch.nn.GroupNorm): weight, bias [C]",
          normCost,
-         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
+         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"})
+      .eval = groupnormEval;
 }
 
 } // namespace netc::ir

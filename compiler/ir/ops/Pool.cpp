@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace netc::ir {
 
 namespace {
@@ -160,6 +164,109 @@ std::string globalAvgPoolCost(const OpCall &c, llvm::ArrayRef<TensorType>, OpWor
   return "";
 }
 
+// max_pool2d: the max of each window's elements inside the input (padding
+// is -inf), with dilation; NaN wins, as in PyTorch.
+void maxPoolEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                 llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const Ints &k = c.attrs.getInts("k");
+  const Ints &s = c.attrs.getInts("stride");
+  const Ints &p = c.attrs.getInts("padding");
+  const Ints &d = c.attrs.getInts("dilation");
+  const int64_t planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+  const int64_t oh = y.shape[2], ow = y.shape[3];
+  size_t at = 0;
+  for (int64_t pl = 0; pl < planes; ++pl)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        double mx = -std::numeric_limits<double>::infinity();
+        for (int64_t u = 0; u < k[0]; ++u) {
+          const int64_t ih = i * s[0] - p[0] + u * d[0];
+          if (ih < 0 || ih >= h)
+            continue;
+          for (int64_t v = 0; v < k[1]; ++v) {
+            const int64_t iw = j * s[1] - p[1] + v * d[1];
+            if (iw < 0 || iw >= w)
+              continue;
+            const double e = x.data[(pl * h + ih) * w + iw];
+            if (e > mx || std::isnan(e))
+              mx = e;
+          }
+        }
+        y.data[at++] = mx;
+      }
+}
+
+// avg_pool2d as PyTorch's kernel: the window [start, start + k) is clipped to
+// the padded input [-p, in + p) (ceil_mode windows can run past it), its size
+// then is the divisor with count_include_pad; without, the divisor is the
+// number of elements inside the input.
+void avgPoolEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                 llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const Ints &k = c.attrs.getInts("k");
+  const Ints &s = c.attrs.getInts("stride");
+  const Ints &p = c.attrs.getInts("padding");
+  const bool includePad = c.attrs.getBool("count_include_pad");
+  const int64_t planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+  const int64_t oh = y.shape[2], ow = y.shape[3];
+  size_t at = 0;
+  for (int64_t pl = 0; pl < planes; ++pl)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        int64_t h0 = i * s[0] - p[0], w0 = j * s[1] - p[1];
+        int64_t h1 = std::min(h0 + k[0], h + p[0]), w1 = std::min(w0 + k[1], w + p[1]);
+        const int64_t padded = (h1 - h0) * (w1 - w0);
+        h0 = std::max<int64_t>(h0, 0);
+        w0 = std::max<int64_t>(w0, 0);
+        h1 = std::min(h1, h);
+        w1 = std::min(w1, w);
+        double sum = 0;
+        for (int64_t ih = h0; ih < h1; ++ih)
+          for (int64_t iw = w0; iw < w1; ++iw)
+            sum += x.data[(pl * h + ih) * w + iw];
+        const int64_t count = includePad ? padded : (h1 - h0) * (w1 - w0);
+        y.data[at++] = sum / static_cast<double>(count);
+      }
+}
+
+// adaptive_avg_pool2d: output (i, j) averages rows [floor(i*H/oh),
+// ceil((i+1)*H/oh)) and columns likewise (PyTorch's windows).
+void adaptiveAvgPoolEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins,
+                         llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const int64_t planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+  const int64_t oh = y.shape[2], ow = y.shape[3];
+  size_t at = 0;
+  for (int64_t pl = 0; pl < planes; ++pl)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        const int64_t h0 = floorDiv(i * h, oh), h1 = ceilDiv((i + 1) * h, oh);
+        const int64_t w0 = floorDiv(j * w, ow), w1 = ceilDiv((j + 1) * w, ow);
+        double sum = 0;
+        for (int64_t ih = h0; ih < h1; ++ih)
+          for (int64_t iw = w0; iw < w1; ++iw)
+            sum += x.data[(pl * h + ih) * w + iw];
+        y.data[at++] = sum / static_cast<double>((h1 - h0) * (w1 - w0));
+      }
+}
+
+// global_avg_pool: the mean of each H x W plane.
+void globalAvgPoolEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins,
+                       llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  const size_t plane = static_cast<size_t>(x.shape[2] * x.shape[3]);
+  for (size_t pl = 0; pl < outs[0].size(); ++pl) {
+    double sum = 0;
+    for (size_t i = 0; i < plane; ++i)
+      sum += x.data[pl * plane + i];
+    outs[0].data[pl] = sum / static_cast<double>(plane);
+  }
+}
+
 } // namespace
 
 void registerPoolOps(OpTable &t) {
@@ -175,7 +282,8 @@ void registerPoolOps(OpTable &t) {
          nullptr,
          "2-D max pooling (torch.nn.MaxPool2d); stride defaults to the kernel",
          maxPoolCost,
-         "kh*kw - 1 FLOPs (comparisons) per output element"});
+         "kh*kw - 1 FLOPs (comparisons) per output element"})
+      .eval = maxPoolEval;
   t.add({"avg_pool2d",
          {{"x", ParamKind::Tensor},
           {"k", ParamKind::IntPair},
@@ -188,7 +296,8 @@ void registerPoolOps(OpTable &t) {
          nullptr,
          "2-D average pooling (torch.nn.AvgPool2d); stride defaults to the kernel",
          avgPoolCost,
-         "kh*kw FLOPs per output element (adds and a divide)"});
+         "kh*kw FLOPs per output element (adds and a divide)"})
+      .eval = avgPoolEval;
   t.add({"adaptive_avg_pool2d",
          {{"x", ParamKind::Tensor}, {"size", ParamKind::IntPair}},
          PatternKind::Reduce,
@@ -196,7 +305,8 @@ void registerPoolOps(OpTable &t) {
          nullptr,
          "average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d)",
          adaptiveAvgPoolCost,
-         "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"});
+         "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"})
+      .eval = adaptiveAvgPoolEval;
   t.add({"global_avg_pool",
          {{"x", ParamKind::Tensor}},
          PatternKind::Reduce,
@@ -204,7 +314,8 @@ void registerPoolOps(OpTable &t) {
          nullptr,
          "mean over H and W, keeping them as 1: [N, C, 1, 1] (torch.nn.AdaptiveAvgPool2d(1))",
          globalAvgPoolCost,
-         "1 FLOP per input element (H*W - 1 adds and a divide per output)"});
+         "1 FLOP per input element (H*W - 1 adds and a divide per output)"})
+      .eval = globalAvgPoolEval;
 }
 
 } // namespace netc::ir

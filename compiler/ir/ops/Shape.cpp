@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace netc::ir {
@@ -332,6 +333,219 @@ std::string upsampleCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWor
   return flopsPerOutputElement(c.attrs.getStr("mode") == "bilinear" ? 7 : 0, outs, w);
 }
 
+/// Product of the dims of `s` in [from, to).
+size_t dimsSize(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
+  size_t n = 1;
+  for (size_t i = from; i < to; ++i)
+    n *= static_cast<size_t>(s[i]);
+  return n;
+}
+
+/// `dim` of `x` wrapped into [0, rank) (the shape rule has checked it).
+size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x) {
+  int64_t d = 0;
+  (void)wrapDim(name, c.attrs.getInt(name), x, d);
+  return static_cast<size_t>(d);
+}
+
+// concat: per slice of the dims before `dim`, each input's block in turn.
+void concatEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const size_t dim = wrappedDim(c, "dim", c.inputs[0]);
+  Buffer &y = outs[0];
+  const size_t outer = dimsSize(y.shape, 0, dim);
+  size_t at = 0;
+  for (size_t o = 0; o < outer; ++o)
+    for (const Buffer *x : ins) {
+      const size_t block = dimsSize(x->shape, dim, x->shape.size());
+      std::copy_n(x->data.begin() + static_cast<ptrdiff_t>(o * block), block,
+                  y.data.begin() + static_cast<ptrdiff_t>(at));
+      at += block;
+    }
+}
+
+// split, chunk: the outputs (shaped by the shape rule) take consecutive
+// ranges of `dim`.
+void splitEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+               llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  const size_t dim = wrappedDim(c, "dim", c.inputs[0]);
+  const size_t outer = dimsSize(x.shape, 0, dim);
+  size_t at = 0;
+  for (size_t o = 0; o < outer; ++o)
+    for (Buffer &y : outs) {
+      const size_t block = dimsSize(y.shape, dim, y.shape.size());
+      std::copy_n(x.data.begin() + static_cast<ptrdiff_t>(at), block,
+                  y.data.begin() + static_cast<ptrdiff_t>(o * block));
+      at += block;
+    }
+}
+
+// channel_shuffle: [N, g, C/g, ...] -> transpose(1, 2) -> [N, C, ...]:
+// output channel i*g + j is input channel j*(C/g) + i.
+void channelShuffleEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                        llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  const size_t n = static_cast<size_t>(x.shape[0]), ch = static_cast<size_t>(x.shape[1]);
+  const size_t g = static_cast<size_t>(c.attrs.getInt("groups")), per = ch / g;
+  const size_t inner = dimsSize(x.shape, 2, x.shape.size());
+  for (size_t b = 0; b < n; ++b)
+    for (size_t oc = 0; oc < ch; ++oc) {
+      const size_t ic = oc % g * per + oc / g;
+      std::copy_n(x.data.begin() + static_cast<ptrdiff_t>((b * ch + ic) * inner), inner,
+                  outs[0].data.begin() + static_cast<ptrdiff_t>((b * ch + oc) * inner));
+    }
+}
+
+// flatten, reshape, dropout (at inference), identity: the same elements.
+void copyEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
+              std::vector<Buffer> &outs) {
+  outs[0].data = ins[0]->data;
+}
+
+/// Output dim i of `y` is input dim perm[i] of `x`.
+void permuteInto(const Buffer &x, llvm::ArrayRef<size_t> perm, Buffer &y) {
+  const size_t rank = x.shape.size();
+  std::vector<size_t> inStride(rank, 1);
+  for (size_t d = rank; d-- > 1;)
+    inStride[d - 1] = inStride[d] * static_cast<size_t>(x.shape[d]);
+  for (size_t i = 0; i < y.size(); ++i) {
+    size_t rest = i, offset = 0;
+    for (size_t d = rank; d-- > 0;) {
+      offset += rest % static_cast<size_t>(y.shape[d]) * inStride[perm[d]];
+      rest /= static_cast<size_t>(y.shape[d]);
+    }
+    y.data[i] = x.data[offset];
+  }
+}
+
+void transposeEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                   llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  std::vector<size_t> perm(ins[0]->shape.size());
+  for (size_t d = 0; d < perm.size(); ++d)
+    perm[d] = d;
+  std::swap(perm[wrappedDim(c, "dim0", c.inputs[0])], perm[wrappedDim(c, "dim1", c.inputs[0])]);
+  permuteInto(*ins[0], perm, outs[0]);
+}
+
+void permuteEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                 llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  std::vector<size_t> perm;
+  for (int64_t d : c.attrs.getInts("dims"))
+    perm.push_back(static_cast<size_t>(d < 0 ? d + static_cast<int64_t>(ins[0]->shape.size()) : d));
+  permuteInto(*ins[0], perm, outs[0]);
+}
+
+// pad: each padded dim maps an output coordinate o to an input coordinate
+// (or to the constant) on its own, as torch.nn.functional.pad does:
+// constant, reflect and replicate take u = o - before in the input's frame
+// (negative pads crop); circular wraps around the input cropped first, as
+// PyTorch's circular pad copies from the cropped output.
+void padEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+             llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const Ints &pads = c.attrs.getInts("pads");
+  const std::string &mode = c.attrs.getStr("mode");
+  const double value = c.attrs.getFloat("value");
+  const size_t rank = x.shape.size();
+  // maps[d][o]: the input coordinate of output coordinate o of dim d, or -1.
+  std::vector<std::vector<int64_t>> maps(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t in = x.shape[d], out = y.shape[d];
+    const size_t pair = rank - 1 - d;
+    const int64_t before = 2 * pair < pads.size() ? pads[2 * pair] : 0;
+    const int64_t after = 2 * pair < pads.size() ? pads[2 * pair + 1] : 0;
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t u = o - before;
+      if (mode == "reflect") {
+        if (u < 0)
+          u = -u;
+        if (u >= in)
+          u = 2 * (in - 1) - u;
+      } else if (mode == "replicate") {
+        u = std::clamp<int64_t>(u, 0, in - 1);
+      } else if (mode == "circular") {
+        const int64_t start = std::max<int64_t>(-before, 0);
+        const int64_t kept = in - start - std::max<int64_t>(-after, 0);
+        u = start + floorMod(o - std::max<int64_t>(before, 0), kept);
+      } else if (u < 0 || u >= in) {
+        u = -1;
+      }
+      maps[d].push_back(u);
+    }
+  }
+  for (size_t i = 0; i < y.size(); ++i) {
+    size_t rest = i, offset = 0, stride = 1;
+    bool inside = true;
+    for (size_t d = rank; d-- > 0;) {
+      const int64_t u = maps[d][rest % static_cast<size_t>(y.shape[d])];
+      rest /= static_cast<size_t>(y.shape[d]);
+      inside &= u >= 0;
+      offset += static_cast<size_t>(std::max<int64_t>(u, 0)) * stride;
+      stride *= static_cast<size_t>(x.shape[d]);
+    }
+    y.data[i] = inside ? x.data[offset] : value;
+  }
+}
+
+/// PyTorch's compute_scales_value: 1/scale when a scale was given, else
+/// in/out (in `T`: float for nearest, the tensor's type for bilinear).
+template <typename T> T sourceScale(const OpCall &c, int64_t in, int64_t out) {
+  if (!c.attrs.isNone("scale") && c.attrs.getFloat("scale") > 0)
+    return static_cast<T>(1.0 / c.attrs.getFloat("scale"));
+  return static_cast<T>(in) / static_cast<T>(out);
+}
+
+// upsample, as PyTorch's CPU kernels (upsample_nearest2d, and
+// upsample_bilinear2d with align_corners=False) compute their source indices:
+// nearest: o if out == in, o/2 if out == 2 in, else min(floor(o * scale),
+//   in - 1) in float, scale = 1/scale_factor or in/out;
+// bilinear: o if out == in, else src = max(scale * (o + 0.5) - 0.5, 0),
+//   between floor(src) and the next index (clamped), weighted linearly.
+void upsampleEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                  llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const bool bilinear = c.attrs.getStr("mode") == "bilinear";
+  struct Tap {
+    int64_t i0, i1;
+    double l0, l1;
+  };
+  std::vector<Tap> taps[2];
+  for (int d = 0; d < 2; ++d) {
+    const int64_t in = x.shape[2 + d], out = y.shape[2 + d];
+    for (int64_t o = 0; o < out; ++o) {
+      if (out == in) {
+        taps[d].push_back({o, o, 1.0, 0.0});
+      } else if (!bilinear) {
+        int64_t i = o >> 1;
+        if (out != 2 * in)
+          i = std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) *
+                                                       sourceScale<float>(c, in, out))),
+                       in - 1);
+        taps[d].push_back({i, i, 1.0, 0.0});
+      } else {
+        double src = sourceScale<double>(c, in, out) * (static_cast<double>(o) + 0.5) - 0.5;
+        src = std::max(src, 0.0);
+        const int64_t i0 = static_cast<int64_t>(src);
+        const int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
+        const double l1 = std::min(std::max(src - static_cast<double>(i0), 0.0), 1.0);
+        taps[d].push_back({i0, i1, 1.0 - l1, l1});
+      }
+    }
+  }
+  const int64_t planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+  size_t at = 0;
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    const double *p = x.data.data() + pl * h * w;
+    for (const Tap &th : taps[0])
+      for (const Tap &tw : taps[1])
+        y.data[at++] = th.l0 * (tw.l0 * p[th.i0 * w + tw.i0] + tw.l1 * p[th.i0 * w + tw.i1]) +
+                       th.l1 * (tw.l0 * p[th.i1 * w + tw.i0] + tw.l1 * p[th.i1 * w + tw.i1]);
+  }
+}
+
 } // namespace
 
 void registerShapeOps(OpTable &t) {
@@ -342,7 +556,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "joins tensors along `dim` (torch.cat); `a ++ b` is concat([a, b])",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = concatEval;
   t.add({"split",
          {{"x", ParamKind::Tensor},
           {"sizes", ParamKind::Ints},
@@ -352,7 +567,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "splits `dim` into parts of the given sizes (torch.split with a list); one output each",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = splitEval;
   t.add({"chunk",
          {{"x", ParamKind::Tensor},
           {"chunks", ParamKind::Int},
@@ -362,7 +578,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "splits `dim` into parts of ceil(n / chunks) (torch.chunk; may give fewer chunks)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = splitEval;
   t.add({"channel_shuffle",
          {{"x", ParamKind::Tensor}, {"groups", ParamKind::Int}},
          PatternKind::Injective,
@@ -370,7 +587,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "interleaves the channels of `groups` groups (torch.nn.ChannelShuffle)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = channelShuffleEval;
   t.add({"flatten",
          {{"x", ParamKind::Tensor},
           {"start", ParamKind::Int, false, int64_t{1}},
@@ -381,7 +599,8 @@ void registerShapeOps(OpTable &t) {
          "merges dims start..end into one (torch.flatten)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true});
+         true})
+      .eval = copyEval;
   t.add({"reshape",
          {{"x", ParamKind::Tensor}, {"shape", ParamKind::Ints}},
          PatternKind::Injective,
@@ -390,7 +609,8 @@ void registerShapeOps(OpTable &t) {
          "the same elements in another shape; one dim may be -1 (torch.reshape)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true});
+         true})
+      .eval = copyEval;
   t.add({"transpose",
          {{"x", ParamKind::Tensor}, {"dim0", ParamKind::Int}, {"dim1", ParamKind::Int}},
          PatternKind::Injective,
@@ -398,7 +618,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "swaps two dims (torch.transpose)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = transposeEval;
   t.add({"permute",
          {{"x", ParamKind::Tensor}, {"dims", ParamKind::Ints}},
          PatternKind::Injective,
@@ -406,7 +627,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "reorders the dims: output dim i is input dim dims[i] (torch.permute)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = permuteEval;
   t.add({"pad",
          {{"x", ParamKind::Tensor},
           {"pads", ParamKind::Ints},
@@ -417,7 +639,8 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "pads (before, after) pairs from the last dim backwards (torch.nn.functional.pad)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = padEval;
   t.add({"upsample",
          {{"x", ParamKind::Tensor},
           {"scale", ParamKind::OptFloat, false, NoneAttr{}},
@@ -429,7 +652,8 @@ void registerShapeOps(OpTable &t) {
          "resizes H and W by a scale or to a size, \"nearest\" or \"bilinear\" "
          "(torch.nn.functional.interpolate)",
          upsampleCost,
-         "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"});
+         "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"})
+      .eval = upsampleEval;
   t.add({"dropout",
          {{"x", ParamKind::Tensor}, {"p", ParamKind::Float, false, 0.5}},
          PatternKind::Elementwise,
@@ -439,7 +663,8 @@ void registerShapeOps(OpTable &t) {
          "(torch.nn.Dropout)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true});
+         true})
+      .eval = copyEval;
   t.add({"identity",
          {{"x", ParamKind::Tensor}},
          PatternKind::Elementwise,
@@ -448,7 +673,8 @@ void registerShapeOps(OpTable &t) {
          "returns its input (torch.nn.Identity)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true});
+         true})
+      .eval = copyEval;
 }
 
 } // namespace netc::ir

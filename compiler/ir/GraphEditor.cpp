@@ -1,0 +1,95 @@
+#include "ir/GraphEditor.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace netc::ir {
+
+GraphEditor::GraphEditor(Graph &g) : g(g), dead(g.nodes.size(), false) { rebuildUsers(); }
+
+void GraphEditor::rebuildUsers() {
+  userLists.assign(g.values.size(), {});
+  for (NodeId n = 0; n < g.nodes.size(); ++n) {
+    if (dead[n])
+      continue;
+    for (ValueId v : g.nodes[n].inputs)
+      if (userLists[v].empty() || userLists[v].back() != n)
+        userLists[v].push_back(n);
+  }
+  for (auto &u : userLists) {
+    std::sort(u.begin(), u.end());
+    u.erase(std::unique(u.begin(), u.end()), u.end());
+  }
+}
+
+bool GraphEditor::isOutput(ValueId v) const {
+  return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end();
+}
+
+void GraphEditor::replaceUses(ValueId from, ValueId to) {
+  for (NodeId n : userLists[from])
+    for (ValueId &in : g.nodes[n].inputs)
+      if (in == from)
+        in = to;
+  for (ValueId &out : g.outputs)
+    if (out == from)
+      out = to;
+  std::vector<NodeId> moved = std::move(userLists[from]);
+  userLists[from].clear();
+  for (NodeId n : moved)
+    userLists[to].push_back(n);
+  std::sort(userLists[to].begin(), userLists[to].end());
+  userLists[to].erase(std::unique(userLists[to].begin(), userLists[to].end()),
+                      userLists[to].end());
+}
+
+int32_t GraphEditor::addInput(NodeId n, ValueId v) {
+  g.nodes[n].inputs.push_back(v);
+  auto &u = userLists[v];
+  if (std::find(u.begin(), u.end(), n) == u.end()) {
+    u.push_back(n);
+    std::sort(u.begin(), u.end());
+  }
+  return static_cast<int32_t>(g.nodes[n].inputs.size() - 1);
+}
+
+void GraphEditor::erase(NodeId n) {
+#ifndef NDEBUG
+  for (ValueId out : g.nodes[n].outputs)
+    assert(userLists[out].empty() && !isOutput(out) && "erasing a node whose outputs are used");
+#endif
+  for (ValueId in : g.nodes[n].inputs) {
+    auto &u = userLists[in];
+    u.erase(std::remove(u.begin(), u.end(), n), u.end());
+  }
+  dead[n] = true;
+}
+
+void GraphEditor::commit() {
+  std::vector<ValueId> newValue(g.values.size(), UINT32_MAX);
+  Graph out;
+  out.name = g.name;
+  out.params = g.params;
+  for (NodeId n = 0; n < g.nodes.size(); ++n) {
+    if (dead[n])
+      continue;
+    Node node = std::move(g.nodes[n]);
+    NodeId id = static_cast<NodeId>(out.nodes.size());
+    for (ValueId &in : node.inputs)
+      in = newValue[in];
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      ValueId old = node.outputs[i];
+      newValue[old] = static_cast<ValueId>(out.values.size());
+      out.values.push_back({g.values[old].type, id, static_cast<uint32_t>(i)});
+      node.outputs[i] = newValue[old];
+    }
+    out.nodes.push_back(std::move(node));
+  }
+  for (ValueId v : g.outputs)
+    out.outputs.push_back(newValue[v]);
+  g = std::move(out);
+  dead.assign(g.nodes.size(), false);
+  rebuildUsers();
+}
+
+} // namespace netc::ir

@@ -1,0 +1,242 @@
+// Every pass: the structure of the graph after it, and numeric equivalence —
+// random weights and input on small shapes, the graph evaluated before and
+// after, outputs equal within 1e-5 relative — for every fusion pattern and
+// for the zoo's blocks (inverted residual, bottleneck, SE, shuffle unit).
+#include "eval/Evaluator.h"
+#include "ir/GraphPrinter.h"
+#include "ir/Verifier.h"
+#include "passes/Pass.h"
+#include "sema/Elaborator.h"
+#include "syntax/ModuleLoader.h"
+
+#include <doctest/doctest.h>
+
+using namespace netc;
+
+namespace {
+
+struct Case {
+  llvm::SourceMgr sm;
+  DiagEngine diag{sm};
+  std::optional<Program> program;
+  std::optional<ir::Graph> graph;
+
+  explicit Case(const std::string &text) {
+    program = loadProgramFromText(diag, text, "t.net");
+    if (program)
+      graph = elaborate(*program, diag, {});
+    REQUIRE_MESSAGE(graph, errors());
+  }
+  std::string errors() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    diag.print(os);
+    return os.str();
+  }
+};
+
+/// The op names of the graph's nodes with their epilogues: "conv2d+relu".
+std::string ops(const ir::Graph &g) {
+  std::string s;
+  for (const ir::Node &n : g.nodes) {
+    s += s.empty() ? "" : " ";
+    s += n.op->name;
+    for (const ir::Epilogue &e : n.epilogue)
+      s += "+" + e.op->name;
+  }
+  return s;
+}
+
+struct Result {
+  ir::Graph after;
+  std::vector<passes::Rewrite> rewrites;
+  double error = 0;
+};
+
+/// Runs `passNames` (empty: all) on a copy of `g` with random weights kept in
+/// step, checks the verifier, and measures the numeric difference.
+Result runAndCompare(const ir::Graph &g, std::vector<std::string> passNames, uint64_t seed = 7) {
+  Result r{g, {}, 0};
+  ir::WeightStore weights = eval::randomWeights(g, seed);
+  std::vector<ir::Buffer> inputs = eval::randomInputs(g, seed + 1);
+  std::vector<ir::Buffer> before, after;
+  REQUIRE(eval::evaluate(g, weights, inputs, before) == "");
+
+  passes::PassContext ctx{r.after, &weights, "", {}};
+  passes::PassOptions opts;
+  opts.passes = std::move(passNames);
+  opts.verifyEach = true;
+  REQUIRE(passes::runPasses(ctx, opts, nullptr) == "");
+  CHECK(ir::verifyGraph(r.after).empty());
+  REQUIRE(eval::evaluate(r.after, weights, inputs, after) == "");
+  r.error = eval::maxRelativeError(before, after);
+  r.rewrites = ctx.rewrites;
+  return r;
+}
+
+size_t applied(const Result &r) {
+  size_t n = 0;
+  for (const passes::Rewrite &w : r.rewrites)
+    n += w.applied;
+  return n;
+}
+
+constexpr double kTolerance = 1e-5;
+
+} // namespace
+
+TEST_CASE("passes: the pass list is declared once, in order") {
+  std::vector<std::string> names;
+  for (const passes::PassInfo &p : passes::allPasses())
+    names.push_back(p.name);
+  CHECK(names == std::vector<std::string>{"remove-identity", "collapse-reshape", "fold-pad",
+                                          "fold-batchnorm", "fuse-residual", "fuse-activation"});
+  CHECK(passes::findPass("fold-batchnorm"));
+  CHECK_FALSE(passes::findPass("nope"));
+  Case c("network n() { return relu(input([1, 2, 2, 2])) }");
+  passes::PassContext ctx{*c.graph, nullptr, "", {}};
+  passes::PassOptions o;
+  o.passes = {"fold-everything"};
+  CHECK(passes::runPasses(ctx, o, nullptr).rfind("unknown pass 'fold-everything'", 0) == 0);
+}
+
+TEST_CASE("remove-identity: dropout and identity disappear") {
+  Case c("network n() { x = input([1, 4, 3, 3]) |> conv2d(4, 1) |> dropout(p=0.5)\n"
+         "return identity(x) |> relu }");
+  Result r = runAndCompare(*c.graph, {"remove-identity"});
+  CHECK(ops(r.after) == "input conv2d relu");
+  CHECK(applied(r) == 2);
+  CHECK(r.error < kTolerance);
+}
+
+TEST_CASE("collapse-reshape: a chain of views becomes one reshape") {
+  Case c("network n() { x = input([2, 4, 3, 3]) |> flatten |> reshape([2, 6, 6])\n"
+         "return linear(x, 5) }");
+  Result r = runAndCompare(*c.graph, {"collapse-reshape"});
+  CHECK(ops(r.after) == "input reshape linear");
+  CHECK(r.after.nodes[1].attrs.getInts("shape") == ir::Ints{2, 6, 6});
+  CHECK(r.error < kTolerance);
+}
+
+TEST_CASE("fold-pad: a zero pad becomes the conv's padding") {
+  Case c("network n() { x = input([1, 3, 6, 6]) |> pad([1, 2, 0, 1]) |> conv2d(4, 3)\n"
+         "return x }");
+  Result r = runAndCompare(*c.graph, {"fold-pad"});
+  CHECK(ops(r.after) == "input conv2d");
+  CHECK(r.after.nodes[1].attrs.getInts("padding") == ir::Ints{0, 1, 1, 2});
+  CHECK(r.error < kTolerance);
+  // A reflect pad does not fold, and the report says why.
+  Case reflect("network n() { return input([1, 3, 6, 6]) |> pad([1, 1, 1, 1], mode=\"reflect\") "
+               "|> conv2d(4, 3) }");
+  Result left = runAndCompare(*reflect.graph, {"fold-pad"});
+  CHECK(ops(left.after) == "input pad conv2d");
+  REQUIRE(left.rewrites.size() == 1);
+  CHECK_FALSE(left.rewrites[0].applied);
+}
+
+TEST_CASE("fold-batchnorm: into conv2d, conv_transpose2d and linear, exactly") {
+  Case conv("network n() { return input([2, 4, 5, 5]) |> conv2d(6, 3, padding=1, bias=false) "
+            "|> batchnorm }");
+  Result r = runAndCompare(*conv.graph, {"fold-batchnorm"});
+  CHECK(ops(r.after) == "input conv2d");
+  CHECK(r.after.nodes[1].attrs.getBool("bias")); // it gains a bias
+  CHECK(r.error < kTolerance);
+
+  Case grouped("network n() { return input([1, 8, 5, 5]) |> conv2d(8, 3, groups=4) |> "
+               "batchnorm(eps=0.001) }");
+  CHECK(runAndCompare(*grouped.graph, {"fold-batchnorm"}).error < kTolerance);
+  Case transposed("network n() { return input([1, 4, 3, 3]) |> conv_transpose2d(6, 3, stride=2, "
+                  "groups=2) |> batchnorm }");
+  CHECK(runAndCompare(*transposed.graph, {"fold-batchnorm"}).error < kTolerance);
+  Case fc("network n() { return input([3, 10]) |> linear(7) |> batchnorm(affine=false) }");
+  Result l = runAndCompare(*fc.graph, {"fold-batchnorm"});
+  CHECK(ops(l.after) == "input linear");
+  CHECK(l.error < kTolerance);
+}
+
+TEST_CASE("fold-batchnorm: what cannot fold is left, with the reason") {
+  // BN first, BN with a shared input, BN after an add.
+  Case c("network n() {\n  x = input([1, 4, 5, 5]) |> batchnorm\n"
+         "  y = conv2d(x, 4, 1)\n  a = batchnorm(y)\n  b = relu(y)\n"
+         "  return batchnorm(a + b)\n}\n");
+  Result r = runAndCompare(*c.graph, {"fold-batchnorm"});
+  CHECK(applied(r) == 0);
+  REQUIRE(r.rewrites.size() == 3);
+  CHECK(r.rewrites[0].message.find("not a conv or linear") != std::string::npos);
+  CHECK(r.rewrites[1].message.find("other readers") != std::string::npos);
+  CHECK(r.rewrites[2].message.find("from add") != std::string::npos);
+  CHECK(r.error < kTolerance);
+}
+
+TEST_CASE("fuse-activation: every activation into conv, linear and add") {
+  for (const char *act : {"relu", "relu6", "leaky_relu", "hardswish", "silu", "sigmoid", "gelu",
+                          "tanh", "hardsigmoid"}) {
+    CAPTURE(act);
+    Case c(std::string("network n() { x = input([1, 3, 4, 4])\n"
+                       "y = conv2d(x, 3, 3, padding=1) |> ") + act + "\n" +
+           "z = linear(flatten(y), 5) |> " + act + "\nreturn z, " + act + "(y + x) }");
+    Result r = runAndCompare(*c.graph, {"fuse-activation"});
+    CHECK(ops(r.after) == std::string("input conv2d+") + act + " flatten linear+" + act +
+                              " add+" + act);
+    CHECK(r.error < kTolerance);
+  }
+}
+
+TEST_CASE("fuse-activation: a shared output is not fused") {
+  Case c("network n() { y = input([1, 3, 4, 4]) |> conv2d(3, 1)\nreturn relu(y), y }");
+  Result r = runAndCompare(*c.graph, {"fuse-activation"});
+  CHECK(ops(r.after) == "input conv2d relu");
+  CHECK(r.error < kTolerance);
+}
+
+TEST_CASE("fuse-residual: conv + add (+ relu) as one group") {
+  Case c("network n() { x = input([1, 4, 5, 5])\n"
+         "y = conv2d(x, 4, 3, padding=1) |> batchnorm\nreturn relu(x + y) }");
+  Result r = runAndCompare(*c.graph, {"fold-batchnorm", "fuse-residual", "fuse-activation"});
+  CHECK(ops(r.after) == "input conv2d+add+relu");
+  const ir::Node &conv = r.after.nodes[1];
+  REQUIRE(conv.epilogue.size() == 2);
+  CHECK(conv.epilogue[0].extraInput == 1);
+  CHECK(conv.epilogue[0].extraFirst); // x + y: the residual is the first operand
+  CHECK(r.error < kTolerance);
+  // sub keeps its operand order
+  Case s("network n() { x = input([1, 4, 5, 5])\nreturn x - conv2d(x, 4, 1) }");
+  Result rs = runAndCompare(*s.graph, {"fuse-residual"});
+  CHECK(ops(rs.after) == "input conv2d+sub");
+  CHECK(rs.error < kTolerance);
+}
+
+TEST_CASE("fused groups move only their external inputs, weights and final output") {
+  Case c("network n() { x = input([1, 8, 8, 8])\n"
+         "return relu(x + (conv2d(x, 8, 3, padding=1, bias=false) |> batchnorm)) }");
+  Result r = runAndCompare(*c.graph, {});
+  REQUIRE(r.after.nodes.size() == 2);
+  // One node: reads x twice (conv input, residual), writes one output.
+  CHECK(r.after.nodes[1].inputs.size() == 2);
+  CHECK(r.error < kTolerance);
+}
+
+TEST_CASE("passes on the zoo's blocks: exact within 1e-5") {
+  const char *blocks[] = {
+      // inverted residual (MobileNetV2)
+      "import \"std/mobilenet.net\"\nnetwork n() { x = input([1, 8, 8, 8])\n"
+      "return inverted_residual(inverted_residual(x, 8, 1, 6), 16, 2, 6) }",
+      // bottleneck (ResNet-50)
+      "import \"std/resnet.net\"\nnetwork n() { x = input([1, 16, 8, 8])\n"
+      "return bottleneck(x, 8, 2) }",
+      // squeeze-excitation
+      "import \"std/blocks.net\"\nnetwork n() { x = input([1, 16, 6, 6]) |> conv2d(16, 1)\n"
+      "return squeeze_excitation(x, 4) }",
+      // ShuffleNetV2 unit
+      "import \"std/shufflenet.net\"\nnetwork n() { x = input([1, 16, 6, 6])\n"
+      "return shufflenet_v2_unit(x, 16, 1) }",
+  };
+  for (const char *src : blocks) {
+    CAPTURE(src);
+    Case c(src);
+    Result r = runAndCompare(*c.graph, {});
+    CHECK(applied(r) > 0);
+    CHECK(r.after.nodes.size() < c.graph->nodes.size());
+    CHECK(r.error < kTolerance);
+  }
+}
