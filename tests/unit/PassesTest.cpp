@@ -10,6 +10,10 @@
 #include "syntax/ModuleLoader.h"
 
 #include <doctest/doctest.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <algorithm>
 
 using namespace netc;
 
@@ -237,6 +241,33 @@ TEST_CASE("passes on the zoo's blocks: exact within 1e-5") {
     Result r = runAndCompare(*c.graph, {});
     CHECK(applied(r) > 0);
     CHECK(r.after.nodes.size() < c.graph->nodes.size());
+    CHECK(r.error < kTolerance);
+  }
+}
+
+TEST_CASE("passes on every example at 64x64: verified after each pass, exact within 1e-5") {
+  std::vector<std::string> files;
+  std::error_code ec;
+  llvm::SmallString<256> dir(NETC_TEST_DIR);
+  llvm::sys::path::append(dir, "..", "examples");
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::StringRef(it->path()).endswith(".net") &&
+        !llvm::StringRef(it->path()).endswith("mobilenet_features.net"))
+      files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 16);
+  for (const std::string &file : files) {
+    CAPTURE(file);
+    llvm::SourceMgr sm;
+    DiagEngine diag(sm);
+    std::optional<Program> program = loadProgram(diag, file);
+    REQUIRE(program);
+    ElabOptions opts;
+    opts.overrides = {{"res", "64"}};
+    std::optional<ir::Graph> graph = elaborate(*program, diag, opts);
+    REQUIRE(graph);
+    Result r = runAndCompare(*graph, {});
+    CHECK(applied(r) > 0);
     CHECK(r.error < kTolerance);
   }
 }
