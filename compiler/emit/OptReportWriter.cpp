@@ -41,9 +41,19 @@ void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
     for (const passes::Rewrite &w : rewrites)
       n += w.applied == applied;
     os << fmt::format("\n{} ({})\n", title, n);
-    for (const passes::Rewrite &w : rewrites)
-      if (w.applied == applied)
-        os << fmt::format("  {:<16} {}: {}\n", w.pass, w.node, w.message);
+    for (const passes::Rewrite &w : rewrites) {
+      if (w.applied != applied)
+        continue;
+      os << fmt::format("  {:<16} {}: {}\n", w.pass, w.node, w.message);
+      if (w.measured) {
+        double dt = w.after.latency - w.before.latency;
+        os << fmt::format("  {:<16} layers {}, params {}, bytes {}, time {}{}\n", "",
+                          change(w.before.nodes, w.after.nodes),
+                          change(w.before.params, w.after.params),
+                          change(w.before.bytes, w.after.bytes), dt > 0 ? "+" : dt < 0 ? "-" : "",
+                          dt == 0 ? "=" : humanTime(dt < 0 ? -dt : dt));
+      }
+    }
   };
   list(true, "rewrites");
   list(false, "left alone");

@@ -1,8 +1,9 @@
 //===- OptReportWriter.h - what the passes did (--opt-report) --*- C++ -*-===//
 //
 // Per pass: the layers, params, memory traffic and roofline latency before and
-// after it; then every rewrite it applied, and every candidate it left alone
-// with the reason; then the totals as written and as optimized.
+// after it; then every rewrite it applied with its own delta (layers, params,
+// bytes, predicted time), and every candidate it left alone with the reason;
+// then the totals as written and as optimized.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_EMIT_OPTREPORTWRITER_H

@@ -29,6 +29,8 @@ void collapseReshape(PassContext &ctx) {
     if (ed.erased(p) || !isReshapeLike(prev) || prev.op->name == "input" ||
         !ed.hasSingleUse(prev.outputs[0]))
       continue;
+    if (!ctx.mayRewrite())
+      break;
     // y = view2(view1(x))  ->  y = reshape(x, shape(y))
     const ir::Shape &shape = g.type(node.outputs[0]).shape;
     ir::ValueId source = prev.inputs[0];

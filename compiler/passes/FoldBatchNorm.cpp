@@ -95,6 +95,8 @@ void foldBatchNorm(PassContext &ctx) {
       ctx.left(bn.name, "left: a linear folds only with a batchnorm over its features [N, C]");
       continue;
     }
+    if (!ctx.mayRewrite())
+      break;
     bool hadBias = layer.attrs.getBool("bias");
     if (ctx.weights)
       foldWeights(*ctx.weights, layer, bn, hadBias);

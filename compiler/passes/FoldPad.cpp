@@ -37,6 +37,8 @@ void foldPad(PassContext &ctx) {
         ctx.left(pad.name, "left: its output has other users");
         continue;
       }
+      if (!ctx.mayRewrite())
+        break;
       ir::Node &user = g.nodes[ed.users(pad.outputs[0])[0]];
       int64_t l = pads[0], r = pads[1], t = pads.size() == 4 ? pads[2] : 0,
               b = pads.size() == 4 ? pads[3] : 0;

@@ -38,6 +38,8 @@ void fuseActivation(PassContext &ctx) {
       ctx.left(act.name, fmt::format("left: the output of '{}' has other readers", producer.name));
       continue;
     }
+    if (!ctx.mayRewrite())
+      break;
     producer.epilogue.push_back({act.op, act.attrs, -1, false, act.name, act.loc});
     ed.replaceUses(act.outputs[0], act.inputs[0]);
     ed.erase(n);

@@ -34,6 +34,8 @@ void fuseResidual(PassContext &ctx) {
         continue;
       if (g.values[other].producer >= p) // the other operand must be ready before the layer
         continue;
+      if (!ctx.mayRewrite())
+        break;
       int32_t idx = ed.addInput(p, other);
       layer.epilogue.push_back({op.op, op.attrs, idx, side == 1, op.name, op.loc});
       ed.replaceUses(op.outputs[0], mine);

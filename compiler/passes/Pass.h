@@ -22,11 +22,21 @@
 
 namespace netc::passes {
 
+/// What the opt report shows of a graph (see PassOptions::measure).
+struct Snapshot {
+  int64_t nodes = 0;
+  int64_t params = 0;
+  int64_t bytes = 0;
+  double latency = 0;
+};
+
 struct Rewrite {
   std::string pass;
   std::string node;    ///< the node rewritten, or left alone
   std::string message; ///< "folded into 'conv2d'", or why it was left
   bool applied = true;
+  bool measured = false;    ///< before/after are set (--opt-report)
+  Snapshot before, after;   ///< the graph around this one rewrite
 };
 
 struct PassContext {
@@ -34,12 +44,19 @@ struct PassContext {
   ir::WeightStore *weights = nullptr;
   std::string currentPass;
   std::vector<Rewrite> rewrites;
+  /// Rewrites this run of a pass may still apply (the opt report applies
+  /// them one at a time to measure each).
+  size_t budget = SIZE_MAX;
 
+  /// A pass calls this before each rewrite and stops when it is false.
+  bool mayRewrite() const { return budget > 0; }
   void applied(const std::string &node, std::string msg) {
-    rewrites.push_back({currentPass, node, std::move(msg), true});
+    rewrites.push_back({currentPass, node, std::move(msg), true, false, {}, {}});
+    if (budget != SIZE_MAX)
+      --budget;
   }
   void left(const std::string &node, std::string why) {
-    rewrites.push_back({currentPass, node, std::move(why), false});
+    rewrites.push_back({currentPass, node, std::move(why), false, false, {}, {}});
   }
 };
 
@@ -59,14 +76,6 @@ const PassInfo *findPass(llvm::StringRef name);
 #include "passes/Passes.def"
 #undef NETC_PASS
 
-/// What the opt report shows of a graph before and after each pass.
-struct Snapshot {
-  int64_t nodes = 0;
-  int64_t params = 0;
-  int64_t bytes = 0;
-  double latency = 0;
-};
-
 struct PassStep {
   std::string pass;
   Snapshot before, after;
@@ -76,7 +85,10 @@ struct PassOptions {
   std::vector<std::string> passes; ///< names to run, in the list's order; empty: all
   bool verifyEach = false;
   llvm::raw_ostream *printAfterAll = nullptr; ///< prints the graph after every pass
-  std::function<Snapshot(const ir::Graph &)> measure; ///< for the opt report; may be empty
+  /// For the opt report; may be empty. When set, every rewrite is applied and
+  /// measured on its own (each pass runs once per rewrite, until it has
+  /// nothing left to do), so each Rewrite carries its own delta.
+  std::function<Snapshot(const ir::Graph &)> measure;
 };
 
 /// Runs the selected passes in the order of Passes.def. Returns an error

@@ -25,6 +25,28 @@ const PassInfo *findPass(llvm::StringRef name) {
   return nullptr;
 }
 
+/// Applies one rewrite per run of the pass, measuring around each, until a
+/// run applies nothing; that last run's "left alone" records are kept.
+static void runMeasured(PassContext &ctx, const PassInfo &p, const PassOptions &opts) {
+  while (true) {
+    size_t mark = ctx.rewrites.size();
+    Snapshot before = opts.measure(ctx.graph);
+    ctx.budget = 1;
+    p.run(ctx);
+    ctx.budget = SIZE_MAX;
+    auto firstApplied = std::find_if(ctx.rewrites.begin() + static_cast<ptrdiff_t>(mark),
+                                     ctx.rewrites.end(), [](const Rewrite &w) { return w.applied; });
+    if (firstApplied == ctx.rewrites.end())
+      return; // keep this run's "left alone" records
+    Rewrite done = *firstApplied;
+    done.measured = true;
+    done.before = before;
+    done.after = opts.measure(ctx.graph);
+    ctx.rewrites.resize(mark); // earlier runs' "left alone" records repeat; drop them
+    ctx.rewrites.push_back(std::move(done));
+  }
+}
+
 std::string runPasses(PassContext &ctx, const PassOptions &opts, std::vector<PassStep> *steps) {
   for (const std::string &name : opts.passes)
     if (!findPass(name)) {
@@ -39,12 +61,14 @@ std::string runPasses(PassContext &ctx, const PassOptions &opts, std::vector<Pas
       continue;
     PassStep step;
     step.pass = p.name;
-    if (opts.measure)
-      step.before = opts.measure(ctx.graph);
     ctx.currentPass = p.name;
-    p.run(ctx);
-    if (opts.measure)
+    if (opts.measure) {
+      step.before = opts.measure(ctx.graph);
+      runMeasured(ctx, p, opts);
       step.after = opts.measure(ctx.graph);
+    } else {
+      p.run(ctx);
+    }
     if (steps)
       steps->push_back(step);
     if (opts.printAfterAll) {

@@ -19,6 +19,8 @@ void removeIdentity(PassContext &ctx) {
     if (!node.op->view || node.inputs.size() != 1 || node.outputs.size() != 1 ||
         g.type(node.inputs[0]) != g.type(node.outputs[0]))
       continue;
+    if (!ctx.mayRewrite())
+      break;
     ed.replaceUses(node.outputs[0], node.inputs[0]);
     ed.erase(n);
     ctx.applied(node.name, "removed: " + node.op->name + " does nothing at inference");

@@ -271,3 +271,33 @@ TEST_CASE("passes on every example at 64x64: verified after each pass, exact wit
     CHECK(r.error < kTolerance);
   }
 }
+
+TEST_CASE("pass manager: with a measure, each rewrite carries its own delta") {
+  Case c("network n() { x = input([1, 4, 5, 5])\n"
+         "y = conv2d(x, 4, 3, padding=1) |> batchnorm |> relu\n"
+         "return conv2d(y, 4, 1) |> batchnorm |> relu6 |> dropout }");
+  ir::Graph g = *c.graph;
+  passes::PassContext ctx{g, nullptr, "", {}};
+  passes::PassOptions o;
+  o.measure = [](const ir::Graph &graph) {
+    passes::Snapshot s;
+    s.nodes = static_cast<int64_t>(graph.nodes.size());
+    return s;
+  };
+  std::vector<passes::PassStep> steps;
+  REQUIRE(passes::runPasses(ctx, o, &steps) == "");
+  CHECK(ops(g) == "input conv2d+relu conv2d+relu6");
+  size_t appliedCount = 0;
+  for (const passes::Rewrite &w : ctx.rewrites) {
+    CAPTURE(w.node);
+    if (!w.applied)
+      continue;
+    ++appliedCount;
+    CHECK(w.measured);
+    CHECK(w.after.nodes == w.before.nodes - 1); // each rewrite removes one node
+  }
+  CHECK(appliedCount == 5); // dropout, 2 batchnorms, relu, relu6
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[3].pass == "fold-batchnorm");
+  CHECK(steps[3].after.nodes == steps[3].before.nodes - 2);
+}
