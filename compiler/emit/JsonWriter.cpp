@@ -151,17 +151,6 @@ std::string ratioNumber(double a, double b) {
 }
 
 /// Everything but the layers, as an object (for the comparison).
-std::string summaryJson(const Report &r) {
-  return object({{"network", jsonString(r.network)},
-                 {"params", paramsJson(r)},
-                 {"hardware", hardwareJson(r)},
-                 {"conventions", conventionsJson(r)},
-                 {"totals", totalsJson(r)},
-                 {"max_batch", maxBatchJson(r)}});
-}
-
-} // namespace
-
 /// null for -O0; else the passes and the totals as written ("unoptimized").
 std::string optimizationJson(const Report &r) {
   if (!r.unoptimized)
@@ -175,6 +164,18 @@ std::string optimizationJson(const Report &r) {
                  {"unoptimized",
                   quantitiesJson(qs, [&](size_t i) { return quantityNumber(qs[i]); })}});
 }
+
+std::string summaryJson(const Report &r) {
+  return object({{"network", jsonString(r.network)},
+                 {"params", paramsJson(r)},
+                 {"hardware", hardwareJson(r)},
+                 {"conventions", conventionsJson(r)},
+                 {"totals", totalsJson(r)},
+                 {"max_batch", maxBatchJson(r)},
+                 {"optimization", optimizationJson(r)}});
+}
+
+} // namespace
 
 void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
   Members m = {{"netc_report", "1"},

@@ -289,6 +289,9 @@ void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &
     wrapText(os, "conventions", "a: " + conventionsText(a));
     wrapText(os, "", "b: " + conventionsText(b));
   }
+  wrapText(os, "graphs", a.unoptimized ? "optimized by " + join(a.passes, ", ") +
+                                             " (-O0 compares the graphs as written)"
+                                       : "as written (-O0)");
   os << '\n';
 
   std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);

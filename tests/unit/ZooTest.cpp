@@ -1,0 +1,81 @@
+// The seeds' comparisons, asserted on netc's own numbers where netc agrees
+// with them (README, "Accuracy: the seeds' comparisons", says where and why
+// it does not).
+#include "cost/CostModel.h"
+#include "cost/Hardware.h"
+#include "passes/Pass.h"
+#include "sema/Elaborator.h"
+#include "syntax/ModuleLoader.h"
+
+#include <doctest/doctest.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/Path.h>
+
+using namespace netc;
+
+namespace {
+
+std::string example(const char *name) {
+  llvm::SmallString<256> p(NETC_TEST_DIR);
+  llvm::sys::path::append(p, "..", "examples", name);
+  return std::string(p.str());
+}
+
+/// Costs a network as --report does by default (optimized), on a built-in profile.
+cost::Report costed(const char *file, ElabOptions elab, const char *hwName,
+                    cost::CostOptions opts = {}) {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm);
+  std::optional<Program> program = loadProgram(diag, example(file));
+  REQUIRE(program);
+  std::optional<ir::Graph> g = elaborate(*program, diag, elab);
+  REQUIRE(g);
+  passes::PassContext ctx{*g, nullptr, "", {}};
+  REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
+  std::optional<cost::HardwareProfile> hw = cost::findHardware(hwName, nullptr, diag, {});
+  REQUIRE(hw);
+  std::optional<cost::Report> r = cost::buildReport(*g, *hw, opts, diag);
+  REQUIRE(r);
+  return *r;
+}
+
+ElabOptions network(const char *name, std::vector<std::pair<std::string, std::string>> d = {}) {
+  ElabOptions e;
+  e.network = name;
+  e.overrides = std::move(d);
+  return e;
+}
+
+} // namespace
+
+TEST_CASE("zoo: seed 000, MobileNetV2 x1.4 has fewer params and MACs than V1 but moves as much") {
+  cost::Report v1 = costed("mobilenet_features.net", network("mobilenet_v1_features"),
+                           "xeon_silver_4210");
+  cost::Report v2 = costed("mobilenet_features.net",
+                           network("mobilenet_v2_features", {{"width", "1.4"}}),
+                           "xeon_silver_4210");
+  // The seed's params (1.6M vs 1.0M) and MACs (255M vs 214M with its V2 geometry).
+  CHECK(v1.totals.params == 1'605'760);
+  CHECK(v1.totals.macs == 254'761'472);
+  CHECK(v2.totals.params < v1.totals.params);
+  CHECK(v2.totals.macs < v1.totals.macs);
+  // "About as many memory accesses": at least as many bytes moved.
+  CHECK(v2.totals.memoryBytes >= v1.totals.memoryBytes);
+  // The client's experience: V2 x1.4 is not faster.
+  CHECK(v2.totals.latency >= v1.totals.latency);
+  cost::Report v2floor = costed("mobilenet_features.net",
+                                network("mobilenet_v2_features",
+                                        {{"width", "1.4"}, {"floor_pad", "true"}}),
+                                "xeon_silver_4210");
+  CHECK(v2floor.totals.macs == 214'212'096); // the seed's 214M exactly
+}
+
+TEST_CASE("zoo: seed 001, EfficientNet-B3 (300) has fewer FLOPs than ResNet-50 but more traffic "
+          "and a higher time on a GPU") {
+  cost::Report b3 = costed("efficientnet_b3.net", {}, "rtx_3090");
+  cost::Report r50 = costed("resnet50.net", {}, "rtx_3090");
+  CHECK(b3.totals.flops * 2 < r50.totals.flops); // under half
+  CHECK(b3.totals.memoryBytes > r50.totals.memoryBytes);
+  CHECK(b3.totals.latency > r50.totals.latency);
+  CHECK(b3.totals.memoryBoundShare > r50.totals.memoryBoundShare);
+}
