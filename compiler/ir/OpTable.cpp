@@ -22,6 +22,7 @@ const OpTable &OpTable::get() {
     registerPoolOps(t);
     registerElementwiseOps(t);
     registerShapeOps(t);
+    registerResampleOps(t);
     // Checked in every build, like add() checks cost rules: every op must
     // have reference semantics, or the passes could not be proved exact.
     for (const auto &d : t.defs)
@@ -147,6 +148,21 @@ std::string flopsPerOutputElement(int64_t n, llvm::ArrayRef<TensorType> outputs,
     work.elementwiseFlops = *total;
   }
   return "";
+}
+
+size_t broadcastOffset(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, size_t index) {
+  size_t offset = 0, stride = 1;
+  for (size_t k = 0; k < out.size(); ++k) {
+    const size_t d = out.size() - 1 - k;
+    const size_t i = index % static_cast<size_t>(out[d]);
+    index /= static_cast<size_t>(out[d]);
+    if (k < in.size()) {
+      const int64_t len = in[in.size() - 1 - k];
+      offset += (len == 1 ? 0 : i) * stride;
+      stride *= static_cast<size_t>(len);
+    }
+  }
+  return offset;
 }
 
 DType promoteDTypes(DType a, DType b) {

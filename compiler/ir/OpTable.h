@@ -152,6 +152,7 @@ void registerActivationOps(OpTable &t);
 void registerPoolOps(OpTable &t);
 void registerElementwiseOps(OpTable &t);
 void registerShapeOps(OpTable &t);
+void registerResampleOps(OpTable &t);
 
 // ---- helpers shared by the shape rules -----------------------------------
 
@@ -215,6 +216,10 @@ template <int64_t N>
 std::string costPerOutput(const OpCall &, llvm::ArrayRef<TensorType> outputs, OpWork &work) {
   return flopsPerOutputElement(N, outputs, work);
 }
+
+/// Offset in a row-major tensor of shape `in` (aligned at the right with the
+/// broadcast shape `out`) of the element at flat `index` of `out` (eval rules).
+size_t broadcastOffset(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, size_t index);
 
 /// "[1,32,56,56]"-style shape text for messages.
 std::string shapeText(const TensorType &t);

@@ -44,23 +44,6 @@ OpDef binary(const char *name, const char *doc) {
           "1 FLOP per output element"};
 }
 
-/// Offset in a row-major tensor of shape `in` (aligned at the right with the
-/// broadcast shape `out`) of the element at `index` of `out`.
-size_t broadcastOffset(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, size_t index) {
-  size_t offset = 0, stride = 1;
-  for (size_t k = 0; k < out.size(); ++k) {
-    const size_t d = out.size() - 1 - k;
-    const size_t i = index % static_cast<size_t>(out[d]);
-    index /= static_cast<size_t>(out[d]);
-    if (k < in.size()) {
-      const int64_t len = in[in.size() - 1 - k];
-      offset += (len == 1 ? 0 : i) * stride;
-      stride *= static_cast<size_t>(len);
-    }
-  }
-  return offset;
-}
-
 double addF(double a, double b) { return a + b; }
 double subF(double a, double b) { return a - b; }
 double mulF(double a, double b) { return a * b; }

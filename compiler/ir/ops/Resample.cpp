@@ -1,0 +1,267 @@
+//===- Resample.cpp - pad, upsample -----------------------------------------===//
+#include "ir/OpTable.h"
+
+#include "support/Checked.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace netc::ir {
+
+namespace {
+
+// pad: torch.nn.functional.pad. `pads` holds (before, after) pairs from the
+// last dim backwards: (left, right, top, bottom, ...). Constant padding may be
+// negative (it crops). "reflect", "replicate" and "circular" pad the last 1,
+// 2 or 3 dims of an input with 1 or 2 more dims, as PyTorch.
+std::string padShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  const Ints &pads = c.attrs.getInts("pads");
+  const std::string &mode = c.attrs.getStr("mode");
+  if (pads.size() % 2 != 0)
+    return fmt::format("pads {} must come in (before, after) pairs, from the last dim backwards",
+                       formatAttrValue(pads));
+  const size_t pairs = pads.size() / 2;
+  if (pairs > x.rank())
+    return fmt::format("pads {} pad {} dims, but {} has {}", formatAttrValue(pads), pairs,
+                       shapeText(x), x.rank());
+  if (mode != "constant" && mode != "reflect" && mode != "replicate" && mode != "circular")
+    return fmt::format("mode \"{}\" is not \"constant\", \"reflect\", \"replicate\" or "
+                       "\"circular\"",
+                       mode);
+  if (mode != "constant") {
+    if (c.attrs.getFloat("value") != 0)
+      return fmt::format("mode \"{}\" takes no value, got {}", mode,
+                         formatAttrValue(*c.attrs.find("value")));
+    if (pairs < 1 || pairs > 3 || (x.rank() != pairs + 1 && x.rank() != pairs + 2))
+      return fmt::format("mode \"{}\" pads the last 1, 2 or 3 dims of an input with 1 or 2 more "
+                         "dims, not {} of {}",
+                         mode, pairs, shapeText(x));
+  }
+  TensorType y = x;
+  for (size_t i = 0; i < pairs; ++i) {
+    const size_t d = x.rank() - 1 - i;
+    const int64_t before = pads[2 * i], after = pads[2 * i + 1], in = x.shape[d];
+    if (mode == "reflect" && (before >= in || after >= in))
+      return fmt::format("reflect padding ({}, {}) of dim {} must be smaller than its size {} "
+                         "in {}",
+                         before, after, d, in, shapeText(x));
+    if (mode == "circular" && (before > in || after > in))
+      return fmt::format("circular padding ({}, {}) of dim {} must be at most its size {} in {}",
+                         before, after, d, in, shapeText(x));
+    auto grown = checkedAdd(in, before);
+    auto o = grown ? checkedAdd(*grown, after) : std::nullopt;
+    if (!o)
+      return fmt::format("padding {} overflows 64-bit integers", shapeText(x));
+    if (*o <= 0)
+      return fmt::format("padding ({}, {}) leaves dim {} of {} with size {}", before, after, d,
+                         shapeText(x), *o);
+    y.shape[d] = *o;
+  }
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// upsample: torch.nn.functional.interpolate on [N, C, H, W] with either a
+// scale (out = floor(H * scale), in double precision as PyTorch) or a size
+// (an int or (h, w); normalized to [h, w]).
+std::string upsampleShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() != 4)
+    return fmt::format("expects a 4-D input [N, C, H, W], got {}", shapeText(x));
+  const std::string &mode = c.attrs.getStr("mode");
+  if (mode != "nearest" && mode != "bilinear")
+    return fmt::format("mode \"{}\" is not \"nearest\" or \"bilinear\"", mode);
+  const bool hasScale = !c.attrs.isNone("scale"), hasSize = !c.attrs.isNone("size");
+  if (hasScale == hasSize)
+    return hasScale ? "takes either scale or size, not both" : "needs either scale or size";
+  const int64_t in[2] = {x.shape[2], x.shape[3]};
+  int64_t hw[2];
+  if (hasScale) {
+    const double scale = c.attrs.getFloat("scale");
+    if (!std::isfinite(scale) || scale <= 0)
+      return fmt::format("scale must be positive, got {}", formatAttrValue(scale));
+    for (int i = 0; i < 2; ++i) {
+      const double o = std::floor(static_cast<double>(in[i]) * scale);
+      // 2^63 is exact in a double; anything from there on does not fit.
+      if (o >= 9223372036854775808.0)
+        return fmt::format("upsampling {} by {} overflows 64-bit integers", shapeText(x),
+                           formatAttrValue(scale));
+      if (o < 1)
+        return fmt::format("output {} would be 0 (input {} {}, scale {})", i ? "width" : "height",
+                           i ? "width" : "height", in[i], formatAttrValue(scale));
+      hw[i] = static_cast<int64_t>(o);
+    }
+  } else {
+    const AttrValue &v = *c.attrs.find("size");
+    Ints size;
+    if (const auto *n = std::get_if<int64_t>(&v))
+      size = {*n, *n};
+    else
+      size = std::get<Ints>(v);
+    if (size.size() != 2)
+      return fmt::format("size {} must be an int or a pair (h, w)", formatAttrValue(v));
+    for (int64_t s : size)
+      if (s <= 0)
+        return fmt::format("size must be positive, got {}", formatAttrValue(v));
+    hw[0] = size[0];
+    hw[1] = size[1];
+    c.attrs.set("size", size);
+  }
+  TensorType y{{x.shape[0], x.shape[1], hw[0], hw[1]}, x.dtype};
+  if (std::string e = checkElementCount(y); !e.empty())
+    return e;
+  outs.push_back(std::move(y));
+  return "";
+}
+
+// upsample: nearest copies; bilinear interpolates 4 neighbours.
+std::string upsampleCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+  return flopsPerOutputElement(c.attrs.getStr("mode") == "bilinear" ? 7 : 0, outs, w);
+}
+
+// pad: each padded dim maps an output coordinate o to an input coordinate
+// (or to the constant) on its own, as torch.nn.functional.pad does:
+// constant, reflect and replicate take u = o - before in the input's frame
+// (negative pads crop); circular wraps around the input cropped first, as
+// PyTorch's circular pad copies from the cropped output.
+void padEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+             llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const Ints &pads = c.attrs.getInts("pads");
+  const std::string &mode = c.attrs.getStr("mode");
+  const double value = c.attrs.getFloat("value");
+  const size_t rank = x.shape.size();
+  // maps[d][o]: the input coordinate of output coordinate o of dim d, or -1.
+  std::vector<std::vector<int64_t>> maps(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t in = x.shape[d], out = y.shape[d];
+    const size_t pair = rank - 1 - d;
+    const int64_t before = 2 * pair < pads.size() ? pads[2 * pair] : 0;
+    const int64_t after = 2 * pair < pads.size() ? pads[2 * pair + 1] : 0;
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t u = o - before;
+      if (mode == "reflect") {
+        if (u < 0)
+          u = -u;
+        if (u >= in)
+          u = 2 * (in - 1) - u;
+      } else if (mode == "replicate") {
+        u = std::clamp<int64_t>(u, 0, in - 1);
+      } else if (mode == "circular") {
+        const int64_t start = std::max<int64_t>(-before, 0);
+        const int64_t kept = in - start - std::max<int64_t>(-after, 0);
+        u = start + floorMod(o - std::max<int64_t>(before, 0), kept);
+      } else if (u < 0 || u >= in) {
+        u = -1;
+      }
+      maps[d].push_back(u);
+    }
+  }
+  for (size_t i = 0; i < y.size(); ++i) {
+    size_t rest = i, offset = 0, stride = 1;
+    bool inside = true;
+    for (size_t d = rank; d-- > 0;) {
+      const int64_t u = maps[d][rest % static_cast<size_t>(y.shape[d])];
+      rest /= static_cast<size_t>(y.shape[d]);
+      inside &= u >= 0;
+      offset += static_cast<size_t>(std::max<int64_t>(u, 0)) * stride;
+      stride *= static_cast<size_t>(x.shape[d]);
+    }
+    y.data[i] = inside ? x.data[offset] : value;
+  }
+}
+
+/// PyTorch's compute_scales_value: 1/scale when a scale was given, else
+/// in/out (in `T`: float for nearest, the tensor's type for bilinear).
+template <typename T> T sourceScale(const OpCall &c, int64_t in, int64_t out) {
+  if (!c.attrs.isNone("scale") && c.attrs.getFloat("scale") > 0)
+    return static_cast<T>(1.0 / c.attrs.getFloat("scale"));
+  return static_cast<T>(in) / static_cast<T>(out);
+}
+
+// upsample, as PyTorch's CPU kernels (upsample_nearest2d, and
+// upsample_bilinear2d with align_corners=False) compute their source indices:
+// nearest: o if out == in, o/2 if out == 2 in, else min(floor(o * scale),
+//   in - 1) in float, scale = 1/scale_factor or in/out;
+// bilinear: o if out == in, else src = max(scale * (o + 0.5) - 0.5, 0),
+//   between floor(src) and the next index (clamped), weighted linearly.
+void upsampleEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
+                  llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
+  const Buffer &x = *ins[0];
+  Buffer &y = outs[0];
+  const bool bilinear = c.attrs.getStr("mode") == "bilinear";
+  struct Tap {
+    int64_t i0, i1;
+    double l0, l1;
+  };
+  std::vector<Tap> taps[2];
+  for (int d = 0; d < 2; ++d) {
+    const int64_t in = x.shape[2 + d], out = y.shape[2 + d];
+    for (int64_t o = 0; o < out; ++o) {
+      if (out == in) {
+        taps[d].push_back({o, o, 1.0, 0.0});
+      } else if (!bilinear) {
+        int64_t i = o >> 1;
+        if (out != 2 * in)
+          i = std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) *
+                                                       sourceScale<float>(c, in, out))),
+                       in - 1);
+        taps[d].push_back({i, i, 1.0, 0.0});
+      } else {
+        double src = sourceScale<double>(c, in, out) * (static_cast<double>(o) + 0.5) - 0.5;
+        src = std::max(src, 0.0);
+        const int64_t i0 = static_cast<int64_t>(src);
+        const int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
+        const double l1 = std::min(std::max(src - static_cast<double>(i0), 0.0), 1.0);
+        taps[d].push_back({i0, i1, 1.0 - l1, l1});
+      }
+    }
+  }
+  const int64_t planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+  size_t at = 0;
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    const double *p = x.data.data() + pl * h * w;
+    for (const Tap &th : taps[0])
+      for (const Tap &tw : taps[1])
+        y.data[at++] = th.l0 * (tw.l0 * p[th.i0 * w + tw.i0] + tw.l1 * p[th.i0 * w + tw.i1]) +
+                       th.l1 * (tw.l0 * p[th.i1 * w + tw.i0] + tw.l1 * p[th.i1 * w + tw.i1]);
+  }
+}
+
+} // namespace
+
+void registerResampleOps(OpTable &t) {
+  t.add({"pad",
+         {{"x", ParamKind::Tensor},
+          {"pads", ParamKind::Ints},
+          {"mode", ParamKind::Str, false, std::string("constant")},
+          {"value", ParamKind::Float, false, 0.0}},
+         PatternKind::Injective,
+         padShape,
+         nullptr,
+         "pads (before, after) pairs from the last dim backwards (torch.nn.functional.pad)",
+         costPerOutput<0>,
+         "0 FLOPs: data movement only (its bytes are counted)"})
+      .eval = padEval;
+  t.add({"upsample",
+         {{"x", ParamKind::Tensor},
+          {"scale", ParamKind::OptFloat, false, NoneAttr{}},
+          {"size", ParamKind::OptInts, false, NoneAttr{}},
+          {"mode", ParamKind::Str, false, std::string("nearest")}},
+         PatternKind::Injective,
+         upsampleShape,
+         nullptr,
+         "resizes H and W by a scale or to a size, \"nearest\" or \"bilinear\" "
+         "(torch.nn.functional.interpolate)",
+         upsampleCost,
+         "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"})
+      .eval = upsampleEval;
+}
+
+} // namespace netc::ir
