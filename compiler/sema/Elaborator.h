@@ -32,6 +32,7 @@ struct ElabOptions {
   /// program (a file that just imports one).
   std::string network;
   std::vector<std::pair<std::string, std::string>> overrides; ///< -D name=value
+  std::string overrideFlag = "-D"; ///< how messages name the option ("--compare-D")
   uint64_t maxNodes = 10'000'000;
   unsigned maxCallDepth = 200;       ///< nested block calls
   uint64_t maxSteps = 100'000'000;   ///< statements and loop iterations executed

@@ -156,7 +156,8 @@ private:
       for (const Param &p : net.params)
         known |= p.name == name;
       if (!known)
-        failGlobal(fmt::format("-D {}: network '{}' has no parameter '{}'", name, net.name, name));
+        failGlobal(fmt::format("{} {}: network '{}' has no parameter '{}'", opts.overrideFlag,
+                               name, net.name, name));
     }
     for (const Param &p : net.params) {
       Value v;
@@ -174,7 +175,7 @@ private:
       std::string err;
       if (!checkType(p, v, err)) {
         if (set)
-          failGlobal(fmt::format("-D {}: {}", p.name, err));
+          failGlobal(fmt::format("{} {}: {}", opts.overrideFlag, p.name, err));
         fail(p.loc, fmt::format("parameter '{}': {}", p.name, err));
       }
       graph.params.emplace_back(p.name, formatValue(v, &graph));

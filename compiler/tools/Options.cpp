@@ -198,6 +198,7 @@ const std::vector<OptionSpec> &specs() {
          if (!v.contains('=') || name.trim().empty())
            return fmt::format("--compare-D expects NAME=VALUE, got '{}'", v.str());
          o.compareElab.overrides.emplace_back(name.trim().str(), value.str());
+         o.compareElab.overrideFlag = "--compare-D";
          return std::nullopt;
        }},
       {"-o", "FILE", "write the output to FILE instead of standard output",

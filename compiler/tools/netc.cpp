@@ -237,6 +237,8 @@ int main(int argc, char **argv) {
     std::optional<cost::Report> otherReport;
     if (report && !opts.compare.empty()) {
       other = loadProgram(diag, opts.compare, opts.load);
+      if (!other)
+        diag.globalError(fmt::format("--compare: cannot compare with '{}'", opts.compare));
       if (other)
         otherReport = reportFor(opts, *other, opts.compareElab, hw, diag);
     }
