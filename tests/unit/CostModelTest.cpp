@@ -1,5 +1,7 @@
 // The cost model against every worked number of the seed notes
 // (../shared/seeds), and its conventions.
+#include "TestUtil.h"
+
 #include "cost/CostModel.h"
 #include "cost/Liveness.h"
 #include "sema/Elaborator.h"
@@ -13,24 +15,8 @@ using namespace netc::cost;
 
 namespace {
 
-struct Net {
-  llvm::SourceMgr sm;
-  DiagEngine diag{sm};
-  std::optional<Program> program;
-  std::optional<ir::Graph> graph;
-
-  explicit Net(const std::string &body) {
-    program = loadProgramFromText(diag, "network n() {\n" + body + "\n}\n", "t.net");
-    if (program)
-      graph = elaborate(*program, diag, {});
-    REQUIRE_MESSAGE(graph, errors());
-  }
-  std::string errors() const {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    diag.print(os);
-    return os.str();
-  }
+struct Net : test::Elaborated {
+  explicit Net(const std::string &body) : Elaborated("network n() {\n" + body + "\n}\n") {}
   /// The summed costs of every node but the input, under `opts`.
   NodeCost total(CostOptions opts = {}) const {
     NodeCost sum;

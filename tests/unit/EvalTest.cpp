@@ -10,6 +10,8 @@
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
 
+#include "TestUtil.h"
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -24,6 +26,8 @@ using netc::eval::randomInputs;
 using netc::eval::randomWeights;
 
 namespace {
+
+using netc::test::Elaborated;
 
 Buffer pat(Shape shape, int64_t k = 7, double off = 0.0) {
   Buffer b(std::move(shape));
@@ -92,25 +96,6 @@ void check(const Buffer &b, Shape shape, std::vector<double> expected) {
 }
 
 /// A network from .net text, elaborated.
-struct Net {
-  llvm::SourceMgr sm;
-  DiagEngine diag{sm};
-  std::optional<Program> program;
-  std::optional<Graph> graph;
-
-  explicit Net(const std::string &text) {
-    program = loadProgramFromText(diag, text, "t.net");
-    if (program)
-      graph = elaborate(*program, diag, {});
-    REQUIRE_MESSAGE(graph, errors());
-  }
-  std::string errors() const {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    diag.print(os);
-    return os.str();
-  }
-};
 
 /// Evaluates `g` with random weights and inputs from `seed`; requires success.
 std::vector<Buffer> evalRandom(const Graph &g, uint64_t seed) {
@@ -544,7 +529,7 @@ TEST_CASE("eval: dropout and identity return their input") {
 }
 
 TEST_CASE("eval: input takes the buffer the evaluator is given") {
-  Net n("network n() { return input([2, 3]) }");
+  Elaborated n("network n() { return input([2, 3]) }");
   const Buffer x = pat({2, 3});
   std::vector<Buffer> outs;
   REQUIRE(evaluate(*n.graph, {}, {x}, outs) == "");
@@ -556,7 +541,7 @@ TEST_CASE("eval: input takes the buffer the evaluator is given") {
 // ---- random weights and inputs -------------------------------------------------
 
 TEST_CASE("eval: random weights are deterministic, named by node and in range") {
-  Net n("network n() {\n"
+  Elaborated n("network n() {\n"
         "  x = input([1, 3, 4, 4]) |> conv2d(8, k=3, padding=1) |> batchnorm |> relu\n"
         "  return x |> global_avg_pool |> flatten |> linear(5)\n"
         "}");
@@ -604,7 +589,7 @@ TEST_CASE("eval: random values are pinned (the same on every platform)") {
   // splitmix64 seeded with splitmix64(seed) ^ fnv1a64(node + '\0' + tensor);
   // u = (next >> 11) * 2^-53; a weight is (-1 + 2u) / sqrt(fan-in). Computed
   // independently in Python.
-  Net n("network n() { return input([1, 2, 3, 3]) |> conv2d(1, k=1) }");
+  Elaborated n("network n() { return input([1, 2, 3, 3]) |> conv2d(1, k=1) }");
   WeightStore w = randomWeights(*n.graph, 1);
   const Buffer &conv = w.at({"conv2d", "weight"});
   CHECK(conv.data[0] == doctest::Approx(0.6786686907128442).epsilon(1e-15));
@@ -616,7 +601,7 @@ TEST_CASE("eval: random values are pinned (the same on every platform)") {
 // ---- whole graphs ----------------------------------------------------------------
 
 TEST_CASE("eval: conv -> batchnorm -> relu equals its ops run one by one") {
-  Net n("network n() { return input([2, 3, 5, 5]) |> conv2d(4, k=3, stride=2, padding=1, "
+  Elaborated n("network n() { return input([2, 3, 5, 5]) |> conv2d(4, k=3, stride=2, padding=1, "
         "bias=false) |> batchnorm(eps=0.001) |> relu }");
   const Graph &g = *n.graph;
   WeightStore w = randomWeights(g, 5);
@@ -648,8 +633,8 @@ TEST_CASE("eval: a residual add adds the input to the branch") {
   // batchnorm weights: residual - x == branch.
   const std::string body = "x = input([1, 4, 3, 3])\n"
                            "y = x |> conv2d(4, k=3, padding=1, bias=false) |> batchnorm |> relu\n";
-  Net branch("network n() {\n" + body + "return y\n}");
-  Net residual("network n() {\n" + body + "return x + y\n}");
+  Elaborated branch("network n() {\n" + body + "return y\n}");
+  Elaborated residual("network n() {\n" + body + "return x + y\n}");
   std::vector<Buffer> b = evalRandom(*branch.graph, 9), r = evalRandom(*residual.graph, 9);
   std::vector<Buffer> x = randomInputs(*residual.graph, 9);
   REQUIRE(r.size() == 1);
@@ -659,7 +644,7 @@ TEST_CASE("eval: a residual add adds the input to the branch") {
 }
 
 TEST_CASE("eval: a squeeze-excitation block scales each channel by a gate in (0, 1)") {
-  Net n("import \"std/blocks.net\"\n"
+  Elaborated n("import \"std/blocks.net\"\n"
         "network n() { return input([2, 8, 4, 4]) |> squeeze_excitation(2) }");
   const Graph &g = *n.graph;
   std::vector<Buffer> y = evalRandom(g, 3), x = randomInputs(g, 3);
@@ -675,7 +660,7 @@ TEST_CASE("eval: a squeeze-excitation block scales each channel by a gate in (0,
 }
 
 TEST_CASE("eval: the same seed gives identical outputs, another seed others") {
-  Net n("import \"std/blocks.net\"\n"
+  Elaborated n("import \"std/blocks.net\"\n"
         "network n() {\n"
         "  x = input([1, 3, 8, 8]) |> conv_bn_act(8, stride=2)\n"
         "  y = x |> conv_bn_act(8) |> squeeze_excitation(4)\n"
@@ -692,7 +677,7 @@ TEST_CASE("eval: the same seed gives identical outputs, another seed others") {
 
 TEST_CASE("eval: a fused epilogue computes what the unfused graph does") {
   SUBCASE("conv + relu") {
-    Net n("network n() { return input([1, 3, 6, 6]) |> conv2d(4, k=3, padding=1) |> relu }");
+    Elaborated n("network n() { return input([1, 3, 6, 6]) |> conv2d(4, k=3, padding=1) |> relu }");
     Graph fused = *n.graph;
     fuseInto(fused, idOf(fused, "conv2d"), idOf(fused, "relu"));
     REQUIRE(fused.nodes.size() == 2);
@@ -701,7 +686,7 @@ TEST_CASE("eval: a fused epilogue computes what the unfused graph does") {
     CHECK(maxRelativeError(evalRandom(*n.graph, 1), evalRandom(fused, 1)) == 0);
   }
   SUBCASE("conv + residual add + relu6 (a binary epilogue, then a unary one)") {
-    Net n("network n() {\n"
+    Elaborated n("network n() {\n"
           "  x = input([1, 4, 5, 5])\n"
           "  return relu6(conv2d(x, 4, k=3, padding=1) + x)\n"
           "}");
@@ -717,7 +702,7 @@ TEST_CASE("eval: a fused epilogue computes what the unfused graph does") {
     CHECK(maxRelativeError(evalRandom(*n.graph, 2), evalRandom(fused, 2)) == 0);
   }
   SUBCASE("the other operand first (x - conv, x / sigmoid)") {
-    Net n("network n() {\n"
+    Elaborated n("network n() {\n"
           "  x = input([1, 2, 4, 4])\n"
           "  y = x - conv2d(x, 2, k=1)\n"
           "  return x / sigmoid(linear(y, 4))\n"
@@ -733,7 +718,7 @@ TEST_CASE("eval: a fused epilogue computes what the unfused graph does") {
     CHECK(maxRelativeError(a, b) == 0);
   }
   SUBCASE("an SE gate: conv + sigmoid + a broadcasting multiply") {
-    Net n("import \"std/blocks.net\"\n"
+    Elaborated n("import \"std/blocks.net\"\n"
           "network n() { return input([1, 4, 3, 3]) |> conv2d(8, k=1) |> "
           "squeeze_excitation(2) }");
     Graph fused = *n.graph;
@@ -782,7 +767,7 @@ TEST_CASE("eval: example networks run at small sizes (finite outputs)") {
 }
 
 TEST_CASE("eval: errors name the node and the weight") {
-  Net n("network n() { return input([1, 2, 3, 3]) |> conv2d(2, k=1) |> batchnorm }");
+  Elaborated n("network n() { return input([1, 2, 3, 3]) |> conv2d(2, k=1) |> batchnorm }");
   const Graph &g = *n.graph;
   WeightStore w = randomWeights(g, 1);
   std::vector<Buffer> x = randomInputs(g, 1), outs;

@@ -2,6 +2,8 @@
 // random weights and input on small shapes, the graph evaluated before and
 // after, outputs equal within 1e-5 relative — for every fusion pattern and
 // for the zoo's blocks (inverted residual, bottleneck, SE, shuffle unit).
+#include "TestUtil.h"
+
 #include "eval/Evaluator.h"
 #include "ir/GraphPrinter.h"
 #include "ir/Verifier.h"
@@ -19,25 +21,7 @@ using namespace netc;
 
 namespace {
 
-struct Case {
-  llvm::SourceMgr sm;
-  DiagEngine diag{sm};
-  std::optional<Program> program;
-  std::optional<ir::Graph> graph;
-
-  explicit Case(const std::string &text) {
-    program = loadProgramFromText(diag, text, "t.net");
-    if (program)
-      graph = elaborate(*program, diag, {});
-    REQUIRE_MESSAGE(graph, errors());
-  }
-  std::string errors() const {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    diag.print(os);
-    return os.str();
-  }
-};
+using Case = netc::test::Elaborated;
 
 /// The op names of the graph's nodes with their epilogues: "conv2d+relu".
 std::string ops(const ir::Graph &g) {

@@ -6,9 +6,14 @@
 #include "support/SourceLoader.h"
 #include "syntax/AST.h"
 #include "syntax/ASTPrinter.h"
+#include "sema/Elaborator.h"
+#include "syntax/ModuleLoader.h"
 #include "syntax/Parser.h"
 
+#include <doctest/doctest.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace netc::test {
@@ -35,6 +40,28 @@ struct Parsed {
     llvm::raw_string_ostream os(out);
     if (module)
       ast::printModule(os, *module);
+    return os.str();
+  }
+};
+
+/// Loads `text` as "t.net" (imports resolve against the current directory and
+/// the stdlib) and elaborates its network; requires success.
+struct Elaborated {
+  llvm::SourceMgr sm;
+  DiagEngine diag{sm};
+  std::optional<Program> program;
+  std::optional<ir::Graph> graph;
+
+  explicit Elaborated(const std::string &text, ElabOptions opts = {}) {
+    program = loadProgramFromText(diag, text, "t.net");
+    if (program)
+      graph = elaborate(*program, diag, opts);
+    REQUIRE_MESSAGE(graph, errors());
+  }
+  std::string errors() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    diag.print(os);
     return os.str();
   }
 };
