@@ -1,4 +1,6 @@
 // Unit tests of elaboration: evaluation, naming, overrides, builtins, errors.
+#include "TestUtil.h"
+
 #include "ir/GraphPrinter.h"
 #include "ir/Verifier.h"
 #include "sema/Elaborator.h"
@@ -10,23 +12,9 @@ using namespace netc;
 
 namespace {
 
-struct Elab {
-  llvm::SourceMgr sm;
-  DiagEngine diag{sm};
-  std::optional<Program> program;
-  std::optional<ir::Graph> graph;
-
-  explicit Elab(const std::string &text, ElabOptions opts = {}) {
-    program = loadProgramFromText(diag, text, "t.net");
-    if (program)
-      graph = elaborate(*program, diag, opts);
-  }
-  std::string errors() const {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    diag.print(os);
-    return os.str();
-  }
+struct Elab : test::Elaborated {
+  explicit Elab(const std::string &text, ElabOptions opts = {})
+      : Elaborated(text, std::move(opts), /*mustSucceed=*/false) {}
   /// The names of all nodes, space-separated.
   std::string names() const {
     std::string s;

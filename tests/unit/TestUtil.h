@@ -45,18 +45,20 @@ struct Parsed {
 };
 
 /// Loads `text` as "t.net" (imports resolve against the current directory and
-/// the stdlib) and elaborates its network; requires success.
+/// the stdlib) and elaborates its network; requires success unless
+/// `mustSucceed` is false (tests of errors).
 struct Elaborated {
   llvm::SourceMgr sm;
   DiagEngine diag{sm};
   std::optional<Program> program;
   std::optional<ir::Graph> graph;
 
-  explicit Elaborated(const std::string &text, ElabOptions opts = {}) {
+  explicit Elaborated(const std::string &text, ElabOptions opts = {}, bool mustSucceed = true) {
     program = loadProgramFromText(diag, text, "t.net");
     if (program)
       graph = elaborate(*program, diag, opts);
-    REQUIRE_MESSAGE(graph, errors());
+    if (mustSucceed)
+      REQUIRE_MESSAGE(graph, errors());
   }
   std::string errors() const {
     std::string s;

@@ -84,27 +84,17 @@ std::string matmulShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
-// linear: every output element is a dot product over the `in` features.
-std::string linearCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
+// linear and matmul: every output element is one dot product over the last
+// dim of the first input (linear's `in` features, matmul's shared dim K; the
+// only dim of a 1-D `a`), plus a bias add when linear has a bias.
+std::string dotProductCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
   auto outputs = outs[0].numElements();
   auto macs = outputs ? checkedMul(*outputs, c.inputs[0].shape.back()) : std::nullopt;
   if (!macs)
     return "MAC count overflows 64-bit integers";
   w.macs = *macs;
   w.dotProducts = *outputs;
-  w.biasAdds = c.attrs.getBool("bias") ? *outputs : 0;
-  return "";
-}
-
-// matmul: every output element is a dot product over the shared dim K, the
-// last dim of `a` (its only dim when `a` is 1-D).
-std::string matmulCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
-  auto outputs = outs[0].numElements();
-  auto macs = outputs ? checkedMul(*outputs, c.inputs[0].shape.back()) : std::nullopt;
-  if (!macs)
-    return "MAC count overflows 64-bit integers";
-  w.macs = *macs;
-  w.dotProducts = *outputs;
+  w.biasAdds = c.attrs.has("bias") && c.attrs.getBool("bias") ? *outputs : 0;
   return "";
 }
 
@@ -172,7 +162,7 @@ void registerLinearOps(OpTable &t) {
        linearShape,
        linearWeights,
        "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]",
-       linearCost,
+       dotProductCost,
        "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"})
       .eval = linearEval;
   t.add({"matmul",
@@ -181,7 +171,7 @@ void registerLinearOps(OpTable &t) {
          matmulShape,
          nullptr,
          "matrix product with torch.matmul's rules (1-D, 2-D, batched with broadcasting)",
-         matmulCost,
+         dotProductCost,
          "MACs = outputs x K; exact: 2K - 1 per output"})
       .eval = matmulEval;
 }
