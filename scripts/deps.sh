@@ -7,6 +7,7 @@ packages=(
   antlr4 libantlr4-runtime-dev   # grammar tool (4.7.2) and C++ runtime (4.9)
   llvm-15-dev                    # ADT and Support
   libfmt-dev doctest-dev         # formatting, unit tests
+  clang                          # the emitted C++ is also built with clang++ in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

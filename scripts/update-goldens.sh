@@ -12,3 +12,5 @@ find tests/golden -name '*.net' -not -path '*/lib/*' | sort | while read -r case
   case "$case_file" in *"${1:-}"*) ;; *) continue ;; esac
   tests/golden/run-golden.sh "$netc" "$case_file" --update
 done
+# The emitted C++ program of tests/emit/small.net.
+case "tests/emit/small.net" in *"${1:-}"*) tests/emit/golden.sh "$netc" --update ;; esac

@@ -1,6 +1,6 @@
 #include "cost/CostModel.h"
 
-#include "cost/Liveness.h"
+#include "cost/MemoryPlanner.h"
 #include "support/Checked.h"
 
 #include <fmt/format.h>
@@ -209,10 +209,12 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
   t.modelBytesFp32 = acc.mul(weights, 4);
   t.modelBytesFp16 = acc.mul(weights, 2);
   t.modelBytesInt8 = weights;
-  auto peak = peakLiveElements(g);
-  if (!peak)
+  // The arena the memory planner lays out at the graph's shapes; a batch
+  // scales every tensor, so the same layout scaled by it serves the batch.
+  std::optional<MemoryPlan> plan = planMemory(g);
+  if (!plan)
     acc.overflow = true;
-  t.peakActivationBytes = acc.mul(acc.mul(peak.value_or(0), opts.batch), bytes);
+  t.peakActivationBytes = acc.mul(acc.mul(plan ? plan->arenaElements : 0, opts.batch), bytes);
   if (acc.overflow) {
     diag.globalError(fmt::format("cannot cost network '{}': totals overflow 64-bit integers",
                                  g.name));

@@ -25,7 +25,10 @@ std::vector<Lifetime> computeLifetimes(const ir::Graph &g) {
 }
 
 std::optional<int64_t> peakLiveElements(const ir::Graph &g) {
-  std::vector<Lifetime> life = computeLifetimes(g);
+  return peakLiveElements(g, computeLifetimes(g));
+}
+
+std::optional<int64_t> peakLiveElements(const ir::Graph &g, const std::vector<Lifetime> &life) {
   // Sweep: +size at the producer, -size after the last reader.
   std::vector<int64_t> delta(g.nodes.size() + 1, 0);
   for (ir::ValueId v = 0; v < g.values.size(); ++v) {

@@ -28,6 +28,8 @@ std::vector<Lifetime> computeLifetimes(const ir::Graph &g);
 
 /// Peak live elements at the graph's shapes, or nullopt on overflow.
 std::optional<int64_t> peakLiveElements(const ir::Graph &g);
+/// The same, from lifetimes computeLifetimes(g) already returned.
+std::optional<int64_t> peakLiveElements(const ir::Graph &g, const std::vector<Lifetime> &life);
 
 } // namespace netc::cost
 

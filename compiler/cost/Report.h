@@ -73,7 +73,11 @@ struct Totals {
   int64_t memoryBytes = 0;
   int64_t activations = 0;
   int64_t weightBytes = 0;          ///< (params + buffers) x dtype size
-  int64_t peakActivationBytes = 0;  ///< liveness peak along the execution order
+  /// The arena the memory planner lays out for every activation tensor
+  /// (MemoryPlanner.h) x batch x dtype size: never below the largest sum of
+  /// live tensors along the execution order, and equal to it when the
+  /// tensors pack without gaps.
+  int64_t peakActivationBytes = 0;
   int64_t modelBytesFp32 = 0, modelBytesFp16 = 0, modelBytesInt8 = 0; ///< params + buffers
   double latency = 0;     ///< seconds, roofline lower bound (sum over layers)
   double throughput = 0;  ///< samples per second at the report's batch

@@ -35,10 +35,8 @@ uint64_t hashName(const std::string &s) {
 struct Stream {
   uint64_t state;
 
-  Stream(uint64_t seed, const std::string &node, const std::string &tensor) {
-    uint64_t s = seed;
-    state = splitmix64(s) ^ hashName(node + '\0' + tensor);
-  }
+  Stream(uint64_t seed, const std::string &node, const std::string &tensor)
+      : state(streamState(seed, node, tensor)) {}
   /// Uniform in [lo, hi): 53 random bits, exact in a double.
   double uniform(double lo, double hi) {
     const double u = static_cast<double>(splitmix64(state) >> 11) * 0x1p-53;
@@ -99,28 +97,33 @@ std::string findWeights(const WeightStore &w, const std::string &owner,
 
 } // namespace
 
+uint64_t streamState(uint64_t seed, const std::string &node, const std::string &tensor) {
+  uint64_t s = seed;
+  return splitmix64(s) ^ hashName(node + '\0' + tensor);
+}
+
+WeightDistribution weightDistribution(const Graph &g, const Node &node, const WeightSpec &spec) {
+  const std::string &op = node.op->name;
+  if (isNorm(op) && (spec.name == "weight" || spec.name == "running_var"))
+    return {0.5, 1.5, 1.0};
+  if (isScaledByFanIn(op)) {
+    // PyTorch's fan-in: the weight's dims after the first (conv and linear
+    // biases use the weight's).
+    const WeightSpec weight = g.weights(node).front();
+    const size_t fanIn = Buffer::count(weight.shape) / static_cast<size_t>(weight.shape[0]);
+    return {-1.0, 1.0, 1.0 / std::sqrt(static_cast<double>(fanIn))};
+  }
+  return {-1.0, 1.0, 1.0};
+}
+
 WeightStore randomWeights(const Graph &g, uint64_t seed) {
   WeightStore store;
-  for (const Node &node : g.nodes) {
-    const std::string &op = node.op->name;
-    const std::vector<WeightSpec> specs = g.weights(node);
-    for (const WeightSpec &spec : specs) {
-      Stream stream(seed, node.name, spec.name);
-      Buffer b;
-      if (isNorm(op) && (spec.name == "weight" || spec.name == "running_var")) {
-        b = randomBuffer(spec.shape, stream, 0.5, 1.5);
-      } else if (isScaledByFanIn(op)) {
-        // PyTorch's fan-in: the weight's dims after the first (conv and
-        // linear biases use the weight's).
-        const WeightSpec &weight = specs.front();
-        const size_t fanIn = Buffer::count(weight.shape) / static_cast<size_t>(weight.shape[0]);
-        b = randomBuffer(spec.shape, stream, -1.0, 1.0, 1.0 / std::sqrt(static_cast<double>(fanIn)));
-      } else {
-        b = randomBuffer(spec.shape, stream, -1.0, 1.0);
-      }
-      store[{node.name, spec.name}] = std::move(b);
+  for (const Node &node : g.nodes)
+    for (const WeightSpec &spec : g.weights(node)) {
+      const WeightDistribution d = weightDistribution(g, node, spec);
+      store[{node.name, spec.name}] =
+          randomBuffer(spec.shape, Stream(seed, node.name, spec.name), d.lo, d.hi, d.scale);
     }
-  }
   return store;
 }
 

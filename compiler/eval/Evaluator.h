@@ -24,6 +24,19 @@
 
 namespace netc::eval {
 
+/// How randomWeights draws a weight: uniform in [lo, hi), times scale.
+struct WeightDistribution {
+  double lo = -1, hi = 1, scale = 1;
+};
+WeightDistribution weightDistribution(const ir::Graph &g, const ir::Node &n,
+                                      const ir::WeightSpec &spec);
+
+/// The stream's starting state of one tensor: splitmix64 of the seed, xor the
+/// FNV-1a hash of "node\0tensor" (inputs: tensor "<input>"). Each number is
+/// lo + (hi - lo) * (splitmix64(state) >> 11) * 2^-53, times scale. The C++
+/// emitter's check program draws the same numbers.
+uint64_t streamState(uint64_t seed, const std::string &node, const std::string &tensor);
+
 /// Every weight of every node of `g` (by node name and weight name), uniform
 /// in [-1, 1): conv2d, conv_transpose2d and linear weights and biases scaled
 /// by 1/sqrt(fan-in) (PyTorch's fan-in: the weight's size / its dim 0);

@@ -44,6 +44,16 @@ struct Epilogue {
   SourceLoc loc;
 };
 
+/// A batchnorm folded into a conv or linear (passes/FoldBatchNorm): its
+/// weights now hold W * s and (b - mean) * s + beta. The C++ emitter repeats
+/// the fold at load time on weights laid out as a PyTorch state dict.
+struct FoldedNorm {
+  std::string name; ///< the batchnorm node it was (its weights' names)
+  double eps = 0;
+  bool affine = true;
+  bool hadBias = false; ///< the layer had a bias before this fold
+};
+
 struct Node {
   const OpDef *op = nullptr;
   Attrs attrs;
@@ -52,6 +62,7 @@ struct Node {
   std::string name; ///< hierarchical, unique: "inverted_residual_3.conv_bn_act.conv2d"
   SourceLoc loc;    ///< the call in the .net source that created it
   std::vector<Epilogue> epilogue; ///< fused ops, applied to the output in order
+  std::vector<FoldedNorm> folds;  ///< batchnorms folded into the weights, in order
 
   /// How many of `inputs` belong to the op itself (the rest feed epilogues).
   size_t primaryInputs() const {

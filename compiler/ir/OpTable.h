@@ -16,6 +16,7 @@
 
 #include "ir/Attr.h"
 #include "ir/Buffer.h"
+#include "ir/Kernel.h"
 #include "ir/Types.h"
 
 #include <llvm/ADT/ArrayRef.h>
@@ -123,6 +124,11 @@ struct OpDef {
   /// Required: OpTable::get() refuses a table with an op that has none. Set
   /// right after the op is added: t.add({...}).eval = conv2dEval;
   EvalRule eval = nullptr;
+  /// How the C++ emitter computes the op (ir/Kernel.h): elementwise and
+  /// broadcast ops give a scalar expression, the others a loop nest. An op
+  /// with neither cannot be emitted (an error naming it); views need neither.
+  ScalarRule scalar = nullptr;
+  KernelRule kernel = nullptr;
 };
 
 class OpTable {

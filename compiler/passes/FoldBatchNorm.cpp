@@ -101,6 +101,7 @@ void foldBatchNorm(PassContext &ctx) {
     if (ctx.weights)
       foldWeights(*ctx.weights, layer, bn, hadBias);
     layer.attrs.set("bias", true);
+    layer.folds.push_back({bn.name, bn.attrs.getFloat("eps"), bn.attrs.getBool("affine"), hadBias});
     ed.replaceUses(bn.outputs[0], layer.outputs[0]);
     ed.erase(n);
     ctx.applied(bn.name, fmt::format("folded into '{}'{}", layer.name,

@@ -31,7 +31,9 @@ std::optional<std::string> parseUnsigned(llvm::StringRef v, unsigned &out, const
 
 const std::vector<OptionSpec> &specs() {
   static const std::vector<OptionSpec> table = {
-      {"--emit", "WHAT", "print a stage's output: ast, graph, opt-graph (after the passes)",
+      {"--emit", "WHAT",
+       "print a stage's output: ast, graph, opt-graph (after the passes), or write C++ "
+       "kernels and a self-checking model: cpp (needs -o DIR)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "ast") {
            o.action = Action::EmitAST;
@@ -45,7 +47,11 @@ const std::vector<OptionSpec> &specs() {
            o.action = Action::EmitOptGraph;
            return std::nullopt;
          }
-         return fmt::format("unknown --emit value '{}' (expected: ast, graph, opt-graph)",
+         if (v == "cpp") {
+           o.action = Action::EmitCpp;
+           return std::nullopt;
+         }
+         return fmt::format("unknown --emit value '{}' (expected: ast, graph, opt-graph, cpp)",
                             v.str());
        }},
       {"--network", "NAME", "the network to compile (default: the last one in FILE)",
@@ -201,9 +207,14 @@ const std::vector<OptionSpec> &specs() {
          o.compareElab.overrideFlag = "--compare-D";
          return std::nullopt;
        }},
-      {"-o", "FILE", "write the output to FILE instead of standard output",
+      {"-o", "FILE", "write the output to FILE instead of standard output (--emit=cpp: a directory)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          o.output = v.str();
+         return std::nullopt;
+       }},
+      {"--force", nullptr, "let -o replace a file or directory netc did not write",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.force = true;
          return std::nullopt;
        }},
       {"-I", "DIR", "also look for imported files in DIR (repeatable)",
@@ -259,6 +270,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   std::vector<std::string> inputs;
   bool onlyFiles = false;
   std::string firstReportOption; ///< a --report option, to check --report is there
+  std::string firstReportOnlyNotHw; ///< the same but --hw, which --emit=cpp takes too
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (onlyFiles || arg == "-" || !arg.startswith("-")) {
@@ -302,9 +314,12 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     static const llvm::StringRef reportOnly[] = {
         "--hw",  "--format",   "--flops",    "--memory",          "--dtype",    "--batch",
         "--top", "--group-by", "--max-batch", "--compare-network", "--compare-D"};
-    if (firstReportOption.empty() &&
-        std::find(std::begin(reportOnly), std::end(reportOnly), match->name) != std::end(reportOnly))
+    const bool isReportOnly =
+        std::find(std::begin(reportOnly), std::end(reportOnly), match->name) != std::end(reportOnly);
+    if (firstReportOption.empty() && isReportOnly)
       firstReportOption = match->name;
+    if (firstReportOnlyNotHw.empty() && isReportOnly && llvm::StringRef(match->name) != "--hw")
+      firstReportOnlyNotHw = match->name;
     if (!match->metavar && value)
       return usageError(err, fmt::format("option '{}' takes no value", match->name));
     if (match->metavar && !value) {
@@ -316,9 +331,14 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
   }
+  // --hw also chooses the profile of the kernel comments of --emit=cpp.
+  if (opts.action == Action::EmitCpp && !firstReportOnlyNotHw.empty())
+    return usageError(err, fmt::format("option '{}' needs --report", firstReportOnlyNotHw));
   if (!firstReportOption.empty() && opts.action != Action::Report &&
-      opts.action != Action::OptReport)
+      opts.action != Action::OptReport && opts.action != Action::EmitCpp)
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOption));
+  if (opts.action == Action::EmitCpp && (opts.output.empty() || opts.output == "-"))
+    return usageError(err, "--emit=cpp writes a directory: give it with -o DIR");
   if (inputs.empty() && (opts.action == Action::ListOps || opts.action == Action::ListHardware))
     return std::nullopt;
   if (inputs.empty())

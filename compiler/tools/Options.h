@@ -23,12 +23,23 @@ namespace netc {
 
 /// What netc produces, in pipeline order (as MLIR Toy's -emit= actions).
 /// Check parses and elaborates (when the file has a network) and prints nothing.
-enum class Action { Check, EmitAST, EmitGraph, EmitOptGraph, Report, OptReport, ListOps, ListHardware };
+enum class Action {
+  Check,
+  EmitAST,
+  EmitGraph,
+  EmitOptGraph,
+  EmitCpp, ///< a directory of C++ kernels and a self-checking model (-o DIR)
+  Report,
+  OptReport,
+  ListOps,
+  ListHardware
+};
 
 struct Options {
   Action action = Action::Check;
   std::string input;
-  std::string output; ///< empty: standard output
+  std::string output; ///< empty: standard output; a directory for --emit=cpp
+  bool force = false; ///< --force: write into an existing path netc did not create
   LoadOptions load;
   ElabOptions elab;
   // --report

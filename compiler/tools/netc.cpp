@@ -7,6 +7,7 @@
 #include "support/Diagnostics.h"
 #include "cost/CostModel.h"
 #include "cost/Hardware.h"
+#include "emit/CppEmitter.h"
 #include "emit/OptReportWriter.h"
 #include "emit/ReportWriter.h"
 #include "ir/GraphPrinter.h"
@@ -58,6 +59,95 @@ static bool writeOutput(const std::string &path, llvm::StringRef text) {
     llvm::sys::fs::remove(tmp);
     return false;
   }
+  return true;
+}
+
+/// Writes `text` into the new file `path`; false after an error (reported).
+static bool writeNewFile(const std::string &path, llvm::StringRef text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (!ec) {
+    os << text;
+    os.close();
+    if (os.has_error()) {
+      ec = os.error();
+      os.clear_error();
+    }
+  }
+  if (ec)
+    llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
+  return !ec;
+}
+
+/// Writes `files` as the directory `dir`. The directory is built under a
+/// temporary name next to it and renamed into place when complete, so an
+/// error leaves any previous output as it was and no partial directory. An
+/// existing `dir` is replaced only if netc wrote it (it holds the marker
+/// file) or it is empty; otherwise only with `force`, which writes the files
+/// into it, each replaced whole.
+static bool writeOutputDir(const std::string &dir, const std::vector<emit::EmittedFile> &files,
+                           bool force) {
+  namespace fs = llvm::sys::fs;
+  auto fail = [&](const std::string &msg) {
+    llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", dir, msg);
+    return false;
+  };
+  bool replace = false;
+  if (fs::exists(dir)) {
+    if (!fs::is_directory(dir))
+      return fail("it exists and is not a directory");
+    llvm::SmallString<256> marker(dir);
+    llvm::sys::path::append(marker, emit::kEmitMarker);
+    std::error_code ec;
+    const bool empty = fs::directory_iterator(dir, ec) == fs::directory_iterator();
+    if (fs::exists(marker) || (empty && !ec)) {
+      replace = true;
+    } else if (!force) {
+      return fail(fmt::format("the directory exists and netc did not write it (it has no {}); "
+                              "use --force to write into it",
+                              emit::kEmitMarker));
+    } else {
+      for (const emit::EmittedFile &f : files) {
+        llvm::SmallString<256> path(dir);
+        llvm::sys::path::append(path, f.name);
+        if (!writeOutput(std::string(path), f.text))
+          return false;
+      }
+      return true;
+    }
+  }
+  llvm::SmallString<256> tmp;
+  if (std::error_code ec = fs::createUniqueDirectory(dir + ".tmp", tmp))
+    return fail(ec.message());
+  for (const emit::EmittedFile &f : files) {
+    llvm::SmallString<256> path(tmp);
+    llvm::sys::path::append(path, f.name);
+    if (!writeNewFile(std::string(path), f.text)) {
+      fs::remove_directories(tmp);
+      return false;
+    }
+  }
+  llvm::SmallString<256> old;
+  if (replace) {
+    // Move the old directory aside, the new one in, then delete the old one.
+    if (std::error_code ec = fs::createUniqueDirectory(dir + ".old", old)) {
+      fs::remove_directories(tmp);
+      return fail(ec.message());
+    }
+    fs::remove(old);
+    if (std::error_code ec = fs::rename(dir, old)) {
+      fs::remove_directories(tmp);
+      return fail(ec.message());
+    }
+  }
+  if (std::error_code ec = fs::rename(tmp, dir)) {
+    if (replace)
+      fs::rename(old, dir);
+    fs::remove_directories(tmp);
+    return fail(ec.message());
+  }
+  if (replace)
+    fs::remove_directories(old);
   return true;
 }
 
@@ -225,6 +315,27 @@ int main(int argc, char **argv) {
     emit::writeOptReport(os, *after, steps, rewrites);
     os.flush();
     return writeOutput(opts.output, text) ? 0 : 1;
+  }
+  if (opts.action == Action::EmitCpp) {
+    std::optional<ir::Graph> graph = elaborate(*program, diag, opts.elab);
+    std::optional<cost::HardwareProfile> hw =
+        graph ? cost::findHardware(opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware,
+                                   &*program, diag, opts.load)
+              : std::nullopt;
+    if (!hw) {
+      diag.print(llvm::errs());
+      return 1;
+    }
+    const ir::Graph original = *graph;
+    if (!optimize(opts, *graph, nullptr, nullptr))
+      return 3;
+    std::optional<cost::Report> report = cost::buildReport(*graph, *hw, opts.cost, diag);
+    std::optional<std::vector<emit::EmittedFile>> files =
+        report ? emit::emitCpp(original, *graph, *report, diag) : std::nullopt;
+    diag.print(llvm::errs());
+    if (!files)
+      return 1;
+    return writeOutputDir(opts.output, *files, opts.force) ? 0 : 1;
   }
   if (opts.action == Action::Report) {
     // One profile for both networks of a --compare: the name is resolved in

@@ -35,12 +35,6 @@ std::string softmaxShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
-/// An elementwise activation without attributes; `cost` and `costDoc` give
-/// its FLOPs per element.
-OpDef unary(const char *name, const char *doc, CostRule cost, const char *costDoc) {
-  return {name, {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, sameShape, nullptr, doc,
-          cost, costDoc};
-}
 
 // The elementwise functions, in double precision, as PyTorch defines them.
 // NaN stays NaN through relu, relu6 and the hard functions, as in PyTorch.
@@ -110,44 +104,125 @@ void softmaxEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
     }
 }
 
+// The emitted expressions of one element (ir/Kernel.h), as the eval rules
+// above compute them. std::max(x, 0) keeps a NaN x, as PyTorch does.
+std::string reluScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("std::max({}, T(0))", x[0]);
+}
+std::string relu6Scalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("std::min(std::max({}, T(0)), T(6))", x[0]);
+}
+std::string sigmoidScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("T(1) / (T(1) + std::exp(-{}))", x[0]);
+}
+std::string hardsigmoidScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("std::min(std::max({} + T(3), T(0)), T(6)) / T(6)", x[0]);
+}
+std::string tanhScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("std::tanh({})", x[0]);
+}
+std::string siluScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("{0} / (T(1) + std::exp(-{0}))", x[0]);
+}
+std::string hardswishScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("{0} * std::min(std::max({0} + T(3), T(0)), T(6)) / T(6)", x[0]);
+}
+std::string leakyReluScalar(const Attrs &a, llvm::ArrayRef<std::string> x) {
+  return fmt::format("({0} > T(0) ? {0} : {0} * {1})", x[0], lit(a.getFloat("slope")));
+}
+std::string geluScalar(const Attrs &a, llvm::ArrayRef<std::string> x) {
+  if (a.getStr("approximate") == "tanh")
+    return fmt::format("T(0.5) * {0} * (T(1) + std::tanh({1} * ({0} + {2} * {0} * {0} * {0})))",
+                       x[0], lit(std::sqrt(2.0 / 3.14159265358979323846)), lit(0.044715));
+  return fmt::format("T(0.5) * {0} * (T(1) + std::erf({0} * {1}))", x[0], lit(1.0 / std::sqrt(2.0)));
+}
+
+// softmax over `dim`: per line along it, the max, the sum of exp(x - max),
+// then each exp(x - max) / sum (recomputed, as each output is stored once).
+std::string softmaxKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape;
+  int64_t dim = 0;
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim); !e.empty())
+    return e;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < dim; ++i)
+    outer *= x[i];
+  for (size_t i = static_cast<size_t>(dim) + 1; i < x.size(); ++i)
+    inner *= x[i];
+  const int64_t n = x[dim];
+  c.name = "softmax";
+  w.forLoop("s", outer);
+  w.forLoop("i", inner);
+  w.line("const i64 base = s * {} + i;", n * inner);
+  w.line("T mx = -std::numeric_limits<T>::infinity();");
+  w.forLoop("k", n);
+  w.line("mx = std::max(mx, {}[base + k * {}]);", c.in[0], inner);
+  w.close();
+  w.line("T sum = T(0);");
+  w.forLoop("k", n);
+  w.line("sum += std::exp({}[base + k * {}] - mx);", c.in[0], inner);
+  w.close();
+  w.forLoop("k", n);
+  c.store(w, 0, fmt::format("base + k * {}", inner),
+          fmt::format("std::exp({}[base + k * {}] - mx) / sum", c.in[0], inner));
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+/// An elementwise activation without attributes; `cost` and `costDoc` give
+/// its FLOPs per element.
+OpDef unary(const char *name, const char *doc, CostRule cost, const char *costDoc, EvalRule eval,
+            ScalarRule scalar) {
+  OpDef d{name, {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, sameShape, nullptr, doc,
+          cost, costDoc};
+  d.eval = eval;
+  d.scalar = scalar;
+  return d;
+}
+
 } // namespace
 
 void registerActivationOps(OpTable &t) {
-  t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)")).eval = mapEval<reluF>;
-  t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)")).eval = mapEval<relu6F>;
-  t.add({"leaky_relu",
+  t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)", mapEval<reluF>, reluScalar));
+  t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)", mapEval<relu6F>, relu6Scalar));
+  OpDef &leaky = t.add({"leaky_relu",
          {{"x", ParamKind::Tensor}, {"slope", ParamKind::Float, false, 0.01}},
          PatternKind::Elementwise,
          sameShape,
          nullptr,
          "x if x >= 0 else slope * x (torch.nn.LeakyReLU(negative_slope))",
          costPerOutput<2>,
-         "2 FLOPs per element (multiply, select)"})
-      .eval = leakyReluEval;
-  t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)")).eval = mapEval<sigmoidF>;
-  t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)")).eval = mapEval<hardsigmoidF>;
-  t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)")).eval = mapEval<tanhF>;
-  t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)")).eval = mapEval<siluF>;
+         "2 FLOPs per element (multiply, select)"});
+  leaky.eval = leakyReluEval;
+  leaky.scalar = leakyReluScalar;
+  t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)", mapEval<sigmoidF>, sigmoidScalar));
+  t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)", mapEval<hardsigmoidF>, hardsigmoidScalar));
+  t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)", mapEval<tanhF>, tanhScalar));
+  t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)", mapEval<siluF>, siluScalar));
   t.alias("swish", "silu");
-  t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)")).eval = mapEval<hardswishF>;
-  t.add({"gelu",
+  t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)", mapEval<hardswishF>, hardswishScalar));
+  OpDef &gelu = t.add({"gelu",
          {{"x", ParamKind::Tensor}, {"approximate", ParamKind::Str, false, std::string("none")}},
          PatternKind::Elementwise,
          geluShape,
          nullptr,
          "Gaussian error linear unit (torch.nn.GELU); approximate \"none\" or \"tanh\"",
          costPerOutput<8>,
-         "8 FLOPs per element (an estimate of erf or the tanh form: x*(1+f(x))/2)"})
-      .eval = geluEval;
-  t.add({"softmax",
+         "8 FLOPs per element (an estimate of erf or the tanh form: x*(1+f(x))/2)"});
+  gelu.eval = geluEval;
+  gelu.scalar = geluScalar;
+  OpDef &softmax = t.add({"softmax",
          {{"x", ParamKind::Tensor}, {"dim", ParamKind::Int, false, int64_t{-1}}},
          PatternKind::Reduce,
          softmaxShape,
          nullptr,
          "exp(x) / sum(exp(x)) over `dim` (torch.nn.Softmax(dim))",
          costPerOutput<5>,
-         "5 FLOPs per element (max, subtract, exp, sum, divide)"})
-      .eval = softmaxEval;
+         "5 FLOPs per element (max, subtract, exp, sum, divide)"});
+  softmax.eval = softmaxEval;
+  softmax.kernel = softmaxKernel;
 }
 
 } // namespace netc::ir

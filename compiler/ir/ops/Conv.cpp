@@ -237,10 +237,109 @@ void convTranspose2dEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
     }
 }
 
+/// "3x3", or "1x7" for a non-square pair.
+std::string pairText(const Ints &v) {
+  return v[0] == v[1] ? fmt::format("{}", v[0]) : fmt::format("{}x{}", v[0], v[1]);
+}
+
+// conv2d as a direct loop nest: one dot product per output element, padding
+// by skipping taps outside the input.
+std::string conv2dKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const Ints &k = c.attrs.getInts("k"), &s = c.attrs.getInts("stride"),
+             &d = c.attrs.getInts("dilation"), &p = c.attrs.getInts("padding");
+  const int64_t groups = c.attrs.getInt("groups"), cpg = x[1] / groups, opg = y[1] / groups;
+  const bool bias = c.attrs.getBool("bias");
+  c.name = fmt::format("conv{}x{}", k[0], k[1]);
+  if (groups > 1)
+    c.name += groups == x[1] && groups == y[1] ? "_dw" : fmt::format("_g{}", groups);
+  c.name += "_s" + pairText(s);
+  if (d[0] != 1 || d[1] != 1)
+    c.name += "_d" + pairText(d);
+  c.name += fmt::format("_o{}", y[1]);
+  w.forLoop("n", y[0]);
+  w.forLoop("oc", y[1]);
+  w.line("const i64 g = oc / {};", opg);
+  w.forLoop("oh", y[2]);
+  w.forLoop("ow", y[3]);
+  w.line("T acc = {};", bias ? c.w[1] + "[oc]" : "T(0)");
+  w.forLoop("ci", cpg);
+  w.forLoop("u", k[0]);
+  w.line("const i64 ih = oh * {} - {} + u * {};", s[0], p[0], d[0]);
+  w.line("if (ih < 0 || ih >= {}) continue;", x[2]);
+  w.forLoop("v", k[1]);
+  w.line("const i64 iw = ow * {} - {} + v * {};", s[1], p[2], d[1]);
+  w.line("if (iw < 0 || iw >= {}) continue;", x[3]);
+  w.line("acc += {}[((n * {} + g * {} + ci) * {} + ih) * {} + iw] * {}[((oc * {} + ci) * {} + u) * {} + v];",
+         c.in[0], x[1], cpg, x[2], x[3], c.w[0], cpg, k[0], k[1]);
+  w.close();
+  w.close();
+  w.close();
+  c.store(w, 0, fmt::format("((n * {} + oc) * {} + oh) * {} + ow", y[1], y[2], y[3]), "acc");
+  w.close();
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+// conv_transpose2d as a gather: output (oh, ow) takes input (ih, iw) through
+// tap (u, v) when oh = ih * s - p + u * d (the scatter of the eval rule, read
+// backwards), so each output is one accumulator.
+std::string convTranspose2dKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const Ints &k = c.attrs.getInts("k"), &s = c.attrs.getInts("stride"),
+             &d = c.attrs.getInts("dilation"), &p = c.attrs.getInts("padding");
+  const int64_t groups = c.attrs.getInt("groups"), cpg = x[1] / groups, opg = y[1] / groups;
+  const bool bias = c.attrs.getBool("bias");
+  c.name = fmt::format("conv_transpose{}x{}", k[0], k[1]);
+  if (groups > 1)
+    c.name += fmt::format("_g{}", groups);
+  c.name += "_s" + pairText(s);
+  if (d[0] != 1 || d[1] != 1)
+    c.name += "_d" + pairText(d);
+  c.name += fmt::format("_o{}", y[1]);
+  // One spatial dim: `o` (output coordinate) reaches input coordinate `i`
+  // through tap `t` when o + p - t * d is a multiple of the stride.
+  auto tap = [&](const char *i, const char *o, const char *t, int dim, int64_t in) {
+    w.line("const i64 {0}s = {1} + {2} - {3} * {4};", i, o, p[dim], t, d[dim]);
+    if (s[dim] == 1) {
+      w.line("if ({0}s < 0 || {0}s >= {1}) continue;", i, in);
+      w.line("const i64 {0} = {0}s;", i);
+    } else {
+      w.line("if ({0}s < 0 || {0}s % {1} != 0 || {0}s / {1} >= {2}) continue;", i, s[dim], in);
+      w.line("const i64 {0} = {0}s / {1};", i, s[dim]);
+    }
+  };
+  w.forLoop("n", y[0]);
+  w.forLoop("oc", y[1]);
+  w.line("const i64 g = oc / {}, og = oc % {};", opg, opg);
+  w.forLoop("oh", y[2]);
+  w.forLoop("ow", y[3]);
+  w.line("T acc = {};", bias ? c.w[1] + "[oc]" : "T(0)");
+  w.forLoop("ci", cpg);
+  w.line("const i64 ic = g * {} + ci;", cpg);
+  w.forLoop("u", k[0]);
+  tap("ih", "oh", "u", 0, x[2]);
+  w.forLoop("v", k[1]);
+  tap("iw", "ow", "v", 1, x[3]);
+  w.line("acc += {}[((n * {} + ic) * {} + ih) * {} + iw] * {}[((ic * {} + og) * {} + u) * {} + v];",
+         c.in[0], x[1], x[2], x[3], c.w[0], opg, k[0], k[1]);
+  w.close();
+  w.close();
+  w.close();
+  c.store(w, 0, fmt::format("((n * {} + oc) * {} + oh) * {} + ow", y[1], y[2], y[3]), "acc");
+  w.close();
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
 } // namespace
 
 void registerConvOps(OpTable &t) {
-  t.add({"conv2d",
+  OpDef &conv = t.add({"conv2d",
          {{"x", ParamKind::Tensor},
           {"out", ParamKind::Int},
           {"k", ParamKind::IntPair},
@@ -255,9 +354,10 @@ void registerConvOps(OpTable &t) {
          "2-D convolution (torch.nn.Conv2d): weight [out, C/groups, kh, kw], bias [out]",
          conv2dCost,
          "MACs = outputs x C/groups x kh x kw; exact: 2n - 1 per output (n = C/groups x kh x kw), "
-         "+1 with bias"})
-      .eval = conv2dEval;
-  t.add({"conv_transpose2d",
+         "+1 with bias"});
+  conv.eval = conv2dEval;
+  conv.kernel = conv2dKernel;
+  OpDef &convT = t.add({"conv_transpose2d",
          {{"x", ParamKind::Tensor},
           {"out", ParamKind::Int},
           {"k", ParamKind::IntPair},
@@ -273,8 +373,9 @@ void registerConvOps(OpTable &t) {
          "transposed 2-D convolution (torch.nn.ConvTranspose2d): weight [C, out/groups, kh, kw]",
          convTranspose2dCost,
          "MACs = inputs x out/groups x kh x kw; exact: 2 per MAC (scatter form), +1 per output "
-         "with bias"})
-      .eval = convTranspose2dEval;
+         "with bias"});
+  convT.eval = convTranspose2dEval;
+  convT.kernel = convTranspose2dKernel;
 }
 
 } // namespace netc::ir

@@ -59,13 +59,27 @@ void binaryEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayR
                   b.data[broadcastOffset(b.shape, y.shape, i)]);
 }
 
+// The emitted expression of one element (ir/Kernel.h).
+template <char Op>
+std::string binaryScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("{} {} {}", x[0], Op, x[1]);
+}
+
 } // namespace
 
 void registerElementwiseOps(OpTable &t) {
-  t.add(binary("add", "a + b with broadcasting (torch.add)")).eval = binaryEval<addF>;
-  t.add(binary("sub", "a - b with broadcasting (torch.sub)")).eval = binaryEval<subF>;
-  t.add(binary("mul", "a * b with broadcasting (torch.mul)")).eval = binaryEval<mulF>;
-  t.add(binary("div", "a / b with broadcasting (torch.div)")).eval = binaryEval<divF>;
+  OpDef &add = t.add(binary("add", "a + b with broadcasting (torch.add)"));
+  add.eval = binaryEval<addF>;
+  add.scalar = binaryScalar<'+'>;
+  OpDef &sub = t.add(binary("sub", "a - b with broadcasting (torch.sub)"));
+  sub.eval = binaryEval<subF>;
+  sub.scalar = binaryScalar<'-'>;
+  OpDef &mul = t.add(binary("mul", "a * b with broadcasting (torch.mul)"));
+  mul.eval = binaryEval<mulF>;
+  mul.scalar = binaryScalar<'*'>;
+  OpDef &div = t.add(binary("div", "a / b with broadcasting (torch.div)"));
+  div.eval = binaryEval<divF>;
+  div.scalar = binaryScalar<'/'>;
 }
 
 } // namespace netc::ir

@@ -152,10 +152,76 @@ void matmulEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayR
   }
 }
 
+// linear: one dot product per (row, output feature), rows = every leading
+// index of x.
+std::string linearKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const int64_t in = x.back(), out = y.back();
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < x.size(); ++i)
+    rows *= x[i];
+  const bool bias = c.attrs.getBool("bias");
+  c.name = fmt::format("linear_o{}", out);
+  w.forLoop("r", rows);
+  w.forLoop("f", out);
+  w.line("T acc = {};", bias ? c.w[1] + "[f]" : "T(0)");
+  w.forLoop("i", in);
+  w.line("acc += {}[r * {} + i] * {}[f * {} + i];", c.in[0], in, c.w[0], in);
+  w.close();
+  c.store(w, 0, fmt::format("r * {} + f", out), "acc");
+  w.close();
+  w.close();
+  return "";
+}
+
+// matmul: for each broadcast batch index, an [m, k] x [k, n] product; a 1-D
+// a is one row (m = 1), a 1-D b one column (n = 1), as matmulEval.
+std::string matmulKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &a = c.inputs[0].shape, &b = c.inputs[1].shape;
+  const size_t ra = a.size(), rb = b.size();
+  const int64_t m = ra >= 2 ? a[ra - 2] : 1;
+  const int64_t k = a[ra - 1];
+  const int64_t n = rb >= 2 ? b[rb - 1] : 1;
+  llvm::ArrayRef<int64_t> batchA(a.data(), ra >= 2 ? ra - 2 : 0);
+  llvm::ArrayRef<int64_t> batchB(b.data(), rb >= 2 ? rb - 2 : 0);
+  Shape batch;
+  if (std::string e = broadcastBatch(batchA, batchB, batch); !e.empty())
+    return e;
+  int64_t batches = 1;
+  for (int64_t d : batch)
+    batches *= d;
+  c.name = fmt::format("matmul_{}x{}x{}", m, k, n);
+  if (batches > 1)
+    c.name += fmt::format("_b{}", batches);
+  if (batches > 1) {
+    w.forLoop("bt", batches);
+    // Where each operand's matrix of batch element bt starts (broadcast: a
+    // size-1 batch dim repeats).
+    w.line("const i64 ao = {} * {};", broadcastIndex(batchA, batch, "bt"), m * k);
+    w.line("const i64 bo = {} * {};", broadcastIndex(batchB, batch, "bt"), k * n);
+  }
+  w.forLoop("i", m);
+  w.forLoop("j", n);
+  w.line("T acc = T(0);");
+  w.forLoop("l", k);
+  const std::string ia = fmt::format("{}i * {} + l", batches > 1 ? "ao + " : "", k);
+  const std::string ib = fmt::format("{}l * {} + j", batches > 1 ? "bo + " : "", n);
+  w.line("acc += {}[{}] * {}[{}];", c.in[0], ia, c.in[1], ib);
+  w.close();
+  c.store(w, 0,
+          batches > 1 ? fmt::format("(bt * {} + i) * {} + j", m, n) : fmt::format("i * {} + j", n),
+          "acc");
+  w.close();
+  w.close();
+  if (batches > 1)
+    w.close();
+  return "";
+}
+
 } // namespace
 
 void registerLinearOps(OpTable &t) {
-  t.add(
+  OpDef &linear = t.add(
       {"linear",
        {{"x", ParamKind::Tensor}, {"out", ParamKind::Int}, {"bias", ParamKind::Bool, false, true}},
        PatternKind::OutElementwiseFusable,
@@ -163,17 +229,19 @@ void registerLinearOps(OpTable &t) {
        linearWeights,
        "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]",
        dotProductCost,
-       "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"})
-      .eval = linearEval;
-  t.add({"matmul",
+       "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"});
+  linear.eval = linearEval;
+  linear.kernel = linearKernel;
+  OpDef &matmul = t.add({"matmul",
          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
          PatternKind::OutElementwiseFusable,
          matmulShape,
          nullptr,
          "matrix product with torch.matmul's rules (1-D, 2-D, batched with broadcasting)",
          dotProductCost,
-         "MACs = outputs x K; exact: 2K - 1 per output"})
-      .eval = matmulEval;
+         "MACs = outputs x K; exact: 2K - 1 per output"});
+  matmul.eval = matmulEval;
+  matmul.kernel = matmulKernel;
 }
 
 } // namespace netc::ir

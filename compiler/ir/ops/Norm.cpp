@@ -214,11 +214,111 @@ void groupnormEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
     }
 }
 
+/// Product of the dims of `s` from `from` on, as an int64.
+int64_t innerCount(const Shape &s, size_t from) {
+  int64_t n = 1;
+  for (size_t i = from; i < s.size(); ++i)
+    n *= s[i];
+  return n;
+}
+
+/// Emits the two-pass statistics of the `n` elements of `x` at `at + i` (i
+/// in [0, n)) into `mean` and `denom` = sqrt(var + eps), as normalizeRun.
+void emitRunStats(CodeWriter &w, const std::string &x, const std::string &at, int64_t n,
+                  double eps) {
+  w.line("T mean = T(0);");
+  w.forLoop("i", n);
+  w.line("mean += {}[{} + i];", x, at);
+  w.close();
+  w.line("mean /= {};", lit(static_cast<double>(n)));
+  w.line("T var = T(0);");
+  w.forLoop("i", n);
+  w.line("const T dv = {}[{} + i] - mean;", x, at);
+  w.line("var += dv * dv;");
+  w.close();
+  w.line("var /= {};", lit(static_cast<double>(n)));
+  w.line("const T denom = std::sqrt(var + {});", lit(eps));
+}
+
+// batchnorm (eval mode): a per-channel scale and shift from the running
+// statistics, elementwise over [N, C, inner].
+std::string batchnormKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape;
+  const bool affine = c.attrs.getBool("affine");
+  const std::string eps = lit(c.attrs.getFloat("eps"));
+  const std::string &mean = c.w[affine ? 2 : 0], &var = c.w[affine ? 3 : 1];
+  const int64_t inner = innerCount(x, 2);
+  c.name = "batchnorm";
+  w.forLoop("n", x[0]);
+  w.forLoop("c", x[1]);
+  w.forLoop("i", inner);
+  w.line("const i64 at = (n * {} + c) * {} + i;", x[1], inner);
+  std::string v = fmt::format("({}[at] - {}[c]) / std::sqrt({}[c] + {})", c.in[0], mean, var, eps);
+  if (affine)
+    v = fmt::format("{} * {}[c] + {}[c]", v, c.w[0], c.w[1]);
+  c.store(w, 0, "at", v);
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+// layernorm: each run of the trailing `shape` dims normalized with its own
+// mean and biased variance, then scaled and shifted elementwise.
+std::string layernormKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape;
+  int64_t m = 1;
+  for (int64_t d : c.attrs.getInts("shape"))
+    m *= d;
+  const int64_t rows = innerCount(x, 0) / m;
+  const bool affine = c.attrs.getBool("affine");
+  c.name = "layernorm";
+  w.forLoop("r", rows);
+  w.line("const i64 at = r * {};", m);
+  emitRunStats(w, c.in[0], "at", m, c.attrs.getFloat("eps"));
+  w.forLoop("i", m);
+  std::string v = fmt::format("({}[at + i] - mean) / denom", c.in[0]);
+  if (affine)
+    v = fmt::format("{} * {}[i] + {}[i]", v, c.w[0], c.w[1]);
+  c.store(w, 0, "at + i", v);
+  w.close();
+  w.close();
+  return "";
+}
+
+// groupnorm: each group of C/groups channels of each sample normalized,
+// then scaled and shifted per channel.
+std::string groupnormKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape;
+  const int64_t groups = c.attrs.getInt("groups"), cpg = x[1] / groups;
+  const int64_t inner = innerCount(x, 2), run = cpg * inner;
+  const bool affine = c.attrs.getBool("affine");
+  c.name = fmt::format("groupnorm_g{}", groups);
+  w.forLoop("n", x[0]);
+  w.forLoop("g", groups);
+  w.line("const i64 at = (n * {} + g) * {};", groups, run);
+  emitRunStats(w, c.in[0], "at", run, c.attrs.getFloat("eps"));
+  w.forLoop("cg", cpg);
+  if (affine)
+    w.line("const i64 c = g * {} + cg;", cpg);
+  w.forLoop("i", inner);
+  w.line("const i64 e = at + cg * {} + i;", inner);
+  std::string v = fmt::format("({}[e] - mean) / denom", c.in[0]);
+  if (affine)
+    v = fmt::format("{} * {}[c] + {}[c]", v, c.w[0], c.w[1]);
+  c.store(w, 0, "e", v);
+  w.close();
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
 } // namespace
 
 void registerNormOps(OpTable &t) {
   // At inference a batchnorm is a per-channel scale and shift: a broadcast.
-  t.add({"batchnorm",
+  OpDef &bn = t.add({"batchnorm",
          {{"x", ParamKind::Tensor},
           {"eps", ParamKind::Float, false, 1e-5},
           {"momentum", ParamKind::Float, false, 0.1},
@@ -229,10 +329,11 @@ void registerNormOps(OpTable &t) {
          "batch normalization over dim 1 (torch.nn.BatchNorm2d): weight, bias, running_mean, "
          "running_var [C]",
          costPerOutput<2>,
-         "2 FLOPs per element (the inference-time scale and shift)"})
-      .eval = batchnormEval;
+         "2 FLOPs per element (the inference-time scale and shift)"});
+  bn.eval = batchnormEval;
+  bn.kernel = batchnormKernel;
   // layernorm and groupnorm compute statistics at run time: reductions.
-  t.add({"layernorm",
+  OpDef &ln = t.add({"layernorm",
          {{"x", ParamKind::Tensor},
           {"shape", ParamKind::OptInts, false, NoneAttr{}},
           {"eps", ParamKind::Float, false, 1e-5},
@@ -243,9 +344,10 @@ void registerNormOps(OpTable &t) {
          "layer normalization over the trailing dims `shape`, default the last one "
          "(torch.nn.LayerNorm): weight, bias [shape]",
          normCost,
-         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"})
-      .eval = layernormEval;
-  t.add({"groupnorm",
+         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
+  ln.eval = layernormEval;
+  ln.kernel = layernormKernel;
+  OpDef &gn = t.add({"groupnorm",
          {{"x", ParamKind::Tensor},
           {"groups", ParamKind::Int},
           {"eps", ParamKind::Float, false, 1e-5},
@@ -255,8 +357,9 @@ void registerNormOps(OpTable &t) {
          groupnormWeights,
          "group normalization of dim 1 in `groups` groups (torch.nn.GroupNorm): weight, bias [C]",
          normCost,
-         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"})
-      .eval = groupnormEval;
+         "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
+  gn.eval = groupnormEval;
+  gn.kernel = groupnormKernel;
 }
 
 } // namespace netc::ir

@@ -267,10 +267,123 @@ void globalAvgPoolEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins,
   }
 }
 
+/// "3x3", or "1x7" for a non-square pair.
+std::string pairText(const Ints &v) {
+  return v[0] == v[1] ? fmt::format("{}", v[0]) : fmt::format("{}x{}", v[0], v[1]);
+}
+
+/// Opens the loops over the output planes (n * c fused) and positions.
+void openPoolLoops(CodeWriter &w, const Shape &y) {
+  w.forLoop("pl", y[0] * y[1]);
+  w.forLoop("oh", y[2]);
+  w.forLoop("ow", y[3]);
+}
+
+std::string poolOutIndex(const Shape &y) {
+  return fmt::format("(pl * {} + oh) * {} + ow", y[2], y[3]);
+}
+
+// max_pool2d: the max of the window's taps inside the input (padding counts
+// as -inf), with dilation; a NaN wins, as in PyTorch.
+std::string maxPoolKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const Ints &k = c.attrs.getInts("k"), &s = c.attrs.getInts("stride"),
+             &p = c.attrs.getInts("padding"), &d = c.attrs.getInts("dilation");
+  c.name = fmt::format("max_pool{}x{}_s{}", k[0], k[1], pairText(s));
+  if (d[0] != 1 || d[1] != 1)
+    c.name += "_d" + pairText(d);
+  openPoolLoops(w, y);
+  w.line("T mx = -std::numeric_limits<T>::infinity();");
+  w.forLoop("u", k[0]);
+  w.line("const i64 ih = oh * {} - {} + u * {};", s[0], p[0], d[0]);
+  w.line("if (ih < 0 || ih >= {}) continue;", x[2]);
+  w.forLoop("v", k[1]);
+  w.line("const i64 iw = ow * {} - {} + v * {};", s[1], p[1], d[1]);
+  w.line("if (iw < 0 || iw >= {}) continue;", x[3]);
+  w.line("const T e = {}[(pl * {} + ih) * {} + iw];", c.in[0], x[2], x[3]);
+  w.line("if (e > mx || std::isnan(e)) mx = e;");
+  w.close();
+  w.close();
+  c.store(w, 0, poolOutIndex(y), "mx");
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+// avg_pool2d as PyTorch: the window [start, start + k) clipped to the padded
+// input [-p, in + p) gives the divisor with count_include_pad; the sum runs
+// over its part inside the input (the divisor without count_include_pad).
+std::string avgPoolKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const Ints &k = c.attrs.getInts("k"), &s = c.attrs.getInts("stride"),
+             &p = c.attrs.getInts("padding");
+  const bool includePad = c.attrs.getBool("count_include_pad");
+  c.name = fmt::format("avg_pool{}x{}_s{}", k[0], k[1], pairText(s));
+  openPoolLoops(w, y);
+  w.line("const i64 hs = oh * {} - {}, he = std::min<i64>(hs + {}, {});", s[0], p[0], k[0],
+         x[2] + p[0]);
+  w.line("const i64 ws = ow * {} - {}, we = std::min<i64>(ws + {}, {});", s[1], p[1], k[1],
+         x[3] + p[1]);
+  if (includePad)
+    w.line("const i64 count = (he - hs) * (we - ws);");
+  w.line("const i64 ih0 = std::max<i64>(hs, 0), ih1 = std::min<i64>(he, {});", x[2]);
+  w.line("const i64 iw0 = std::max<i64>(ws, 0), iw1 = std::min<i64>(we, {});", x[3]);
+  if (!includePad)
+    w.line("const i64 count = (ih1 - ih0) * (iw1 - iw0);");
+  w.line("T sum = T(0);");
+  w.open("for (i64 ih = ih0; ih < ih1; ++ih)");
+  w.open("for (i64 iw = iw0; iw < iw1; ++iw)");
+  w.line("sum += {}[(pl * {} + ih) * {} + iw];", c.in[0], x[2], x[3]);
+  w.close();
+  w.close();
+  c.store(w, 0, poolOutIndex(y), "sum / static_cast<T>(count)");
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+// adaptive_avg_pool2d: output (oh, ow) averages rows [floor(oh*H/OH),
+// ceil((oh+1)*H/OH)) and columns likewise (PyTorch's windows).
+std::string adaptiveAvgPoolKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  c.name = fmt::format("adaptive_avg_pool_{}x{}", y[2], y[3]);
+  openPoolLoops(w, y);
+  w.line("const i64 ih0 = oh * {0} / {1}, ih1 = ((oh + 1) * {0} + {1} - 1) / {1};", x[2], y[2]);
+  w.line("const i64 iw0 = ow * {0} / {1}, iw1 = ((ow + 1) * {0} + {1} - 1) / {1};", x[3], y[3]);
+  w.line("T sum = T(0);");
+  w.open("for (i64 ih = ih0; ih < ih1; ++ih)");
+  w.open("for (i64 iw = iw0; iw < iw1; ++iw)");
+  w.line("sum += {}[(pl * {} + ih) * {} + iw];", c.in[0], x[2], x[3]);
+  w.close();
+  w.close();
+  c.store(w, 0, poolOutIndex(y), "sum / static_cast<T>((ih1 - ih0) * (iw1 - iw0))");
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+// global_avg_pool: the mean of each H x W plane.
+std::string globalAvgPoolKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape;
+  const int64_t plane = x[2] * x[3];
+  c.name = "global_avg_pool";
+  w.forLoop("pl", x[0] * x[1]);
+  w.line("T sum = T(0);");
+  w.forLoop("i", plane);
+  w.line("sum += {}[pl * {} + i];", c.in[0], plane);
+  w.close();
+  c.store(w, 0, "pl", fmt::format("sum / {}", lit(static_cast<double>(plane))));
+  w.close();
+  return "";
+}
+
 } // namespace
 
 void registerPoolOps(OpTable &t) {
-  t.add({"max_pool2d",
+  OpDef &maxPool = t.add({"max_pool2d",
          {{"x", ParamKind::Tensor},
           {"k", ParamKind::IntPair},
           {"stride", ParamKind::OptInts, false, NoneAttr{}},
@@ -282,9 +395,10 @@ void registerPoolOps(OpTable &t) {
          nullptr,
          "2-D max pooling (torch.nn.MaxPool2d); stride defaults to the kernel",
          maxPoolCost,
-         "kh*kw - 1 FLOPs (comparisons) per output element"})
-      .eval = maxPoolEval;
-  t.add({"avg_pool2d",
+         "kh*kw - 1 FLOPs (comparisons) per output element"});
+  maxPool.eval = maxPoolEval;
+  maxPool.kernel = maxPoolKernel;
+  OpDef &avgPool = t.add({"avg_pool2d",
          {{"x", ParamKind::Tensor},
           {"k", ParamKind::IntPair},
           {"stride", ParamKind::OptInts, false, NoneAttr{}},
@@ -296,26 +410,29 @@ void registerPoolOps(OpTable &t) {
          nullptr,
          "2-D average pooling (torch.nn.AvgPool2d); stride defaults to the kernel",
          avgPoolCost,
-         "kh*kw FLOPs per output element (adds and a divide)"})
-      .eval = avgPoolEval;
-  t.add({"adaptive_avg_pool2d",
+         "kh*kw FLOPs per output element (adds and a divide)"});
+  avgPool.eval = avgPoolEval;
+  avgPool.kernel = avgPoolKernel;
+  OpDef &adaptive = t.add({"adaptive_avg_pool2d",
          {{"x", ParamKind::Tensor}, {"size", ParamKind::IntPair}},
          PatternKind::Reduce,
          adaptiveAvgPool2dShape,
          nullptr,
          "average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d)",
          adaptiveAvgPoolCost,
-         "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"})
-      .eval = adaptiveAvgPoolEval;
-  t.add({"global_avg_pool",
+         "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"});
+  adaptive.eval = adaptiveAvgPoolEval;
+  adaptive.kernel = adaptiveAvgPoolKernel;
+  OpDef &global = t.add({"global_avg_pool",
          {{"x", ParamKind::Tensor}},
          PatternKind::Reduce,
          globalAvgPoolShape,
          nullptr,
          "mean over H and W, keeping them as 1: [N, C, 1, 1] (torch.nn.AdaptiveAvgPool2d(1))",
          globalAvgPoolCost,
-         "1 FLOP per input element (H*W - 1 adds and a divide per output)"})
-      .eval = globalAvgPoolEval;
+         "1 FLOP per input element (H*W - 1 adds and a divide per output)"});
+  global.eval = globalAvgPoolEval;
+  global.kernel = globalAvgPoolKernel;
 }
 
 } // namespace netc::ir

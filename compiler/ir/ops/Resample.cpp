@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace netc::ir {
 
@@ -234,10 +235,153 @@ void upsampleEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   }
 }
 
+/// A double literal that round-trips (the index math of upsample is in
+/// double or float, whatever T is).
+std::string doubleLit(double v) {
+  std::string t = fmt::format("{}", v);
+  if (t.find_first_of(".en") == std::string::npos)
+    t += ".0";
+  return t;
+}
+
+/// A float literal that round-trips: 0.333333343f.
+std::string floatLit(float v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  std::string t = buf;
+  if (t.find_first_of(".en") == std::string::npos)
+    t += ".0";
+  return t + "f";
+}
+
+// pad: one loop per output dim (o0, o1, ...); each padded dim maps its
+// output coordinate to an input coordinate u<d> on its own, as padEval:
+// constant checks that every u<d> is inside the input (else the value),
+// reflect mirrors around the edges, replicate clamps, circular wraps around
+// the input cropped by negative pads.
+std::string padKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const Ints &pads = c.attrs.getInts("pads");
+  const std::string &mode = c.attrs.getStr("mode");
+  const size_t rank = x.size();
+  c.name = "pad_" + mode;
+  std::vector<std::string> outCoords(rank), inCoords(rank);
+  std::vector<std::string> checks; // constant mode: conditions of being inside
+  for (size_t d = 0; d < rank; ++d) {
+    outCoords[d] = fmt::format("o{}", d);
+    w.forLoop(outCoords[d], y[d]);
+    const size_t pair = rank - 1 - d;
+    const int64_t before = 2 * pair < pads.size() ? pads[2 * pair] : 0;
+    const int64_t after = 2 * pair < pads.size() ? pads[2 * pair + 1] : 0;
+    const int64_t in = x[d];
+    if (before == 0 && after == 0) {
+      inCoords[d] = outCoords[d];
+      continue;
+    }
+    const std::string u = fmt::format("u{}", d), o = outCoords[d];
+    inCoords[d] = u;
+    if (mode == "constant") {
+      w.line("const i64 {} = {} - {};", u, o, before);
+      if (before > 0)
+        checks.push_back(fmt::format("{} >= 0", u));
+      if (after > 0)
+        checks.push_back(fmt::format("{} < {}", u, in));
+    } else if (mode == "reflect") {
+      w.line("i64 {} = {} - {};", u, o, before);
+      w.line("if ({0} < 0) {0} = -{0};", u);
+      w.line("if ({0} >= {1}) {0} = {2} - {0};", u, in, 2 * (in - 1));
+    } else if (mode == "replicate") {
+      w.line("const i64 {} = std::min<i64>(std::max<i64>({} - {}, 0), {});", u, o, before, in - 1);
+    } else if (mode == "circular") {
+      const int64_t start = std::max<int64_t>(-before, 0);
+      const int64_t kept = in - start - std::max<int64_t>(-after, 0);
+      w.line("const i64 {} = {} + (({} - {}) % {} + {}) % {};", u, start, o,
+             std::max<int64_t>(before, 0), kept, kept, kept);
+    } else {
+      return fmt::format("mode \"{}\" has no kernel", mode);
+    }
+  }
+  std::string value = fmt::format("{}[{}]", c.in[0], flatIndex(x, inCoords));
+  if (!checks.empty()) {
+    std::string cond;
+    for (const std::string &e : checks)
+      cond += (cond.empty() ? "" : " && ") + e;
+    value = fmt::format("({}) ? {} : {}", cond, value, lit(c.attrs.getFloat("value")));
+  }
+  c.store(w, 0, flatIndex(y, outCoords), value);
+  for (size_t d = 0; d < rank; ++d)
+    w.close();
+  return "";
+}
+
+// upsample, with the source indices of PyTorch's CPU kernels as upsampleEval:
+// nearest: o if out == in, o / 2 if out == 2 in, else min(floor(o * scale),
+// in - 1) in float; bilinear (align_corners=False): o if out == in, else
+// src = max(scale * (o + 0.5) - 0.5, 0) in double, between floor(src) and the
+// next index (clamped), weighted linearly.
+std::string upsampleKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const bool bilinear = c.attrs.getStr("mode") == "bilinear";
+  c.name = fmt::format("upsample_{}_{}x{}", c.attrs.getStr("mode"), y[2], y[3]);
+  const bool hasScale = !c.attrs.isNone("scale") && c.attrs.getFloat("scale") > 0;
+  // One dim: `o` is the output coordinate, `i` the source index (nearest),
+  // or `i`0, `i`1 with weights `l`0, `l`1 (bilinear).
+  auto source = [&](const std::string &o, const std::string &i, const std::string &l,
+                    int64_t in, int64_t out) {
+    if (!bilinear) {
+      if (out == in)
+        w.line("const i64 {} = {};", i, o);
+      else if (out == 2 * in)
+        w.line("const i64 {} = {} / 2;", i, o);
+      else {
+        const float scale = hasScale ? static_cast<float>(1.0 / c.attrs.getFloat("scale"))
+                                     : static_cast<float>(in) / static_cast<float>(out);
+        w.line("const i64 {} = std::min<i64>(static_cast<i64>(std::floor(static_cast<float>({}) "
+               "* {})), {});",
+               i, o, floatLit(scale), in - 1);
+      }
+      return;
+    }
+    if (out == in) {
+      w.line("const i64 {0}0 = {1}, {0}1 = {1};", i, o);
+      w.line("const T {0}0 = T(1), {0}1 = T(0);", l);
+      return;
+    }
+    const double scale = hasScale ? 1.0 / c.attrs.getFloat("scale")
+                                  : static_cast<double>(in) / static_cast<double>(out);
+    w.line("const double {}s = std::max({} * (static_cast<double>({}) + 0.5) - 0.5, 0.0);", i,
+           doubleLit(scale), o);
+    w.line("const i64 {0}0 = static_cast<i64>({0}s);", i);
+    w.line("const i64 {0}1 = {0}0 + ({0}0 < {1} ? 1 : 0);", i, in - 1);
+    w.line("const T {0}1 = static_cast<T>(std::min(std::max({1}s - static_cast<double>({1}0), "
+           "0.0), 1.0));",
+           l, i);
+    w.line("const T {0}0 = T(1) - {0}1;", l);
+  };
+  w.forLoop("pl", x[0] * x[1]);
+  w.line("const T *p = {} + pl * {};", c.in[0], x[2] * x[3]);
+  w.forLoop("oh", y[2]);
+  source("oh", "ih", "lh", x[2], y[2]);
+  w.forLoop("ow", y[3]);
+  source("ow", "iw", "lw", x[3], y[3]);
+  const std::string at = fmt::format("(pl * {} + oh) * {} + ow", y[2], y[3]);
+  if (!bilinear)
+    c.store(w, 0, at, fmt::format("p[ih * {} + iw]", x[3]));
+  else
+    c.store(w, 0, at,
+            fmt::format("lh0 * (lw0 * p[ih0 * {0} + iw0] + lw1 * p[ih0 * {0} + iw1]) + "
+                        "lh1 * (lw0 * p[ih1 * {0} + iw0] + lw1 * p[ih1 * {0} + iw1])",
+                        x[3]));
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
 } // namespace
 
 void registerResampleOps(OpTable &t) {
-  t.add({"pad",
+  OpDef &pad = t.add({"pad",
          {{"x", ParamKind::Tensor},
           {"pads", ParamKind::Ints},
           {"mode", ParamKind::Str, false, std::string("constant")},
@@ -247,9 +391,10 @@ void registerResampleOps(OpTable &t) {
          nullptr,
          "pads (before, after) pairs from the last dim backwards (torch.nn.functional.pad)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = padEval;
-  t.add({"upsample",
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  pad.eval = padEval;
+  pad.kernel = padKernel;
+  OpDef &upsample = t.add({"upsample",
          {{"x", ParamKind::Tensor},
           {"scale", ParamKind::OptFloat, false, NoneAttr{}},
           {"size", ParamKind::OptInts, false, NoneAttr{}},
@@ -260,8 +405,9 @@ void registerResampleOps(OpTable &t) {
          "resizes H and W by a scale or to a size, \"nearest\" or \"bilinear\" "
          "(torch.nn.functional.interpolate)",
          upsampleCost,
-         "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"})
-      .eval = upsampleEval;
+         "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"});
+  upsample.eval = upsampleEval;
+  upsample.kernel = upsampleKernel;
 }
 
 } // namespace netc::ir

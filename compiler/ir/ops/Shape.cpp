@@ -325,19 +325,150 @@ void permuteEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   permuteInto(*ins[0], perm, outs[0]);
 }
 
+/// Product of the dims of `s` in [from, to), as an int64.
+int64_t dimsCount(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
+  int64_t n = 1;
+  for (size_t i = from; i < to; ++i)
+    n *= s[i];
+  return n;
+}
+
+// concat: per slice `o` of the dims before `dim`, input i's block lands at
+// its offset along `dim`; each input in its own loop nest.
+std::string concatKernel(KernelCall &c, CodeWriter &w) {
+  int64_t dim;
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim); !e.empty())
+    return e;
+  const Shape &y = c.outputs[0].shape;
+  const size_t d = static_cast<size_t>(dim);
+  const int64_t outer = dimsCount(y, 0, d), yBlock = dimsCount(y, d, y.size());
+  const int64_t inner = dimsCount(y, d + 1, y.size());
+  c.name = fmt::format("concat{}", c.inputs.size());
+  int64_t offset = 0; // along dim
+  for (size_t i = 0; i < c.inputs.size(); ++i) {
+    const int64_t block = dimsCount(c.inputs[i].shape, d, y.size());
+    w.line("// input {}: [{}, {}) along dim {}", i, offset, offset + c.inputs[i].shape[d], dim);
+    w.forLoop("s", outer);
+    w.forLoop("j", block);
+    const std::string at = offset == 0 ? fmt::format("s * {} + j", yBlock)
+                                       : fmt::format("s * {} + {} + j", yBlock, offset * inner);
+    c.store(w, 0, at, fmt::format("{}[s * {} + j]", c.in[i], block));
+    w.close();
+    w.close();
+    offset += c.inputs[i].shape[d];
+  }
+  return "";
+}
+
+// split, chunk: output i takes the range of `dim` after the outputs before
+// it, per slice `o` of the dims before `dim`.
+std::string splitKernel(KernelCall &c, CodeWriter &w) {
+  int64_t dim;
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim); !e.empty())
+    return e;
+  const Shape &x = c.inputs[0].shape;
+  const size_t d = static_cast<size_t>(dim);
+  const int64_t outer = dimsCount(x, 0, d), xBlock = dimsCount(x, d, x.size());
+  const int64_t inner = dimsCount(x, d + 1, x.size());
+  c.name = fmt::format("{}{}", c.op.name, c.outputs.size());
+  int64_t offset = 0;
+  for (size_t i = 0; i < c.outputs.size(); ++i) {
+    const Shape &y = c.outputs[i].shape;
+    const int64_t block = dimsCount(y, d, y.size());
+    w.line("// output {}: [{}, {}) along dim {}", i, offset, offset + y[d], dim);
+    w.forLoop("s", outer);
+    w.forLoop("j", block);
+    const std::string from = offset == 0
+                                 ? fmt::format("s * {} + j", xBlock)
+                                 : fmt::format("s * {} + {} + j", xBlock, offset * inner);
+    c.store(w, i, fmt::format("s * {} + j", block), fmt::format("{}[{}]", c.in[0], from));
+    w.close();
+    w.close();
+    offset += y[d];
+  }
+  return "";
+}
+
+// channel_shuffle: output channel oc is input channel (oc % g) * (C/g) +
+// oc / g ([N, g, C/g, ...] transposed to [N, C/g, g, ...]).
+std::string channelShuffleKernel(KernelCall &c, CodeWriter &w) {
+  const Shape &x = c.inputs[0].shape;
+  const int64_t groups = c.attrs.getInt("groups"), per = x[1] / groups;
+  const int64_t inner = dimsCount(x, 2, x.size());
+  c.name = fmt::format("channel_shuffle_g{}", groups);
+  w.forLoop("n", x[0]);
+  w.forLoop("oc", x[1]);
+  w.line("const i64 ic = oc % {} * {} + oc / {};", groups, per, groups);
+  w.forLoop("i", inner);
+  c.store(w, 0, fmt::format("(n * {} + oc) * {} + i", x[1], inner),
+          fmt::format("{}[(n * {} + ic) * {} + i]", c.in[0], x[1], inner));
+  w.close();
+  w.close();
+  w.close();
+  return "";
+}
+
+/// One loop per output dim (o0, o1, ...); output dim i reads input dim
+/// perm[i].
+void emitPermute(KernelCall &c, CodeWriter &w, llvm::ArrayRef<size_t> perm) {
+  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
+  const size_t rank = y.size();
+  std::vector<std::string> outCoords(rank), inCoords(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    outCoords[i] = fmt::format("o{}", i);
+    inCoords[perm[i]] = outCoords[i];
+  }
+  for (size_t i = 0; i < rank; ++i)
+    w.forLoop(outCoords[i], y[i]);
+  c.store(w, 0, flatIndex(y, outCoords),
+          fmt::format("{}[{}]", c.in[0], flatIndex(x, inCoords)));
+  for (size_t i = 0; i < rank; ++i)
+    w.close();
+}
+
+std::string transposeKernel(KernelCall &c, CodeWriter &w) {
+  int64_t d0, d1;
+  if (std::string e = wrapDim("dim0", c.attrs.getInt("dim0"), c.inputs[0], d0); !e.empty())
+    return e;
+  if (std::string e = wrapDim("dim1", c.attrs.getInt("dim1"), c.inputs[0], d1); !e.empty())
+    return e;
+  std::vector<size_t> perm(c.inputs[0].rank());
+  for (size_t d = 0; d < perm.size(); ++d)
+    perm[d] = d;
+  std::swap(perm[static_cast<size_t>(d0)], perm[static_cast<size_t>(d1)]);
+  c.name = fmt::format("transpose{}{}", std::min(d0, d1), std::max(d0, d1));
+  emitPermute(c, w, perm);
+  return "";
+}
+
+std::string permuteKernel(KernelCall &c, CodeWriter &w) {
+  std::vector<size_t> perm;
+  c.name = "permute";
+  for (int64_t d : c.attrs.getInts("dims")) {
+    int64_t n;
+    if (std::string e = wrapDim("dim", d, c.inputs[0], n); !e.empty())
+      return e;
+    perm.push_back(static_cast<size_t>(n));
+    c.name += fmt::format("{}", n);
+  }
+  emitPermute(c, w, perm);
+  return "";
+}
+
 } // namespace
 
 void registerShapeOps(OpTable &t) {
-  t.add({"concat",
+  OpDef &concat = t.add({"concat",
          {{"xs", ParamKind::Tensors}, {"dim", ParamKind::Int, false, int64_t{1}}},
          PatternKind::Injective,
          concatShape,
          nullptr,
          "joins tensors along `dim` (torch.cat); `a ++ b` is concat([a, b])",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = concatEval;
-  t.add({"split",
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  concat.eval = concatEval;
+  concat.kernel = concatKernel;
+  OpDef &split = t.add({"split",
          {{"x", ParamKind::Tensor},
           {"sizes", ParamKind::Ints},
           {"dim", ParamKind::Int, false, int64_t{1}}},
@@ -346,9 +477,10 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "splits `dim` into parts of the given sizes (torch.split with a list); one output each",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = splitEval;
-  t.add({"chunk",
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  split.eval = splitEval;
+  split.kernel = splitKernel;
+  OpDef &chunk = t.add({"chunk",
          {{"x", ParamKind::Tensor},
           {"chunks", ParamKind::Int},
           {"dim", ParamKind::Int, false, int64_t{1}}},
@@ -357,17 +489,19 @@ void registerShapeOps(OpTable &t) {
          nullptr,
          "splits `dim` into parts of ceil(n / chunks) (torch.chunk; may give fewer chunks)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = splitEval;
-  t.add({"channel_shuffle",
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  chunk.eval = splitEval;
+  chunk.kernel = splitKernel;
+  OpDef &shuffle = t.add({"channel_shuffle",
          {{"x", ParamKind::Tensor}, {"groups", ParamKind::Int}},
          PatternKind::Injective,
          channelShuffleShape,
          nullptr,
          "interleaves the channels of `groups` groups (torch.nn.ChannelShuffle)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = channelShuffleEval;
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  shuffle.eval = channelShuffleEval;
+  shuffle.kernel = channelShuffleKernel;
   t.add({"flatten",
          {{"x", ParamKind::Tensor},
           {"start", ParamKind::Int, false, int64_t{1}},
@@ -390,24 +524,26 @@ void registerShapeOps(OpTable &t) {
          "0 FLOPs, 0 bytes: a view of its input at inference",
          true})
       .eval = copyEval;
-  t.add({"transpose",
+  OpDef &transpose = t.add({"transpose",
          {{"x", ParamKind::Tensor}, {"dim0", ParamKind::Int}, {"dim1", ParamKind::Int}},
          PatternKind::Injective,
          transposeShape,
          nullptr,
          "swaps two dims (torch.transpose)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = transposeEval;
-  t.add({"permute",
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  transpose.eval = transposeEval;
+  transpose.kernel = transposeKernel;
+  OpDef &permute = t.add({"permute",
          {{"x", ParamKind::Tensor}, {"dims", ParamKind::Ints}},
          PatternKind::Injective,
          permuteShape,
          nullptr,
          "reorders the dims: output dim i is input dim dims[i] (torch.permute)",
          costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"})
-      .eval = permuteEval;
+         "0 FLOPs: data movement only (its bytes are counted)"});
+  permute.eval = permuteEval;
+  permute.kernel = permuteKernel;
   t.add({"dropout",
          {{"x", ParamKind::Tensor}, {"p", ParamKind::Float, false, 0.5}},
          PatternKind::Elementwise,

@@ -1,0 +1,42 @@
+//===- MemoryPlanner.h - offsets of every tensor in one arena ---*- C++ -*-===//
+//
+// Lays out every activation tensor of a graph in one arena: a value gets an
+// element offset, and two values whose lifetimes (Liveness.h: inclusive node
+// ranges, a node's inputs and outputs live together, graph outputs to the
+// end) intersect never share memory. A view's values use their source's
+// memory. No plan can be smaller than the largest sum of live tensor sizes
+// (peakLiveElements), and the planner aims for it: the report's peak
+// activation memory is the arena it lays out.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_COST_MEMORYPLANNER_H
+#define NETC_COST_MEMORYPLANNER_H
+
+#include "ir/Graph.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netc::cost {
+
+struct MemoryPlan {
+  /// Per ValueId, the element offset in the arena; a view's value has its
+  /// storage's offset; a tensor with no elements has offset 0.
+  std::vector<int64_t> offset;
+  /// Per ValueId, the value whose memory it uses (from computeLifetimes).
+  std::vector<ir::ValueId> storage;
+  int64_t arenaElements = 0; ///< size of the arena in elements (at the graph's shapes)
+  int64_t lowerBound = 0;    ///< peakLiveElements: no plan can be smaller
+};
+
+/// Plans the arena of `g` (deterministic). Returns nullopt on int64 overflow.
+std::optional<MemoryPlan> planMemory(const ir::Graph &g);
+
+/// Checks that no two values whose lifetimes overlap share memory and all fit
+/// in the arena; returns the problems, one a line ("" if the plan is valid).
+std::string verifyPlan(const ir::Graph &g, const MemoryPlan &p);
+
+} // namespace netc::cost
+
+#endif

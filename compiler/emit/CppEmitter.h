@@ -1,0 +1,59 @@
+//===- CppEmitter.h - C++ kernels and a self-checking model -----*- C++ -*-===//
+//
+// `netc --emit=cpp FILE -o DIR` writes a standalone C++17 program of the
+// optimized graph, depending on nothing but the standard library:
+//
+//   kernels.h       one function per distinct fused group (nodes with the same
+//                   op, attributes, shapes and epilogue share one), a naive
+//                   loop nest with the epilogue fused in; a comment gives the
+//                   layers it serves, shapes and its cost on the report's
+//                   hardware profile
+//   model.h/.cpp    prepare_weights(): PyTorch-style state dict (unfolded:
+//                   conv weight, BN gamma/beta/mean/var) -> folded weights;
+//                   run(): every node in order over one activation arena laid
+//                   out by the memory planner (its size is the report's peak
+//                   activation memory)
+//   reference.cpp   the graph as written, every op separately, BN unfolded,
+//                   in double precision
+//   check.cpp       main: seeded random weights and inputs (the same numbers
+//                   as netc's evaluator draws), runs both paths, prints the
+//                   largest error, exits 0 only within 1e-4
+//   CMakeLists.txt  builds `check` with -Wall -Wextra -Werror -O2
+//
+// Everything happens in memory; the driver writes the files. The same input
+// gives byte-identical files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_EMIT_CPPEMITTER_H
+#define NETC_EMIT_CPPEMITTER_H
+
+#include "cost/Report.h"
+#include "ir/Graph.h"
+#include "support/Diagnostics.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netc::emit {
+
+struct EmittedFile {
+  std::string name; ///< relative to the output directory
+  std::string text;
+};
+
+/// The program of `optimized`, whose graph as written (before the passes,
+/// same node names) is `original`; `report` is the cost report of
+/// `optimized` (kernel comments). Errors (an op or dtype the emitter does not
+/// support) go to `diag`, located at the node's source.
+std::optional<std::vector<EmittedFile>> emitCpp(const ir::Graph &original,
+                                                const ir::Graph &optimized,
+                                                const cost::Report &report, DiagEngine &diag);
+
+/// The name of the marker file in every directory netc writes: a directory
+/// holding it may be replaced without --force.
+inline constexpr const char *kEmitMarker = ".netc-output";
+
+} // namespace netc::emit
+
+#endif

@@ -1,0 +1,181 @@
+// The C++ emitter (emit/CppEmitter) and the kernel helpers (ir/Kernel.h).
+// Building and running the emitted programs is tested by tests/emit/*.sh.
+#include "TestUtil.h"
+
+#include "cost/CostModel.h"
+#include "cost/MemoryPlanner.h"
+#include "emit/CppEmitter.h"
+#include "ir/Kernel.h"
+#include "ir/OpTable.h"
+#include "passes/Pass.h"
+
+#include <map>
+
+using namespace netc;
+
+namespace {
+
+cost::HardwareProfile testHardware() {
+  cost::HardwareProfile hw;
+  hw.name = "test";
+  hw.peak[0] = 1e12;
+  hw.bandwidth = 1e11;
+  return hw;
+}
+
+/// Elaborates `text`, optimizes a copy and emits it; returns the files by
+/// name, or nothing (with the errors in `errors`).
+std::optional<std::map<std::string, std::string>> emitFiles(const std::string &text,
+                                                            std::string *errors = nullptr,
+                                                       const ir::OpDef *replaceOps = nullptr) {
+  test::Elaborated e(text);
+  ir::Graph original = *e.graph;
+  if (replaceOps)
+    for (ir::Node &n : original.nodes)
+      if (n.op->name == replaceOps->name.substr(1))
+        n.op = replaceOps;
+  ir::Graph optimized = original;
+  passes::PassContext ctx{optimized, nullptr, "", {}};
+  REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
+  std::optional<cost::Report> report = cost::buildReport(optimized, testHardware(), {}, e.diag);
+  REQUIRE(report);
+  auto files = emit::emitCpp(original, optimized, *report, e.diag);
+  if (errors)
+    *errors = e.errors();
+  if (!files)
+    return std::nullopt;
+  std::map<std::string, std::string> out;
+  for (const emit::EmittedFile &f : *files)
+    out[f.name] = f.text;
+  return out;
+}
+
+size_t count(const std::string &text, const std::string &what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+const char *kBlocks = R"(
+block unit(x) {
+  y = conv2d(x, channels(x), k=3, padding=1, bias=false) |> batchnorm
+  return relu(x + y)
+}
+network n(res: int = 8) {
+  x = input([1, 4, res, res])
+  x = unit(x)
+  x = unit(x)
+  return x |> global_avg_pool |> flatten
+}
+)";
+
+} // namespace
+
+TEST_CASE("kernel helpers: broadcast and flat indices") {
+  CHECK(ir::broadcastIndex({1, 8, 4, 4}, {1, 8, 4, 4}, "i") == "i");
+  // A per-channel operand of [1,8,4,4]: channel = (i / 16) % 8 (no modulo for
+  // the leading dim of size 1 ahead of it... the batch is 1, so C leads).
+  CHECK(ir::broadcastIndex({1, 8, 1, 1}, {1, 8, 4, 4}, "i") == "(i / 16)");
+  CHECK(ir::broadcastIndex({8, 1, 1}, {2, 8, 4, 4}, "i") == "(i / 16) % 8");
+  CHECK(ir::broadcastIndex({4}, {2, 3, 4}, "i") == "i % 4");
+  CHECK(ir::broadcastIndex({1}, {2, 3, 4}, "i") == "0");
+  CHECK(ir::broadcastIndex({2, 1, 4}, {2, 3, 4}, "i") == "((i / 12) * 4 + i % 4)");
+  CHECK(ir::broadcastIndex({3, 1}, {2, 3, 4}, "i") == "(i / 4) % 3");
+  CHECK(ir::broadcastIndex({2, 3, 1}, {2, 3, 4}, "i") == "((i / 12) * 3 + (i / 4) % 3)");
+  CHECK(ir::broadcastIndex({3, 4}, {2, 3, 4}, "i") == "(((i / 4) % 3) * 4 + i % 4)");
+  CHECK(ir::flatIndex({2, 3, 4}, {"a", "b", "c"}) == "((a) * 3 + b) * 4 + c");
+  CHECK(ir::flatIndex({1, 3}, {"0", "b"}) == "b");
+  CHECK(ir::lit(6) == "T(6)");
+  CHECK(ir::lit(0.5) == "T(0.5)");
+  CHECK(ir::lit(1e-5) == "T(1.0000000000000001e-05)");
+  ir::CodeWriter w;
+  w.forLoop("i", 3);
+  w.line("y[i] = {};", 1);
+  w.close();
+  CHECK(w.str() == "for (i64 i = 0; i < 3; ++i) {\n  y[i] = 1;\n}\n");
+}
+
+TEST_CASE("every op the table has can be emitted: a scalar rule, a kernel rule or a view") {
+  for (const ir::OpDef *op : ir::OpTable::get().all()) {
+    INFO(op->name);
+    const bool emittable = op->view || op->scalar != nullptr || op->kernel != nullptr;
+    CHECK(emittable);
+    // Elementwise and broadcast ops are the ones fusion puts in epilogues.
+    const bool fusable =
+        op->pattern == ir::PatternKind::Elementwise || op->pattern == ir::PatternKind::Broadcast;
+    const bool hasScalar = op->scalar != nullptr;
+    if (fusable && !op->view && !op->weights)
+      CHECK(hasScalar);
+  }
+}
+
+TEST_CASE("emitter: one function per distinct fused group, shared by identical layers") {
+  auto files = emitFiles(kBlocks);
+  REQUIRE(files);
+  const std::string &k = files->at("kernels.h");
+  // Each unit is one conv with folded batchnorm + residual add + relu; both
+  // units have the same configuration, so one function serves both.
+  CHECK(count(k, "\ninline void ") == 2); // the conv group and global_avg_pool
+  CHECK(count(k, "inline void conv3x3_s1_o4_add_relu_1x4x8x8(") == 1);
+  CHECK(k.find("//   serves 2 layers:") != std::string::npos);
+  const std::string &m = files->at("model.cpp");
+  CHECK(count(m, "k::conv3x3_s1_o4_add_relu_1x4x8x8(") == 2);
+  // The batchnorm is folded at load time from the unfolded state dict.
+  CHECK(count(m, "fold_batchnorm(w, b, load.get(\"unit.batchnorm.weight\"") == 1);
+  CHECK(files->at("model.h").find("{\"unit.batchnorm.running_var\", 1, {4}, 4}") !=
+        std::string::npos);
+  // The reference path runs every op of the graph as written.
+  CHECK(files->at("reference.cpp").find("batchnorm_1x4x8x8(") != std::string::npos);
+}
+
+TEST_CASE("emitter: the arena is the report's peak activation memory") {
+  test::Elaborated e(kBlocks);
+  std::optional<cost::Report> report = cost::buildReport(*e.graph, testHardware(), {}, e.diag);
+  REQUIRE(report);
+  auto files = emitFiles(kBlocks);
+  REQUIRE(files);
+  const std::string floats = std::to_string(report->totals.peakActivationBytes / 4);
+  INFO(files->at("model.h"));
+  // The arena at -O0 equals the unoptimized report's peak; check the optimized one below.
+  std::optional<cost::MemoryPlan> plan = cost::planMemory(*e.graph);
+  REQUIRE(plan);
+  CHECK(plan->arenaElements * 4 == report->totals.peakActivationBytes);
+
+  ir::Graph optimized = *e.graph;
+  passes::PassContext ctx{optimized, nullptr, "", {}};
+  REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
+  std::optional<cost::Report> after = cost::buildReport(optimized, testHardware(), {}, e.diag);
+  REQUIRE(after);
+  CHECK(files->at("model.h").find(fmt::format("kArenaFloats = {};",
+                                              after->totals.peakActivationBytes / 4)) !=
+        std::string::npos);
+}
+
+TEST_CASE("emitter: the same input gives the same files") {
+  auto a = emitFiles(kBlocks), b = emitFiles(kBlocks);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *b);
+}
+
+TEST_CASE("emitter: an op without kernel or scalar rule is an error naming it") {
+  // A copy of relu under another name, with its emitter rules removed.
+  static ir::OpDef mystery = *ir::OpTable::get().lookup("relu");
+  mystery.name = "_relu";
+  mystery.scalar = nullptr;
+  std::string errors;
+  auto files = emitFiles("network n() {\n  x = input([1, 2, 3, 3])\n  return relu(x)\n}\n", &errors,
+                    &mystery);
+  CHECK_FALSE(files);
+  CHECK(errors.find("t.net:3:10: error: cannot emit C++ for 'relu': the C++ emitter has no "
+                    "kernel for op '_relu'") != std::string::npos);
+}
+
+TEST_CASE("emitter: tensors other than f32 are an error") {
+  std::string errors;
+  auto files = emitFiles("network n() {\n  x = input([1, 2, 3, 3], dtype=\"f16\")\n  return relu(x)\n}\n",
+                    &errors);
+  CHECK_FALSE(files);
+  CHECK(errors.find("supports f32 tensors only") != std::string::npos);
+}
