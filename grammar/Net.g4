@@ -24,19 +24,29 @@ networkDef  : NETWORK IDENT '(' paramList? ')' body ;
 paramList   : param (',' param)* ','? ;
 param       : IDENT (':' typeRef)? ('=' expr)? ;
 typeRef     : IDENT ;
-body        : '{' stmt* '}' ;
 
 hardwareDef : HARDWARE IDENT '{' hwField* '}' ;
 hwField     : IDENT '=' expr unit? ';'? ;
 unit        : IDENT ('/' IDENT)? ;
 
 // ---------------------------------------------------------------- statements
+// Without terminators, `x = f` followed by `(a)`, `+ b` or `- b` reads as one
+// statement: the expression continues (a call, a sum) whenever it can. The
+// body says so directly, which keeps the parser's decisions short: a
+// statement beginning with '(' (other than a tuple-pattern assignment), '+' or
+// '-' (leadExpr) only comes first or after a statement not ending in an
+// expression.
+body : '{' leadExpr? (stmt | closedStmt leadExpr?)* '}' ;
+
+// Statements ending in an expression.
 stmt
-  : assignStmt ';'?         # assignStatement
-  | forStmt                 # forStatement
+  : assignStmt              # assignStatement
+  | returnStmt              # returnStatement
+  | stmtExpr                # exprStatement
+  ;
+closedStmt
+  : forStmt                 # forStatement
   | ifStmt                  # ifStatement
-  | returnStmt ';'?         # returnStatement
-  | expr ';'?               # exprStatement
   | ';'                     # emptyStatement
   ;
 
@@ -51,40 +61,59 @@ pattern
   ;
 
 // ---------------------------------------------------------------- expressions
-// Precedence, tightest first: call/index, **, unary, * / // %, + - ++,
-// comparisons, &&, ||, |>, ?: .
-expr
-  : primary                                              # primaryExpr
-  | expr '(' argList? ')'                                # callExpr
-  | expr '[' slice ']'                                   # indexExpr
-  | <assoc=right> expr op='**' expr                      # binaryExpr
-  | op=('-' | '+' | '!') expr                            # unaryExpr
-  | expr op=('*' | '/' | '//' | '%') expr                # binaryExpr
-  | expr op=('+' | '-' | '++') expr                      # binaryExpr
-  | expr op=('<' | '<=' | '>' | '>=' | '==' | '!=') expr # binaryExpr
-  | expr op='&&' expr                                    # binaryExpr
-  | expr op='||' expr                                    # binaryExpr
-  | expr op='|>' expr                                    # pipeExpr
-  | <assoc=right> expr '?' expr ':' expr                 # condExpr
+// Precedence, loosest first: ?: (right-assoc), |>, ||, &&, comparisons
+// (left-assoc: a < b < c is (a < b) < c), + - ++, * / // %, unary - + !,
+// ** (right-assoc, and tighter than a unary operator on its left: -2 ** 2 is
+// -(2 ** 2); its right operand may be unary: 2 ** -1), then calls and
+// indexing. One rule per level, without left recursion.
+expr      : pipeExpr (QUESTION expr COLON expr)? ;
+pipeExpr  : orExpr (PIPE orExpr)* ;
+orExpr    : andExpr (OR andExpr)* ;
+andExpr   : cmpExpr (AND cmpExpr)* ;
+cmpExpr   : addExpr ((LT | LE | GT | GE | EQ | NE) addExpr)* ;
+addExpr   : mulExpr ((PLUS | MINUS | CONCAT) mulExpr)* ;
+mulExpr   : unaryExpr ((STAR | SLASH | DSLASH | PERCENT) unaryExpr)* ;
+unaryExpr : op=(MINUS | PLUS | NOT) unaryExpr | powExpr ;
+powExpr   : postfixExpr (POW unaryExpr)? ;
+postfixExpr : (atom | paren) postfix* ;
+postfix
+  : '(' argList? ')'        # callSuffix
+  | '[' slice ']'           # indexSuffix
   ;
 
-primary
+// An expression statement: `expr` split at its first operand, which does not
+// begin with '(' '+' or '-' (stmtExpr) or does (leadExpr); exprRest is
+// everything after a first operand, level by level.
+stmtExpr : (NOT unaryExpr | atom postfix* (POW unaryExpr)?) exprRest ;
+leadExpr : ((MINUS | PLUS) unaryExpr | paren postfix* (POW unaryExpr)?) exprRest ;
+exprRest
+  : ((STAR | SLASH | DSLASH | PERCENT) unaryExpr)*
+    ((PLUS | MINUS | CONCAT) mulExpr)*
+    ((LT | LE | GT | GE | EQ | NE) addExpr)*
+    (AND cmpExpr)*
+    (OR andExpr)*
+    (PIPE orExpr)*
+    (QUESTION expr COLON expr)?
+  ;
+
+atom
   : INT                                           # intLit
   | FLOAT                                         # floatLit
   | STRING                                        # stringLit
   | (TRUE | FALSE)                                # boolLit
   | NONE                                          # noneLit
   | IDENT                                         # identRef
-  | '(' expr ')'                                  # parenExpr
-  | '(' (expr ',' (expr (',' expr)* ','?)?)? ')'  # tupleExpr
   | '[' (expr (',' expr)* ','?)? ']'              # listExpr
   ;
+// (e) is e; (), (e,) and (e, f...) are tuples.
+paren : '(' (expr (',' expr)* ','?)? ')' ;
 
 argList : arg (',' arg)* ','? ;
 arg     : (IDENT '=')? expr ;
+// An index e, or a range lo:hi with either end optional.
 slice
-  : expr                                # indexSlice
-  | lo=expr? ':' hi=expr?               # rangeSlice
+  : lo=expr (':' hi=expr?)?
+  | ':' hi=expr?
   ;
 
 // ---------------------------------------------------------------- tokens

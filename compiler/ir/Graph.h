@@ -18,6 +18,8 @@
 #include <llvm/ADT/SmallVector.h>
 
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace netc::ir {
@@ -27,8 +29,25 @@ using ValueId = uint32_t;
 
 struct TensorValue {
   TensorType type;
-  NodeId producer;
-  uint32_t index; ///< which output of the producer
+  NodeId producer = 0;
+  uint32_t index = 0; ///< which output of the producer
+
+  TensorValue() = default;
+  TensorValue(TensorType type, NodeId producer, uint32_t index)
+      : type(std::move(type)), producer(producer), index(index) {}
+  // llvm::SmallVector's move is not noexcept, so the defaulted ones would not
+  // be either, and std::vector would copy on growth. It does not throw: the
+  // inline buffers have the same size.
+  TensorValue(const TensorValue &) = default;
+  TensorValue &operator=(const TensorValue &) = default;
+  TensorValue(TensorValue &&o) noexcept
+      : type(std::move(o.type)), producer(o.producer), index(o.index) {}
+  TensorValue &operator=(TensorValue &&o) noexcept {
+    type = std::move(o.type);
+    producer = o.producer;
+    index = o.index;
+    return *this;
+  }
 };
 
 /// An op fused into the node that produces its input (by the fusion passes):
@@ -64,6 +83,27 @@ struct Node {
   std::vector<Epilogue> epilogue; ///< fused ops, applied to the output in order
   std::vector<FoldedNorm> folds;  ///< batchnorms folded into the weights, in order
 
+  Node() = default;
+  Node(const Node &) = default;
+  Node &operator=(const Node &) = default;
+  // noexcept, unlike the defaulted ones (llvm::SmallVector's move is not
+  // declared noexcept), so that std::vector<Node> moves on growth.
+  Node(Node &&o) noexcept
+      : op(o.op), attrs(std::move(o.attrs)), inputs(std::move(o.inputs)),
+        outputs(std::move(o.outputs)), name(std::move(o.name)), loc(o.loc),
+        epilogue(std::move(o.epilogue)), folds(std::move(o.folds)) {}
+  Node &operator=(Node &&o) noexcept {
+    op = o.op;
+    attrs = std::move(o.attrs);
+    inputs = std::move(o.inputs);
+    outputs = std::move(o.outputs);
+    name = std::move(o.name);
+    loc = o.loc;
+    epilogue = std::move(o.epilogue);
+    folds = std::move(o.folds);
+    return *this;
+  }
+
   /// How many of `inputs` belong to the op itself (the rest feed epilogues).
   size_t primaryInputs() const {
     size_t extra = 0;
@@ -72,6 +112,10 @@ struct Node {
     return inputs.size() - extra;
   }
 };
+
+static_assert(std::is_nothrow_move_constructible_v<Node> &&
+              std::is_nothrow_move_constructible_v<TensorValue>,
+              "std::vector growth must move nodes and values, not copy them");
 
 class Graph {
 public:

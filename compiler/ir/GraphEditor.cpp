@@ -66,10 +66,17 @@ void GraphEditor::erase(NodeId n) {
 }
 
 void GraphEditor::commit() {
+  // Nothing erased: ids are unchanged, and so are the users (kept up to date
+  // by replaceUses and addInput).
+  if (std::find(dead.begin(), dead.end(), true) == dead.end())
+    return;
   std::vector<ValueId> newValue(g.values.size(), UINT32_MAX);
   Graph out;
-  out.name = g.name;
-  out.params = g.params;
+  out.name = std::move(g.name);
+  out.params = std::move(g.params);
+  out.nodes.reserve(g.nodes.size());
+  out.values.reserve(g.values.size());
+  out.outputs.reserve(g.outputs.size());
   for (NodeId n = 0; n < g.nodes.size(); ++n) {
     if (dead[n])
       continue;
@@ -80,7 +87,7 @@ void GraphEditor::commit() {
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       ValueId old = node.outputs[i];
       newValue[old] = static_cast<ValueId>(out.values.size());
-      out.values.push_back({g.values[old].type, id, static_cast<uint32_t>(i)});
+      out.values.push_back({std::move(g.values[old].type), id, static_cast<uint32_t>(i)});
       node.outputs[i] = newValue[old];
     }
     out.nodes.push_back(std::move(node));

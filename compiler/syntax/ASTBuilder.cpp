@@ -92,9 +92,20 @@ private:
 
   StmtList transformBody(P::BodyContext &ctx) {
     StmtList out;
-    for (P::StmtContext *s : ctx.stmt())
-      if (StmtPtr st = transformStmt(*s))
+    for (antlr4::tree::ParseTree *child : ctx.children) {
+      StmtPtr st;
+      if (auto *s = dynamic_cast<P::StmtContext *>(child))
+        st = transformStmt(*s);
+      else if (auto *c = dynamic_cast<P::ClosedStmtContext *>(child))
+        st = transformClosedStmt(*c);
+      else if (auto *e = dynamic_cast<P::LeadExprContext *>(child)) {
+        auto es = std::make_unique<ExprStmt>(loc(*e));
+        es->expr = transformLead(*e);
+        st = std::move(es);
+      }
+      if (st)
         out.push_back(std::move(st));
+    }
     return out;
   }
 
@@ -107,6 +118,20 @@ private:
       s->value = transformExpr(*a.expr());
       return s;
     }
+    if (auto *c = dynamic_cast<P::ReturnStatementContext *>(&ctx)) {
+      P::ReturnStmtContext &r = *c->returnStmt();
+      auto s = std::make_unique<ReturnStmt>(loc(r));
+      for (P::ExprContext *e : r.expr())
+        s->values.push_back(transformExpr(*e));
+      return s;
+    }
+    auto &c = static_cast<P::ExprStatementContext &>(ctx);
+    auto s = std::make_unique<ExprStmt>(loc(ctx));
+    s->expr = transformStmtExpr(*c.stmtExpr());
+    return s;
+  }
+
+  StmtPtr transformClosedStmt(P::ClosedStmtContext &ctx) {
     if (auto *c = dynamic_cast<P::ForStatementContext *>(&ctx)) {
       P::ForStmtContext &f = *c->forStmt();
       auto s = std::make_unique<ForStmt>(loc(f));
@@ -118,18 +143,6 @@ private:
     }
     if (auto *c = dynamic_cast<P::IfStatementContext *>(&ctx))
       return transformIf(*c->ifStmt());
-    if (auto *c = dynamic_cast<P::ReturnStatementContext *>(&ctx)) {
-      P::ReturnStmtContext &r = *c->returnStmt();
-      auto s = std::make_unique<ReturnStmt>(loc(r));
-      for (P::ExprContext *e : r.expr())
-        s->values.push_back(transformExpr(*e));
-      return s;
-    }
-    if (auto *c = dynamic_cast<P::ExprStatementContext *>(&ctx)) {
-      auto s = std::make_unique<ExprStmt>(loc(ctx));
-      s->expr = transformExpr(*c->expr());
-      return s;
-    }
     return nullptr; // empty statement
   }
 
@@ -184,64 +197,206 @@ private:
     }
   }
 
+  // Each precedence level of the grammar is `operand (op operand)*`: its
+  // children alternate operand and operator token, folded left to right.
+  template <class Operand, class Make>
+  ExprPtr foldLeft(antlr4::ParserRuleContext &ctx, ExprPtr (Transformer::*operand)(Operand &),
+                   Make make) {
+    const auto &kids = ctx.children;
+    ExprPtr acc = (this->*operand)(*static_cast<Operand *>(kids[0]));
+    for (size_t i = 1; i + 1 < kids.size(); i += 2) {
+      antlr4::Token *op = static_cast<antlr4::tree::TerminalNode *>(kids[i])->getSymbol();
+      ExprPtr rhs = (this->*operand)(*static_cast<Operand *>(kids[i + 1]));
+      acc = make(op, std::move(acc), std::move(rhs));
+    }
+    return acc;
+  }
+
+  template <class Operand>
+  ExprPtr foldBinary(antlr4::ParserRuleContext &ctx, ExprPtr (Transformer::*operand)(Operand &)) {
+    return foldLeft(ctx, operand, [&](antlr4::Token *op, ExprPtr lhs, ExprPtr rhs) -> ExprPtr {
+      return std::make_unique<BinaryExpr>(loc(op), binaryOp(op->getType()), std::move(lhs),
+                                          std::move(rhs));
+    });
+  }
+
   ExprPtr transformExpr(P::ExprContext &ctx) {
-    if (auto *c = dynamic_cast<P::PrimaryExprContext *>(&ctx))
-      return transformPrimary(*c->primary());
-    if (auto *c = dynamic_cast<P::BinaryExprContext *>(&ctx))
-      return std::make_unique<BinaryExpr>(loc(c->op), binaryOp(c->op->getType()),
-                                          transformExpr(*c->expr(0)), transformExpr(*c->expr(1)));
-    if (auto *c = dynamic_cast<P::UnaryExprContext *>(&ctx)) {
-      UnaryOp op = c->op->getType() == P::MINUS  ? UnaryOp::Neg
-                   : c->op->getType() == P::PLUS ? UnaryOp::Plus
-                                                 : UnaryOp::Not;
-      return std::make_unique<UnaryExpr>(loc(c->op), op, transformExpr(*c->expr()));
-    }
-    if (auto *c = dynamic_cast<P::CallExprContext *>(&ctx)) {
-      auto e = std::make_unique<CallExpr>(loc(ctx));
-      e->callee = transformExpr(*c->expr());
-      if (auto *args = c->argList())
-        for (P::ArgContext *a : args->arg()) {
-          Arg arg;
-          arg.loc = loc(*a);
-          if (a->IDENT())
-            arg.name = a->IDENT()->getText();
-          arg.value = transformExpr(*a->expr());
-          e->args.push_back(std::move(arg));
-        }
-      return e;
-    }
-    if (auto *c = dynamic_cast<P::IndexExprContext *>(&ctx)) {
-      SourceLoc at = loc(c->LBRACK());
-      if (auto *i = dynamic_cast<P::IndexSliceContext *>(c->slice())) {
-        auto e = std::make_unique<IndexExpr>(at);
-        e->base = transformExpr(*c->expr());
-        e->index = transformExpr(*i->expr());
-        return e;
-      }
-      auto &r = dynamic_cast<P::RangeSliceContext &>(*c->slice());
-      auto e = std::make_unique<SliceExpr>(at);
-      e->base = transformExpr(*c->expr());
-      if (r.lo)
-        e->lo = transformExpr(*r.lo);
-      if (r.hi)
-        e->hi = transformExpr(*r.hi);
-      return e;
-    }
-    if (auto *c = dynamic_cast<P::PipeExprContext *>(&ctx)) {
-      auto e = std::make_unique<PipeExpr>(loc(c->op));
-      e->lhs = transformExpr(*c->expr(0));
-      e->rhs = transformExpr(*c->expr(1));
-      return e;
-    }
-    auto &c = dynamic_cast<P::CondExprContext &>(ctx);
-    auto e = std::make_unique<CondExpr>(loc(c.QUESTION()));
-    e->cond = transformExpr(*c.expr(0));
-    e->thenExpr = transformExpr(*c.expr(1));
-    e->elseExpr = transformExpr(*c.expr(2));
+    ExprPtr cond = transformPipe(*ctx.pipeExpr());
+    if (!ctx.QUESTION())
+      return cond;
+    auto e = std::make_unique<CondExpr>(loc(ctx.QUESTION()));
+    e->cond = std::move(cond);
+    e->thenExpr = transformExpr(*ctx.expr(0));
+    e->elseExpr = transformExpr(*ctx.expr(1));
     return e;
   }
 
-  ExprPtr transformPrimary(P::PrimaryContext &ctx) {
+  ExprPtr transformPipe(P::PipeExprContext &ctx) {
+    return foldLeft(ctx, &Transformer::transformOr,
+                    [&](antlr4::Token *op, ExprPtr lhs, ExprPtr rhs) -> ExprPtr {
+                      auto e = std::make_unique<PipeExpr>(loc(op));
+                      e->lhs = std::move(lhs);
+                      e->rhs = std::move(rhs);
+                      return e;
+                    });
+  }
+  ExprPtr transformOr(P::OrExprContext &ctx) { return foldBinary(ctx, &Transformer::transformAnd); }
+  ExprPtr transformAnd(P::AndExprContext &ctx) { return foldBinary(ctx, &Transformer::transformCmp); }
+  ExprPtr transformCmp(P::CmpExprContext &ctx) { return foldBinary(ctx, &Transformer::transformAdd); }
+  ExprPtr transformAdd(P::AddExprContext &ctx) { return foldBinary(ctx, &Transformer::transformMul); }
+  ExprPtr transformMul(P::MulExprContext &ctx) {
+    return foldBinary(ctx, &Transformer::transformUnary);
+  }
+
+  ExprPtr transformUnary(P::UnaryExprContext &ctx) {
+    if (!ctx.op)
+      return transformPow(*ctx.powExpr());
+    UnaryOp op = ctx.op->getType() == P::MINUS  ? UnaryOp::Neg
+                 : ctx.op->getType() == P::PLUS ? UnaryOp::Plus
+                                                : UnaryOp::Not;
+    return std::make_unique<UnaryExpr>(loc(ctx.op), op, transformUnary(*ctx.unaryExpr()));
+  }
+
+  ExprPtr transformPow(P::PowExprContext &ctx) {
+    ExprPtr base = transformPostfix(*ctx.postfixExpr());
+    if (!ctx.POW())
+      return base;
+    return std::make_unique<BinaryExpr>(loc(ctx.POW()), BinaryOp::Pow, std::move(base),
+                                        transformUnary(*ctx.unaryExpr()));
+  }
+
+  ExprPtr transformPostfix(P::PostfixExprContext &ctx) {
+    ExprPtr base = ctx.atom() ? transformAtom(*ctx.atom()) : transformParen(*ctx.paren());
+    return applyPostfix(std::move(base), loc(ctx), ctx.postfix());
+  }
+
+  /// Calls and indexing applied to `e` in order; a call is located at the
+  /// start of its callee (`callAt`), e.g. `f` in `f(x)`.
+  ExprPtr applyPostfix(ExprPtr e, SourceLoc callAt, const std::vector<P::PostfixContext *> &ops) {
+    for (P::PostfixContext *s : ops) {
+      if (auto *c = dynamic_cast<P::CallSuffixContext *>(s)) {
+        auto call = std::make_unique<CallExpr>(callAt);
+        call->callee = std::move(e);
+        if (auto *args = c->argList())
+          for (P::ArgContext *a : args->arg()) {
+            Arg arg;
+            arg.loc = loc(*a);
+            if (a->IDENT())
+              arg.name = a->IDENT()->getText();
+            arg.value = transformExpr(*a->expr());
+            call->args.push_back(std::move(arg));
+          }
+        e = std::move(call);
+        continue;
+      }
+      auto &c = static_cast<P::IndexSuffixContext &>(*s);
+      SourceLoc at = loc(c.LBRACK());
+      P::SliceContext &sl = *c.slice();
+      if (!sl.COLON()) {
+        auto ix = std::make_unique<IndexExpr>(at);
+        ix->base = std::move(e);
+        ix->index = transformExpr(*sl.lo);
+        e = std::move(ix);
+        continue;
+      }
+      auto r = std::make_unique<SliceExpr>(at);
+      r->base = std::move(e);
+      if (sl.lo)
+        r->lo = transformExpr(*sl.lo);
+      if (sl.hi)
+        r->hi = transformExpr(*sl.hi);
+      e = std::move(r);
+    }
+    return e;
+  }
+
+  /// `base ** rhs` if there is a `**`.
+  ExprPtr applyPow(ExprPtr base, antlr4::tree::TerminalNode *pow, P::UnaryExprContext *rhs) {
+    if (!pow)
+      return base;
+    return std::make_unique<BinaryExpr>(loc(pow), BinaryOp::Pow, std::move(base),
+                                        transformUnary(*rhs));
+  }
+
+  // An expression statement's first operand, then exprRest. When the operand
+  // is a unary operator, unaryExpr() is its operand; otherwise it is the
+  // right operand of `**`.
+  ExprPtr transformStmtExpr(P::StmtExprContext &ctx) {
+    ExprPtr first;
+    if (ctx.NOT())
+      first = std::make_unique<UnaryExpr>(loc(ctx.NOT()), UnaryOp::Not,
+                                          transformUnary(*ctx.unaryExpr()));
+    else
+      first = applyPow(applyPostfix(transformAtom(*ctx.atom()), loc(ctx), ctx.postfix()),
+                       ctx.POW(), ctx.unaryExpr());
+    return applyRest(std::move(first), *ctx.exprRest());
+  }
+
+  ExprPtr transformLead(P::LeadExprContext &ctx) {
+    ExprPtr first;
+    if (!ctx.paren()) {
+      antlr4::Token *op = ctx.getStart();
+      first = std::make_unique<UnaryExpr>(loc(op),
+                                          op->getType() == P::MINUS ? UnaryOp::Neg : UnaryOp::Plus,
+                                          transformUnary(*ctx.unaryExpr()));
+    } else {
+      first = applyPow(applyPostfix(transformParen(*ctx.paren()), loc(ctx), ctx.postfix()),
+                       ctx.POW(), ctx.unaryExpr());
+    }
+    return applyRest(std::move(first), *ctx.exprRest());
+  }
+
+  /// exprRest: operator and operand pairs, tightest level first, each applied
+  /// to everything before it; then an optional `? then : else`.
+  ExprPtr applyRest(ExprPtr acc, P::ExprRestContext &ctx) {
+    const auto &kids = ctx.children;
+    for (size_t i = 0; i + 1 < kids.size(); i += 2) {
+      antlr4::Token *op = static_cast<antlr4::tree::TerminalNode *>(kids[i])->getSymbol();
+      antlr4::tree::ParseTree *rhs = kids[i + 1];
+      if (op->getType() == P::QUESTION) {
+        auto e = std::make_unique<CondExpr>(loc(op));
+        e->cond = std::move(acc);
+        e->thenExpr = transformExpr(*static_cast<P::ExprContext *>(rhs));
+        e->elseExpr = transformExpr(*static_cast<P::ExprContext *>(kids[i + 3]));
+        return e;
+      }
+      if (op->getType() == P::PIPE) {
+        auto e = std::make_unique<PipeExpr>(loc(op));
+        e->lhs = std::move(acc);
+        e->rhs = transformOr(*static_cast<P::OrExprContext *>(rhs));
+        acc = std::move(e);
+        continue;
+      }
+      ExprPtr r;
+      if (auto *u = dynamic_cast<P::UnaryExprContext *>(rhs))
+        r = transformUnary(*u);
+      else if (auto *m = dynamic_cast<P::MulExprContext *>(rhs))
+        r = transformMul(*m);
+      else if (auto *a = dynamic_cast<P::AddExprContext *>(rhs))
+        r = transformAdd(*a);
+      else if (auto *c = dynamic_cast<P::CmpExprContext *>(rhs))
+        r = transformCmp(*c);
+      else if (auto *a = dynamic_cast<P::AndExprContext *>(rhs))
+        r = transformAnd(*a);
+      else
+        r = transformOr(*static_cast<P::OrExprContext *>(rhs));
+      acc = std::make_unique<BinaryExpr>(loc(op), binaryOp(op->getType()), std::move(acc),
+                                         std::move(r));
+    }
+    return acc;
+  }
+
+  ExprPtr transformParen(P::ParenContext &ctx) {
+    std::vector<P::ExprContext *> elems = ctx.expr();
+    if (elems.size() == 1 && ctx.COMMA().empty())
+      return transformExpr(*elems[0]); // (e)
+    auto e = std::make_unique<TupleExpr>(loc(ctx));
+    for (P::ExprContext *x : elems)
+      e->elems.push_back(transformExpr(*x));
+    return e;
+  }
+
+  ExprPtr transformAtom(P::AtomContext &ctx) {
     SourceLoc at = loc(ctx);
     if (auto *c = dynamic_cast<P::IntLitContext *>(&ctx))
       return std::make_unique<IntLit>(at, parseInt(c->INT()->getSymbol()));
@@ -255,15 +410,7 @@ private:
       return std::make_unique<NoneLit>(at);
     if (auto *c = dynamic_cast<P::IdentRefContext *>(&ctx))
       return std::make_unique<NameExpr>(at, c->IDENT()->getText());
-    if (auto *c = dynamic_cast<P::ParenExprContext *>(&ctx))
-      return transformExpr(*c->expr());
-    if (auto *c = dynamic_cast<P::TupleExprContext *>(&ctx)) {
-      auto e = std::make_unique<TupleExpr>(at);
-      for (P::ExprContext *x : c->expr())
-        e->elems.push_back(transformExpr(*x));
-      return e;
-    }
-    auto &c = dynamic_cast<P::ListExprContext &>(ctx);
+    auto &c = static_cast<P::ListExprContext &>(ctx);
     auto e = std::make_unique<ListExpr>(at);
     for (P::ExprContext *x : c.expr())
       e->elems.push_back(transformExpr(*x));

@@ -37,18 +37,8 @@ protected:
   // operands in a row inside brackets, i.e. a missing ','.
   void reportNoViableAlternative(antlr4::Parser *, const antlr4::NoViableAltException &e) override {
     antlr4::Token *t = e.getOffendingToken();
-    size_t idx = t->getTokenIndex();
-    if (idx > 0 && idx < openerOf.size() && openerOf[idx] >= 0 &&
-        endsOperand(tokens[idx - 1]->getType()) && startsOperand(t->getType())) {
-      const antlr4::Token *open = tokens[static_cast<size_t>(openerOf[idx])];
-      if (open->getType() != L::LBRACE) {
-        SourceLoc o = where.at(open);
-        emit(t, fmt::format("expected ',' or {} to close {} at {}:{}, found {}",
-                            describeTokenType(closerFor(open->getType())), describeToken(open),
-                            o.line, o.col, describeToken(t)));
-        return;
-      }
-    }
+    if (std::string msg = missingComma(t, nullptr); !msg.empty())
+      return emit(t, std::move(msg));
     emit(t, fmt::format("unexpected {}", describeToken(t)));
   }
   void reportInputMismatch(antlr4::Parser *p, const antlr4::InputMismatchException &e) override {
@@ -73,7 +63,29 @@ protected:
 
 private:
   void emit(antlr4::Token *t, const antlr4::misc::IntervalSet &expected) {
+    // Wherever the parser notices it (a decision or a match of the closer),
+    // an operand right after an operand inside brackets is a missing ','.
+    if (std::string msg = missingComma(t, &expected); !msg.empty())
+      return emit(t, std::move(msg));
     emit(t, message(t, expected));
+  }
+
+  /// "expected ',' or ')' to close '(' at L:C, found X" when `t` starts an
+  /// operand right after one ended, inside brackets; else "". With
+  /// `expected`, only if the bracket's closer is among the expected tokens.
+  std::string missingComma(antlr4::Token *t, const antlr4::misc::IntervalSet *expected) const {
+    size_t idx = t->getTokenIndex();
+    if (idx == 0 || idx >= openerOf.size() || openerOf[idx] < 0 ||
+        !endsOperand(tokens[idx - 1]->getType()) || !startsOperand(t->getType()))
+      return "";
+    const antlr4::Token *open = tokens[static_cast<size_t>(openerOf[idx])];
+    size_t closer = closerFor(open->getType());
+    if (open->getType() == L::LBRACE || (expected && !expected->contains(closer)))
+      return "";
+    SourceLoc o = where.at(open);
+    return fmt::format("expected ',' or {} to close {} at {}:{}, found {}",
+                       describeTokenType(closer), describeToken(open), o.line, o.col,
+                       describeToken(t));
   }
 
   void emit(antlr4::Token *t, std::string msg) {
@@ -168,6 +180,40 @@ private:
   size_t lastIndex = 0;
 };
 
+/// The prediction of the error-reporting pass. When no alternative of a
+/// decision fits the input, ANTLR picks one that reached the end of the
+/// decision's rule, if any. Right after an operand that would end the
+/// expression at a '(' or '[' (a statement may begin with one), which reads
+/// `f(a b)` as `f` and a malformed tuple-pattern statement `(a b)`. A call or
+/// index is nearly always what was meant, so report the error inside it.
+class RecoveringSimulator : public antlr4::atn::ParserATNSimulator {
+public:
+  RecoveringSimulator(antlr4::Parser *p, std::vector<antlr4::dfa::DFA> &dfa,
+                      antlr4::atn::PredictionContextCache &cache)
+      : ParserATNSimulator(p, p->getATN(), dfa, cache) {}
+
+  size_t adaptivePredict(antlr4::TokenStream *input, size_t decision,
+                         antlr4::ParserRuleContext *outer) override {
+    size_t rule = atn.getDecisionState(decision)->ruleIndex;
+    size_t la = input->LA(1);
+    postfixLoop = (rule == grammar::NetParser::RulePostfixExpr ||
+                   rule == grammar::NetParser::RuleStmtExpr ||
+                   rule == grammar::NetParser::RuleLeadExpr) &&
+                  (la == L::LPAREN || la == L::LBRACK);
+    return ParserATNSimulator::adaptivePredict(input, decision, outer);
+  }
+
+protected:
+  size_t getAltThatFinishedDecisionEntryRule(antlr4::atn::ATNConfigSet *configs) override {
+    if (postfixLoop)
+      return 1; // into the loop: a call or an index
+    return ParserATNSimulator::getAltThatFinishedDecisionEntryRule(configs);
+  }
+
+private:
+  bool postfixLoop = false;
+};
+
 } // namespace
 
 std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
@@ -195,6 +241,10 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   if (!checked.ok)
     return nullptr;
 
+  // For the error-reporting pass; they outlive the parser, which owns the
+  // simulator that uses them.
+  std::vector<antlr4::dfa::DFA> recoveryDfa;
+  antlr4::atn::PredictionContextCache recoveryCache;
   grammar::NetParser parser(&stream);
   parser.removeErrorListeners();
   grammar::NetParser::File_Context *tree = nullptr;
@@ -212,10 +262,17 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   if (!tree) {
     stream.seek(0);
     parser.reset();
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::LL);
     parser.setErrorHandler(
         std::make_shared<ReadableErrorStrategy>(diag, where, tokens, checked.openerOf));
+    // A recovering simulator with its own DFA cache (this pass runs only on
+    // input with errors); the parser deletes the simulator it replaces.
+    const antlr4::atn::ATN &atn = parser.getATN();
+    recoveryDfa.reserve(atn.getNumberOfDecisions());
+    for (size_t i = 0; i < atn.getNumberOfDecisions(); ++i)
+      recoveryDfa.emplace_back(atn.getDecisionState(i), i);
+    auto *recovering = new RecoveringSimulator(&parser, recoveryDfa, recoveryCache);
+    recovering->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.setInterpreter(recovering);
     try {
       tree = parser.file_();
     } catch (StopParsing &) {

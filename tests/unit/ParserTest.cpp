@@ -221,3 +221,46 @@ TEST_CASE("parser: the AST dump is stable across parses") {
   CHECK(Parsed(src).dump() == Parsed(src).dump());
   CHECK(Parsed(src).dump().rfind("Module \"t.net\"\n  Block b @1:7\n", 0) == 0);
 }
+
+TEST_CASE("parser: more precedence, as the grammar's levels give it") {
+  // ** takes a unary right operand: a ** (-(b ** c)).
+  CHECK(exprDump("a ** -b ** c") == "Binary ** @1:21\n  Name a @1:19\n  Unary - @1:24\n"
+                                    "    Binary ** @1:27\n      Name b @1:25\n      Name c @1:30\n");
+  // Calls bind tighter than unary minus; comparisons chain to the left.
+  CHECK(exprDump("-f(x)") == "Unary - @1:19\n  Call @1:20\n    Name f @1:20\n    Arg @1:22\n"
+                             "      Name x @1:22\n");
+  CHECK(exprDump("a < b < c") == "Binary < @1:25\n  Binary < @1:21\n    Name a @1:19\n"
+                                 "    Name b @1:23\n  Name c @1:27\n");
+  // A call of a parenthesized callee is located at its '('.
+  CHECK(exprDump("(f)(x)[0]") == "Index @1:25\n  Call @1:19\n    Name f @1:20\n    Arg @1:23\n"
+                                 "      Name x @1:23\n  Int 0 @1:26\n");
+  // The else branch of ?: takes a whole expression, pipes included.
+  CHECK(exprDump("c ? a : b |> f") == "Cond @1:21\n  Name c @1:19\n  Name a @1:23\n"
+                                      "  Pipe @1:29\n    Name b @1:27\n    Name f @1:32\n");
+}
+
+TEST_CASE("parser: where one statement ends without a terminator") {
+  auto body = [](const std::string &src) {
+    Parsed p("network n() {\n" + src + "\n}\n");
+    REQUIRE_MESSAGE(p.module, p.errors());
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    for (const auto &s : cast<FuncDecl>(*p.module->decls[0]).body)
+      os << (isa<AssignStmt>(*s) ? "assign " : isa<ExprStmt>(*s) ? "expr " : "other ");
+    return os.str();
+  };
+  // '(', '[', '+' and '-' continue the expression whenever they can...
+  CHECK(body("x = f\n(a)") == "assign ");
+  CHECK(body("x = a\n[1]") == "assign ");
+  CHECK(body("x = a\n- b") == "assign ");
+  CHECK(body("x = a\n+ b\ny = 1") == "assign assign ");
+  // ...and start a statement when they cannot.
+  CHECK(body("x = f\n(a, b) = g()") == "assign assign ");
+  CHECK(body("x = a\n[1, 2]") == "assign expr ");
+  CHECK(body("x = a\n[]") == "assign expr ");
+  // First in a body, after ';' or after a block, they always start one.
+  CHECK(body("(a)\n-b") == "expr ");
+  CHECK(body("x = a;\n(b)") == "assign expr ");
+  CHECK(body("for i in r { }\n-b") == "other expr ");
+  CHECK(body("if c { }\n(a, b) = g()") == "other assign ");
+}
