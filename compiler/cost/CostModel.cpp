@@ -136,6 +136,34 @@ void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype, boo
     l.latency = std::max(computeTime, memoryTime);
 }
 
+OpClass opClass(const ir::Graph &g, const ir::Node &n) {
+  const ir::OpDef &op = *n.op;
+  if (op.view)
+    return OpClass::None;
+  switch (op.pattern) {
+  case ir::PatternKind::OutElementwiseFusable: {
+    // A convolution with one input channel per group (and groups > 1) is depthwise.
+    if (n.attrs.has("groups") && !n.inputs.empty()) {
+      int64_t groups = n.attrs.getInt("groups");
+      const ir::Shape &in = g.type(n.inputs[0]).shape;
+      if (groups > 1 && in.size() >= 2 && in[1] == groups)
+        return OpClass::Depthwise;
+    }
+    return OpClass::Dense;
+  }
+  case ir::PatternKind::Reduce:
+    return OpClass::Pool;
+  default:
+    return OpClass::Elementwise;
+  }
+}
+
+double calibratedTime(const LayerCost &l, OpClass c, const HardwareProfile &hw) {
+  if (c == OpClass::None || (l.flops == 0 && l.memoryBytes == 0))
+    return 0;
+  return l.latency / hw.efficiencyFor(c) + hw.layerOverhead;
+}
+
 static bool checkHardware(const HardwareProfile &hw, ir::DType dtype, DiagEngine &diag) {
   if (hw.peakFor(dtype) > 0 && hw.bandwidth > 0)
     return true;
@@ -149,19 +177,19 @@ static bool checkHardware(const HardwareProfile &hw, ir::DType dtype, DiagEngine
   return false;
 }
 
-std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
-                                  const CostOptions &opts, DiagEngine &diag) {
+/// The one costing loop behind buildReport and buildTotals: the totals of
+/// `g`, and with `layers` each layer's row (names, shapes) too.
+static std::optional<Totals> costGraph(const ir::Graph &g, const HardwareProfile &hw,
+                                       const CostOptions &opts, DiagEngine &diag,
+                                       std::vector<LayerCost> *layers) {
   if (!checkHardware(hw, opts.dtype, diag))
     return std::nullopt;
-  Report r;
-  r.network = g.name;
-  r.params = g.params;
-  r.hardware = hw;
-  r.options = opts;
   const int64_t bytes = ir::dtypeBytes(opts.dtype);
   Acc acc;
-  Totals &t = r.totals;
+  Totals t;
   double memoryBoundTime = 0;
+  if (layers)
+    layers->reserve(g.nodes.size());
   for (const ir::Node &n : g.nodes) {
     NodeCost c;
     if (std::string e = costNode(g, n, opts, c); !e.empty()) {
@@ -170,15 +198,18 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
       return std::nullopt;
     }
     LayerCost l;
-    l.name = n.name;
-    l.op = n.op->name;
-    for (const ir::Epilogue &ep : n.epilogue)
-      l.op += "+" + ep.op->name;
-    l.block = firstSegment(n.name);
-    if (!n.outputs.empty()) {
-      l.outputShape = g.type(n.outputs[0]).shape;
-      if (!l.outputShape.empty())
-        l.outputShape[0] = acc.mul(l.outputShape[0], opts.batch);
+    if (layers) {
+      l.name = n.name;
+      l.op = n.op->name;
+      for (const ir::Epilogue &ep : n.epilogue)
+        l.op += "+" + ep.op->name;
+      l.block = firstSegment(n.name);
+      if (!n.outputs.empty()) {
+        l.outputShape = g.type(n.outputs[0]).shape;
+        if (!l.outputShape.empty())
+          l.outputShape[0] = acc.mul(l.outputShape[0], opts.batch);
+      }
+      l.loc = n.loc;
     }
     l.params = c.params;
     l.buffers = c.buffers;
@@ -186,8 +217,11 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
     l.flops = c.flops;
     l.memoryBytes = acc.mul(c.memoryElems, bytes);
     l.activations = n.op->view ? 0 : c.outputElems; // views and inputs write nothing
-    l.loc = n.loc;
     applyRoofline(l, hw, opts.dtype);
+    if (hw.hasCalibration) {
+      l.calibratedLatency = calibratedTime(l, opClass(g, n), hw);
+      t.calibratedLatency += l.calibratedLatency;
+    }
     t.params = acc.add(t.params, l.params);
     t.buffers = acc.add(t.buffers, l.buffers);
     t.macs = acc.add(t.macs, l.macs);
@@ -202,7 +236,8 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
                                     n.name));
       return std::nullopt;
     }
-    r.layers.push_back(std::move(l));
+    if (layers)
+      layers->push_back(std::move(l));
   }
   int64_t weights = acc.add(t.params, t.buffers);
   t.weightBytes = acc.mul(weights, bytes);
@@ -222,7 +257,26 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
   }
   t.throughput = t.latency > 0 ? static_cast<double>(opts.batch) / t.latency : 0;
   t.memoryBoundShare = t.latency > 0 ? memoryBoundTime / t.latency : 0;
+  return t;
+}
+
+std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
+                                  const CostOptions &opts, DiagEngine &diag) {
+  Report r;
+  std::optional<Totals> t = costGraph(g, hw, opts, diag, &r.layers);
+  if (!t)
+    return std::nullopt;
+  r.network = g.name;
+  r.params = g.params;
+  r.hardware = hw;
+  r.options = opts;
+  r.totals = *t;
   return r;
+}
+
+std::optional<Totals> buildTotals(const ir::Graph &g, const HardwareProfile &hw,
+                                  const CostOptions &opts, DiagEngine &diag) {
+  return costGraph(g, hw, opts, diag, nullptr);
 }
 
 std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const HardwareProfile &hw,

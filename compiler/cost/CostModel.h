@@ -47,9 +47,27 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
 void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype,
                    bool setLatency = true);
 
+/// The op class of a node, from the op table: ops with MACs (conv2d,
+/// conv_transpose2d, linear, matmul: fusion kind OutElementwiseFusable) are
+/// dense, or depthwise when a convolution has one input channel per group;
+/// reductions (pooling, softmax, reducing norms) are pool; every other op
+/// that moves data is elementwise (activations, arithmetic, batch norm,
+/// concat, pad, resampling); views and inputs are None.
+OpClass opClass(const ir::Graph &g, const ir::Node &n);
+
+/// The calibrated estimate of one layer whose roofline latency is set:
+/// latency / efficiency(class) + layer_overhead; 0 for OpClass::None or a
+/// layer without work.
+double calibratedTime(const LayerCost &l, OpClass c, const HardwareProfile &hw);
+
 /// The whole report. Errors (an overflow, naming the layer; a dtype the
 /// hardware has no peak for) go to `diag` and give nullopt.
 std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
+                                  const CostOptions &opts, DiagEngine &diag);
+
+/// The totals of buildReport alone (the same loop, so the same numbers),
+/// without the per-layer rows: for --sweep, which costs many variants.
+std::optional<Totals> buildTotals(const ir::Graph &g, const HardwareProfile &hw,
                                   const CostOptions &opts, DiagEngine &diag);
 
 /// The largest batch whose weights + batch x peak activations fit the

@@ -74,6 +74,22 @@ constexpr UnitSpelling kUnits[] = {
     {"TiB", 1024.0 * 1024 * 1024 * 1024, UnitKind::Bytes},
 };
 
+/// Times, for layer_overhead only: kept out of kUnits, so that parseUnit (and
+/// every other field) still refuses "s".
+constexpr UnitSpelling kTimeUnits[] = {
+    {"s", 1, UnitKind::Seconds},
+    {"ms", 1e-3, UnitKind::Seconds},
+    {"us", 1e-6, UnitKind::Seconds},
+    {"ns", 1e-9, UnitKind::Seconds},
+};
+
+std::optional<Unit> parseTimeUnit(StringRef text) {
+  for (const UnitSpelling &u : kTimeUnits)
+    if (text == u.text)
+      return Unit{u.scale, u.kind};
+  return std::nullopt;
+}
+
 const char *describe(UnitKind k) {
   switch (k) {
   case UnitKind::FlopRate:
@@ -82,6 +98,10 @@ const char *describe(UnitKind k) {
     return "bytes per second";
   case UnitKind::Bytes:
     return "a size in bytes";
+  case UnitKind::Seconds:
+    return "a time";
+  case UnitKind::Ratio:
+    return "a plain number";
   }
   return "a quantity";
 }
@@ -107,7 +127,20 @@ SourceLoc startOf(const ast::Expr &e) {
 }
 
 /// The fields a hardware declaration may set; kFields lists them in this order.
-enum class Field { Description, PeakF32, PeakF16, PeakBF16, PeakI8, Bandwidth, Memory };
+enum class Field {
+  Description,
+  PeakF32,
+  PeakF16,
+  PeakBF16,
+  PeakI8,
+  Bandwidth,
+  Memory,
+  EffDense,
+  EffDepthwise,
+  EffElementwise,
+  EffPool,
+  LayerOverhead,
+};
 
 struct FieldSpec {
   const char *name;
@@ -124,6 +157,11 @@ constexpr FieldSpec kFields[] = {
     {"peak_int8", Field::PeakI8, UnitKind::FlopRate, "284 TOP/s"},
     {"bandwidth", Field::Bandwidth, UnitKind::ByteRate, "76.8 GB/s"},
     {"memory", Field::Memory, UnitKind::Bytes, "128 GiB"},
+    {"eff_dense", Field::EffDense, UnitKind::Ratio, "0.62"},
+    {"eff_depthwise", Field::EffDepthwise, UnitKind::Ratio, "0.25"},
+    {"eff_elementwise", Field::EffElementwise, UnitKind::Ratio, "0.8"},
+    {"eff_pool", Field::EffPool, UnitKind::Ratio, "0.5"},
+    {"layer_overhead", Field::LayerOverhead, UnitKind::Seconds, "2 us"},
 };
 constexpr bool fieldsInOrder() {
   for (size_t i = 0; i < std::size(kFields); ++i)
@@ -140,15 +178,21 @@ const FieldSpec *findField(StringRef name) {
   return nullptr;
 }
 
-std::string knownFieldList() {
+/// The fields every profile may set; with `calibration`, the fields of a
+/// calibrated profile (netc calibrate) instead.
+std::string knownFieldList(bool calibration = false) {
   std::string s;
   for (const FieldSpec &f : kFields)
-    s += (s.empty() ? "" : ", ") + std::string(f.name);
+    if ((static_cast<int>(f.field) >= static_cast<int>(Field::EffDense)) == calibration)
+      s += (s.empty() ? "" : ", ") + std::string(f.name);
   return s;
 }
 
 std::string acceptedUnits(UnitKind kind) {
   std::string s;
+  if (kind == UnitKind::Seconds)
+    for (const UnitSpelling &u : kTimeUnits)
+      s += (s.empty() ? "" : ", ") + std::string(u.text);
   for (const UnitSpelling &u : kUnits)
     if (u.kind == kind)
       s += (s.empty() ? "" : ", ") + std::string(u.text);
@@ -245,6 +289,9 @@ private:
     if (best)
       fail(field.loc, fmt::format("unknown hardware field '{}'; did you mean '{}'?", field.name,
                                   best->name));
+    else if (StringRef(field.name).startswith("eff") || StringRef(field.name).startswith("layer"))
+      fail(field.loc, fmt::format("unknown hardware field '{}' (calibrated profiles take: {})",
+                                  field.name, knownFieldList(/*calibration=*/true)));
     else
       fail(field.loc, fmt::format("unknown hardware field '{}' (known: {})", field.name,
                                   knownFieldList()));
@@ -263,9 +310,20 @@ private:
   /// The field's value in base units (FLOP/s, B/s, B), or nothing after an error.
   std::optional<double> readQuantity(const ast::HwField &field, const FieldSpec &spec) {
     std::optional<double> number = readNumber(field, spec);
+    if (spec.kind == UnitKind::Ratio) { // a plain number: no unit
+      if (!field.unit.empty()) {
+        fail(field.unitLoc, fmt::format("{} is a plain number (a fraction of the roofline), "
+                                        "found unit '{}'; write it like {} = {}",
+                                        spec.name, field.unit, spec.name, spec.example));
+        return std::nullopt;
+      }
+      return number;
+    }
     std::optional<Unit> unit;
     if (field.unit.empty()) {
       fail(field.loc, fmt::format("{} needs a unit, like {}", spec.name, spec.example));
+    } else if (spec.kind == UnitKind::Seconds && (unit = parseTimeUnit(field.unit))) {
+      // a time, for the one field that takes one
     } else if (!(unit = parseUnit(field.unit))) {
       fail(field.unitLoc, unknownUnitMessage(field.unit, spec));
     } else if (unit->kind != spec.kind) {
@@ -335,6 +393,17 @@ private:
     case Field::Memory:
       hw.memory = v;
       break;
+    case Field::EffDense:
+    case Field::EffDepthwise:
+    case Field::EffElementwise:
+    case Field::EffPool:
+      hw.efficiency[static_cast<int>(f) - static_cast<int>(Field::EffDense)] = v;
+      hw.hasCalibration = true;
+      break;
+    case Field::LayerOverhead:
+      hw.layerOverhead = v;
+      hw.hasCalibration = true;
+      break;
     case Field::Description:
       break;
     }
@@ -371,6 +440,17 @@ std::optional<Program> loadBuiltins(DiagEngine &diag, const LoadOptions &load) {
 const ast::Module &builtinModule(const Program &p) { return *p.modules.front(); }
 
 } // namespace
+
+const char *opClassName(OpClass c) {
+  switch (c) {
+  case OpClass::Dense: return "dense";
+  case OpClass::Depthwise: return "depthwise";
+  case OpClass::Elementwise: return "elementwise";
+  case OpClass::Pool: return "pool";
+  case OpClass::None: return "none";
+  }
+  return "none";
+}
 
 std::optional<Unit> parseUnit(llvm::StringRef text) {
   for (const UnitSpelling &u : kUnits)

@@ -16,6 +16,13 @@
 // (decimal) or Ki, Mi, Gi, Ti (binary) prefixes; bytes likewise (B, KB, MB,
 // GB, TB, KiB, MiB, GiB, TiB).
 //
+// A calibrated profile (written by `netc calibrate`) also has measured
+// efficiencies: the fraction of the roofline a well-written kernel of each op
+// class attains (eff_dense, eff_depthwise, eff_elementwise, eff_pool; plain
+// numbers, no unit; above 1 when caches beat the DRAM bandwidth), and a fixed
+// time per layer (layer_overhead = 2 us; units s, ms, us, ns). With any of
+// them, reports add a calibrated estimate beside the roofline lower bound.
+//
 //===----------------------------------------------------------------------===//
 #ifndef NETC_COST_HARDWARE_H
 #define NETC_COST_HARDWARE_H
@@ -31,13 +38,31 @@
 
 namespace netc::cost {
 
+/// The op classes a calibrated profile has efficiencies for (cost::opClass
+/// maps a node to one). None: views and inputs, which take no time.
+enum class OpClass { Dense, Depthwise, Elementwise, Pool, None };
+inline constexpr int kNumOpClasses = 4; ///< the classes with an efficiency
+/// "dense", "depthwise", "elementwise", "pool", "none".
+const char *opClassName(OpClass c);
+
 struct HardwareProfile {
   std::string name;
   std::string description;
   double peak[4] = {0, 0, 0, 0}; ///< FLOP/s (OP/s for int8), indexed by ir::DType; 0 = unknown
   double bandwidth = 0;          ///< bytes per second
   double memory = 0;             ///< bytes of device memory; 0 = unknown
+  /// Measured fraction of the roofline per op class (indexed by OpClass);
+  /// 0 = not given (the estimate then uses 1, the roofline itself).
+  double efficiency[kNumOpClasses] = {0, 0, 0, 0};
+  double layerOverhead = 0; ///< seconds added per layer that does work
+  bool hasCalibration = false; ///< any efficiency or layer_overhead given
   SourceLoc loc;
+
+  /// The efficiency the estimate uses for `c` (1 when not given).
+  double efficiencyFor(OpClass c) const {
+    int i = static_cast<int>(c);
+    return i < kNumOpClasses && efficiency[i] > 0 ? efficiency[i] : 1.0;
+  }
 
   double peakFor(ir::DType t) const { return peak[static_cast<int>(t)]; }
   /// The ridge point I_max = peak / bandwidth in FLOP per byte.
@@ -50,7 +75,7 @@ struct HardwareProfile {
 std::optional<HardwareProfile> readHardware(const ast::HardwareDecl &decl, DiagEngine &diag);
 
 /// A unit's scale and what it measures.
-enum class UnitKind { FlopRate, ByteRate, Bytes };
+enum class UnitKind { FlopRate, ByteRate, Bytes, Seconds, Ratio };
 struct Unit {
   double scale;
   UnitKind kind;

@@ -61,6 +61,9 @@ struct LayerCost {
   double attainable = 0;   ///< FLOP/s the roofline allows at this intensity
   bool memoryBound = false;
   double latency = 0; ///< seconds: max(flops / peak, bytes / bandwidth)
+  /// Seconds, the calibrated estimate (cost::calibratedTime); set only when
+  /// the profile is calibrated (hardware.hasCalibration), else 0.
+  double calibratedLatency = 0;
   SourceLoc loc;
 };
 
@@ -80,6 +83,7 @@ struct Totals {
   int64_t peakActivationBytes = 0;
   int64_t modelBytesFp32 = 0, modelBytesFp16 = 0, modelBytesInt8 = 0; ///< params + buffers
   double latency = 0;     ///< seconds, roofline lower bound (sum over layers)
+  double calibratedLatency = 0; ///< seconds, calibrated estimate (sum); 0 when uncalibrated
   double throughput = 0;  ///< samples per second at the report's batch
   double memoryBoundShare = 0; ///< fraction of latency spent in memory-bound layers
 };

@@ -62,16 +62,22 @@ std::vector<std::string> rowFields(const LayerCost &l, const Report &r) {
                                 real(l.latency)};
   std::vector<std::string> conv = conventionFields(r);
   f.insert(f.end(), conv.begin(), conv.end());
+  if (r.hardware.hasCalibration) // the calibrated estimate, last
+    f.push_back(real(l.calibratedLatency));
   return f;
 }
 
 } // namespace
 
 void writeCsv(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
-  writeRow(os, {"name", "op", "block", "output_shape", "params", "buffers", "macs", "flops",
-                "memory_bytes", "activations", "intensity", "attainable_flops", "bound",
-                "latency_s", "flops_convention", "memory_model", "dtype", "batch",
-                "latency_model"});
+  std::vector<std::string> header = {
+      "name",        "op",           "block",         "output_shape", "params",
+      "buffers",     "macs",         "flops",         "memory_bytes", "activations",
+      "intensity",   "attainable_flops", "bound",     "latency_s",    "flops_convention",
+      "memory_model", "dtype",       "batch",         "latency_model"};
+  if (r.hardware.hasCalibration)
+    header.push_back("calibrated_latency_s");
+  writeRow(os, header);
   for (const LayerCost &l : reportRows(r, style.groupBy))
     writeRow(os, rowFields(l, r));
   writeRow(os, rowFields(totalRow(r, "(total)"), r));

@@ -43,13 +43,22 @@ std::string paramsJson(const Report &r) {
 std::string hardwareJson(const Report &r) {
   const cost::HardwareProfile &hw = r.hardware;
   double peak = hw.peakFor(r.options.dtype);
-  return object({{"name", jsonString(hw.name)},
-                 {"description", jsonString(hw.description)},
-                 {"peak_flops", knownNumber(peak)},
-                 {"bandwidth", knownNumber(hw.bandwidth)},
-                 {"memory", knownNumber(hw.memory)},
-                 {"ridge", peak > 0 && hw.bandwidth > 0 ? jsonNumber(hw.ridge(r.options.dtype))
-                                                        : "null"}});
+  Members m = {{"name", jsonString(hw.name)},
+               {"description", jsonString(hw.description)},
+               {"peak_flops", knownNumber(peak)},
+               {"bandwidth", knownNumber(hw.bandwidth)},
+               {"memory", knownNumber(hw.memory)},
+               {"ridge", peak > 0 && hw.bandwidth > 0 ? jsonNumber(hw.ridge(r.options.dtype))
+                                                      : "null"}};
+  if (hw.hasCalibration) { // the efficiencies the calibrated estimate uses
+    Members eff;
+    for (int c = 0; c < cost::kNumOpClasses; ++c)
+      eff.emplace_back(cost::opClassName(static_cast<cost::OpClass>(c)),
+                       jsonNumber(hw.efficiencyFor(static_cast<cost::OpClass>(c))));
+    m.emplace_back("efficiency", object(eff));
+    m.emplace_back("layer_overhead_s", jsonNumber(hw.layerOverhead));
+  }
+  return object(m);
 }
 
 std::string conventionsJson(const Report &r) {
@@ -105,12 +114,12 @@ std::string maxBatchJson(const Report &r) {
   return quantitiesJson(qs, [&](size_t i) { return quantityNumber(qs[i]); }, "max_batch.");
 }
 
-std::string layerJson(const LayerCost &l) {
+std::string layerJson(const LayerCost &l, bool calibrated) {
   std::string shape = "[";
   for (size_t i = 0; i < l.outputShape.size(); ++i)
     shape += (i ? ", " : "") + integer(l.outputShape[i]);
   shape += "]";
-  return object({{"name", jsonString(l.name)},
+  Members m = {{"name", jsonString(l.name)},
                  {"op", jsonString(l.op)},
                  {"block", jsonString(l.block)},
                  {"output_shape", shape},
@@ -123,15 +132,18 @@ std::string layerJson(const LayerCost &l) {
                  {"intensity", jsonNumber(l.intensity)},
                  {"attainable_flops", jsonNumber(l.attainable)},
                  {"bound", jsonString(detail::boundName(l))},
-                 {"latency_s", jsonNumber(l.latency)}});
+                 {"latency_s", jsonNumber(l.latency)}};
+  if (calibrated) // the calibrated estimate, after the lower bound
+    m.emplace_back("calibrated_latency_s", jsonNumber(l.calibratedLatency));
+  return object(m);
 }
 
-std::string layersJson(const std::vector<LayerCost> &rows) {
+std::string layersJson(const std::vector<LayerCost> &rows, bool calibrated) {
   if (rows.empty())
     return "[]";
   std::string s = "[\n";
   for (size_t i = 0; i < rows.size(); ++i)
-    s += "    " + layerJson(rows[i]) + (i + 1 < rows.size() ? ",\n" : "\n");
+    s += "    " + layerJson(rows[i], calibrated) + (i + 1 < rows.size() ? ",\n" : "\n");
   return s + "  ]";
 }
 
@@ -186,10 +198,10 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle &style)
                {"totals", totalsJson(r)},
                {"max_batch", maxBatchJson(r)},
                {"optimization", optimizationJson(r)},
-               {"layers", layersJson(r.layers)}};
+               {"layers", layersJson(r.layers, r.hardware.hasCalibration)}};
   if (style.groupBy != GroupBy::Layer) {
     m.emplace_back("group_by", jsonString(groupByName(style.groupBy)));
-    m.emplace_back("groups", layersJson(groupLayers(r, style.groupBy)));
+    m.emplace_back("groups", layersJson(groupLayers(r, style.groupBy), r.hardware.hasCalibration));
   }
   writeObject(os, m);
 }

@@ -53,7 +53,8 @@ std::string conventionsLine(const Report &r) {
                      cost::flopConventionName(r.options.flops).str(),
                      cost::memoryModelName(r.options.memory).str(),
                      ir::dtypeName(r.options.dtype).str(), withThousands(r.options.batch),
-                     kLatencyNote);
+                     kLatencyNote) +
+         (r.hardware.hasCalibration ? "; latency estimate is calibrated" : "");
 }
 
 void writeFacts(llvm::raw_ostream &os, const Report &r) {

@@ -85,6 +85,7 @@ std::vector<LayerCost> groupLayers(const Report &r, GroupBy by) {
     g.memoryBytes = addSat(g.memoryBytes, l.memoryBytes);
     g.activations = addSat(g.activations, l.activations);
     g.latency += l.latency;
+    g.calibratedLatency += l.calibratedLatency;
   }
   for (LayerCost &g : groups)
     detail::applyRoofline(g, r);
@@ -145,6 +146,16 @@ std::vector<std::string> hardwareFacts(const Report &r) {
     facts.push_back(fmt::format("ridge I_max = {:.2f} FLOP/B", r.hardware.ridge(t)));
   else
     facts.push_back("ridge unknown");
+  if (r.hardware.hasCalibration) { // what the calibrated estimate uses
+    std::string eff = "calibrated efficiency";
+    for (int c = 0; c < cost::kNumOpClasses; ++c) {
+      auto cls = static_cast<cost::OpClass>(c);
+      eff += fmt::format("{} {} {:.2f}", c ? "," : "", cost::opClassName(cls),
+                         r.hardware.efficiencyFor(cls));
+    }
+    facts.push_back(eff);
+    facts.push_back("layer overhead " + humanTime(r.hardware.layerOverhead));
+  }
   return facts;
 }
 
@@ -181,6 +192,7 @@ LayerCost totalRow(const Report &r, llvm::StringRef name) {
   t.memoryBytes = r.totals.memoryBytes;
   t.activations = r.totals.activations;
   t.latency = r.totals.latency;
+  t.calibratedLatency = r.totals.calibratedLatency;
   applyRoofline(t, r);
   return t;
 }
@@ -215,7 +227,7 @@ std::vector<Quantity> totalQuantities(const Report &r) {
                  std::string note = "") {
     return Quantity{std::move(label), std::move(key), k, 0, v, std::move(note)};
   };
-  return {
+  std::vector<Quantity> qs = {
       count("params", "params", t.params, "learnable"),
       count("buffers", "buffers", t.buffers, "non-learnable state"),
       count("MACs", "macs", t.macs),
@@ -234,6 +246,15 @@ std::vector<Quantity> totalQuantities(const Report &r) {
       real("memory-bound time", "memory_bound_share", Quantity::Share, t.memoryBoundShare,
            "of latency, in memory-bound layers"),
   };
+  // A calibrated profile adds the estimate right after the lower bound.
+  if (r.hardware.hasCalibration) {
+    auto at = std::find_if(qs.begin(), qs.end(),
+                           [](const Quantity &q) { return q.key == "latency_s"; });
+    qs.insert(at + 1, real("latency estimate", "calibrated_latency_s", Quantity::Seconds,
+                           t.calibratedLatency,
+                           "estimate (calibrated): roofline / efficiency + overhead"));
+  }
+  return qs;
 }
 
 namespace {
@@ -246,7 +267,7 @@ std::vector<Quantity> optimizationSubset(const Report &r, const cost::Totals &t,
   for (const Quantity &q : all)
     if (q.key == "params" || q.key == "buffers" || q.key == "flops" ||
         q.key == "memory_bytes" || q.key == "activations" || q.key == "peak_activation_bytes" ||
-        q.key == "latency_s")
+        q.key == "latency_s" || q.key == "calibrated_latency_s")
       out.push_back(q);
   return out;
 }

@@ -76,7 +76,8 @@ std::string hardwareTitle(const cost::HardwareProfile &hw) {
 }
 
 std::string conventionsText(const Report &r) {
-  return join(conventionFacts(r), ", ") + "; latency is a " + kLatencyNote;
+  return join(conventionFacts(r), ", ") + "; latency is a " + kLatencyNote +
+         (r.hardware.hasCalibration ? "; latency estimate is calibrated" : "");
 }
 
 void writeConventionDocs(llvm::raw_ostream &os, const Report &r) {
