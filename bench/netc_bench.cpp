@@ -1,0 +1,265 @@
+//===- netc_bench.cpp - benchmarks of netc's pipeline, stage by stage ------===//
+//
+// For every network in examples/ and for synthetic chains of conv2d/relu
+// layers (built at run time, the `chain-loop` and `chain-literal` kinds of
+// scripts/gen-synthetic.py), each stage of `netc --report` on its own:
+//
+//   load/NAME       read, lex and parse the file and its imports
+//   elaborate/NAME  the AST to a shaped graph
+//   passes/NAME     the optimization passes (on a fresh copy of the graph)
+//   cost/NAME       the cost model (buildReport) of the optimized graph
+//   table/NAME      writing the report as a table; json/NAME as JSON
+//   pipeline/NAME   all of it, as `netc --report` does: the default hardware
+//                   profile, the report of the graph as written, the passes,
+//                   the optimized report and the table
+//
+// Counters: layers (graph nodes after elaboration) and time_per_layer (CPU
+// time per layer: compare it across chain_loop_1000 ... chain_loop_1000000).
+// Filter with --benchmark_filter, e.g. 'pipeline/' or '/resnet50$'.
+//
+// TODO(emit): kernel emission (--emit=cpp) benchmarks go here, next to
+// table/json, once the C++ emitter lands (emit/CppEmitter): one `emit_cpp/NAME`
+// per network, timing the emitter on the optimized graph.
+//
+//===----------------------------------------------------------------------===//
+#include "cost/CostModel.h"
+#include "cost/Hardware.h"
+#include "emit/ReportWriter.h"
+#include "passes/Pass.h"
+#include "sema/Elaborator.h"
+#include "syntax/ModuleLoader.h"
+
+#include <benchmark/benchmark.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace netc;
+
+namespace {
+
+/// A network to benchmark: a file of examples/, or synthetic text.
+struct Input {
+  std::string name;
+  std::string path; ///< a file, or empty
+  std::string text; ///< in-memory source when path is empty
+};
+
+[[noreturn]] void die(const std::string &what, DiagEngine &diag) {
+  diag.print(llvm::errs());
+  llvm::errs() << "netc_bench: " << what << " failed\n";
+  std::exit(1);
+}
+
+std::optional<Program> load(const Input &in, DiagEngine &diag) {
+  if (!in.path.empty())
+    return loadProgram(diag, in.path);
+  return loadProgramFromText(diag, in.text, in.name + ".net");
+}
+
+/// Everything a later stage needs, computed once per benchmark.
+struct Prepared {
+  llvm::SourceMgr sm;
+  std::unique_ptr<DiagEngine> diag;
+  std::optional<Program> program;
+  std::optional<cost::HardwareProfile> hw;
+  std::optional<ir::Graph> graph;     ///< as elaborated
+  std::optional<ir::Graph> optimized; ///< after the passes
+  std::optional<cost::Report> report; ///< of the optimized graph
+};
+
+void optimize(ir::Graph &g) {
+  passes::PassContext ctx{g, nullptr, "", {}};
+  passes::PassOptions po;
+  std::string err = passes::runPasses(ctx, po, nullptr);
+  if (!err.empty()) {
+    llvm::errs() << "netc_bench: passes failed: " << err << "\n";
+    std::exit(1);
+  }
+}
+
+std::unique_ptr<Prepared> prepare(const Input &in) {
+  auto p = std::make_unique<Prepared>();
+  p->diag = std::make_unique<DiagEngine>(p->sm);
+  if (!(p->program = load(in, *p->diag)))
+    die("loading " + in.name, *p->diag);
+  if (!(p->hw = cost::findHardware(cost::kDefaultHardware, &*p->program, *p->diag, {})))
+    die("the default hardware profile", *p->diag);
+  if (!(p->graph = elaborate(*p->program, *p->diag)))
+    die("elaborating " + in.name, *p->diag);
+  p->optimized = *p->graph;
+  optimize(*p->optimized);
+  if (!(p->report = cost::buildReport(*p->optimized, *p->hw, {}, *p->diag)))
+    die("costing " + in.name, *p->diag);
+  return p;
+}
+
+void setCounters(benchmark::State &state, size_t layers) {
+  state.counters["layers"] = static_cast<double>(layers);
+  // The inverted rate of layers: CPU seconds per layer, which the console
+  // shows with a unit ("2.7us"); the JSON output has it in seconds.
+  state.counters["time_per_layer"] =
+      benchmark::Counter(static_cast<double>(layers), benchmark::Counter::kIsIterationInvariantRate |
+                                                          benchmark::Counter::kInvert);
+}
+
+/// netc --report: what main() does for it, output to a string.
+size_t pipeline(const Input &in) {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm);
+  std::optional<Program> program = load(in, diag);
+  if (!program)
+    die("loading " + in.name, diag);
+  std::optional<cost::HardwareProfile> hw =
+      cost::findHardware(cost::kDefaultHardware, &*program, diag, {});
+  std::optional<ir::Graph> graph = hw ? elaborate(*program, diag) : std::nullopt;
+  if (!graph)
+    die("elaborating " + in.name, diag);
+  std::optional<cost::Report> before = cost::buildReport(*graph, *hw, {}, diag);
+  if (!before)
+    die("costing " + in.name, diag);
+  optimize(*graph);
+  std::optional<cost::Report> report = cost::buildReport(*graph, *hw, {}, diag);
+  if (!report)
+    die("costing " + in.name, diag);
+  report->unoptimized = before->totals;
+  report->unoptimized->nodes = static_cast<int64_t>(before->layers.size());
+  for (const passes::PassInfo &p : passes::allPasses())
+    report->passes.push_back(p.name);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emit::writeReport(os, *report, emit::ReportFormat::Table);
+  os.flush();
+  return text.size();
+}
+
+void registerAll(const Input &in) {
+  // Prepared lazily (and once): a 1M-layer network is not elaborated unless
+  // one of its benchmarks is selected.
+  auto shared = std::make_shared<std::unique_ptr<Prepared>>();
+  auto get = [shared, in]() -> Prepared & {
+    if (!*shared)
+      *shared = prepare(in);
+    return **shared;
+  };
+  auto reg = [&](const char *stage, std::function<void(benchmark::State &)> fn) {
+    benchmark::RegisterBenchmark((std::string(stage) + "/" + in.name).c_str(), fn)
+        ->Unit(benchmark::kMicrosecond);
+  };
+  reg("load", [in, get](benchmark::State &state) {
+    size_t layers = get().graph->nodes.size();
+    for (auto _ : state) {
+      llvm::SourceMgr sm;
+      DiagEngine diag(sm);
+      std::optional<Program> p = load(in, diag);
+      benchmark::DoNotOptimize(p);
+    }
+    setCounters(state, layers);
+  });
+  reg("elaborate", [get](benchmark::State &state) {
+    Prepared &p = get();
+    for (auto _ : state) {
+      std::optional<ir::Graph> g = elaborate(*p.program, *p.diag);
+      benchmark::DoNotOptimize(g);
+    }
+    setCounters(state, p.graph->nodes.size());
+  });
+  reg("passes", [get](benchmark::State &state) {
+    Prepared &p = get();
+    for (auto _ : state) {
+      state.PauseTiming();
+      ir::Graph g = *p.graph;
+      state.ResumeTiming();
+      optimize(g);
+      benchmark::DoNotOptimize(g);
+      state.PauseTiming();
+      { ir::Graph dead = std::move(g); } // its destruction is not the passes' time
+      state.ResumeTiming();
+    }
+    setCounters(state, p.graph->nodes.size());
+  });
+  reg("cost", [get](benchmark::State &state) {
+    Prepared &p = get();
+    for (auto _ : state) {
+      std::optional<cost::Report> r = cost::buildReport(*p.optimized, *p.hw, {}, *p.diag);
+      benchmark::DoNotOptimize(r);
+    }
+    setCounters(state, p.graph->nodes.size());
+  });
+  for (auto [stage, format] : {std::pair{"table", emit::ReportFormat::Table},
+                               std::pair{"json", emit::ReportFormat::Json}}) {
+    emit::ReportFormat f = format;
+    reg(stage, [get, f](benchmark::State &state) {
+      Prepared &p = get();
+      for (auto _ : state) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        emit::writeReport(os, *p.report, f);
+        os.flush();
+        benchmark::DoNotOptimize(text);
+      }
+      setCounters(state, p.graph->nodes.size());
+    });
+  }
+  // TODO(emit): reg("emit_cpp", ...) here once --emit=cpp lands.
+  reg("pipeline", [in, get](benchmark::State &state) {
+    size_t layers = get().graph->nodes.size();
+    for (auto _ : state)
+      benchmark::DoNotOptimize(pipeline(in));
+    setCounters(state, layers);
+  });
+}
+
+/// The `chain-loop` network of scripts/gen-synthetic.py: n layers, conv2d
+/// and relu alternating, built by a `for` loop.
+std::string chainLoop(size_t n) {
+  std::string s = "network synthetic() {\n  x = input([1, 8, 8, 8])\n";
+  if (n / 2)
+    s += "  for i in range(" + std::to_string(n / 2) +
+         ") {\n    x = relu(conv2d(x, 8, k=3, padding=1))\n  }\n";
+  if (n % 2)
+    s += "  x = conv2d(x, 8, k=3, padding=1)\n";
+  return s + "  return x\n}\n";
+}
+
+/// The `chain-literal` kind: the same chain as n literal statements.
+std::string chainLiteral(size_t n) {
+  std::string s = "network synthetic() {\n  x = input([1, 8, 8, 8])\n";
+  for (size_t i = 0; i < n; ++i)
+    s += i % 2 == 0 ? "  x = conv2d(x, 8, k=3, padding=1)\n" : "  x = relu(x)\n";
+  return s + "  return x\n}\n";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(NETC_EXAMPLES_DIR, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".net")
+      files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  for (const std::string &f : files)
+    registerAll({llvm::sys::path::stem(f).str(), f, ""});
+  for (size_t n : {1'000, 10'000, 100'000, 1'000'000})
+    registerAll({"chain_loop_" + std::to_string(n), "", chainLoop(n)});
+  for (size_t n : {1'000, 10'000, 100'000})
+    registerAll({"chain_literal_" + std::to_string(n), "", chainLiteral(n)});
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
