@@ -8,6 +8,7 @@ packages=(
   llvm-15-dev                    # ADT and Support
   libfmt-dev doctest-dev         # formatting, unit tests
   clang                          # the emitted C++ is also built with clang++ in the tests
+  libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

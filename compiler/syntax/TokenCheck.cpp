@@ -135,6 +135,20 @@ TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
                  fmt::format("unexpected character {} in .net source", printable(t->getText())));
       r.ok = false;
       break;
+    case L::IDENT:
+    case L::STRING: {
+      // Length limits (in characters) keep names printable in messages and
+      // reports, and bound what one token can cost later stages.
+      const size_t length = t->getStopIndex() + 1 - t->getStartIndex();
+      const bool name = t->getType() == L::IDENT;
+      const size_t limit = name ? kMaxNameLength : kMaxStringLength;
+      if (length > limit) {
+        diag.error(where.at(t), fmt::format("{} is {} characters long; the limit is {}",
+                                            name ? "name" : "string literal", length, limit));
+        r.ok = false;
+      }
+      break;
+    }
     default:
       break;
     }

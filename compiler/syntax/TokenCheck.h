@@ -23,6 +23,11 @@
 
 namespace netc::syntax {
 
+/// Longest name and string literal (in characters, quotes included) the
+/// lexical check accepts.
+inline constexpr size_t kMaxNameLength = 256;
+inline constexpr size_t kMaxStringLength = 65536;
+
 struct TokenCheckResult {
   bool ok = true;
   /// For token i, the index of the innermost unclosed opener before it, or -1.

@@ -6,6 +6,7 @@
 #include <llvm/ADT/StringRef.h>
 
 #include <algorithm>
+#include <limits>
 #include <functional>
 
 namespace netc {
@@ -20,6 +21,16 @@ struct OptionSpec {
   const char *help;
   std::function<std::optional<std::string>(Options &, llvm::StringRef)> apply;
 };
+
+/// A positive limit: --max-steps N and the like.
+template <typename T>
+std::optional<std::string> parseLimit(llvm::StringRef v, T &out, const char *name) {
+  unsigned long long n;
+  if (v.getAsInteger(10, n) || n == 0 || n > std::numeric_limits<T>::max())
+    return fmt::format("{} expects a positive integer, got '{}'", name, v.str());
+  out = static_cast<T>(n);
+  return std::nullopt;
+}
 
 std::optional<std::string> parseUnsigned(llvm::StringRef v, unsigned &out, const char *name) {
   unsigned x;
@@ -68,12 +79,21 @@ const std::vector<OptionSpec> &specs() {
          return std::nullopt;
        }},
       {"--max-nodes", "N", "limit on the nodes of the elaborated graph (default 10000000)",
-       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         unsigned long long n;
-         if (v.getAsInteger(10, n) || n == 0)
-           return fmt::format("--max-nodes expects a positive integer, got '{}'", v.str());
-         o.elab.maxNodes = n;
-         return std::nullopt;
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.elab.maxNodes, "--max-nodes");
+       }},
+      {"--max-steps", "N",
+       "limit on statements and loop iterations executed while elaborating (default 100000000)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.elab.maxSteps, "--max-steps");
+       }},
+      {"--max-call-depth", "N", "limit on nested block calls (default 200)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.elab.maxCallDepth, "--max-call-depth");
+       }},
+      {"--max-file-size", "BYTES", "limit on the size of each input file (default 67108864)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.load.limits.maxFileBytes, "--max-file-size");
        }},
       {"--report", nullptr, "report params, MACs, FLOPs, memory, roofline latency per layer",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
@@ -207,6 +227,32 @@ const std::vector<OptionSpec> &specs() {
          o.compareElab.overrideFlag = "--compare-D";
          return std::nullopt;
        }},
+      {"--sweep", "SPEC",
+       "with --report: a row per variant, SPEC NAME=START:STOP:STEP or NAME=V1,V2,... "
+       "(repeatable; the last varies fastest)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         sweep::SweepSpec spec;
+         if (auto problem = sweep::parseSweepSpec(v, spec, UINT64_MAX))
+           return problem;
+         for (const sweep::SweepSpec &s : o.sweeps)
+           if (s.name == spec.name)
+             return fmt::format("--sweep {} is given twice", spec.name);
+         o.sweeps.push_back(std::move(spec));
+         return std::nullopt;
+       }},
+      {"--pareto", nullptr, "with --sweep: mark the variants on the latency/MACs Pareto front",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.pareto = true;
+         return std::nullopt;
+       }},
+      {"--max-variants", "N", "with --sweep: limit on the number of variants (default 1000000)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         unsigned long long n;
+         if (v.getAsInteger(10, n) || n == 0)
+           return fmt::format("--max-variants expects a positive integer, got '{}'", v.str());
+         o.maxVariants = n;
+         return std::nullopt;
+       }},
       {"-o", "FILE", "write the output to FILE instead of standard output (--emit=cpp: a directory)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          o.output = v.str();
@@ -227,9 +273,16 @@ const std::vector<OptionSpec> &specs() {
          o.load.stdlibDir = v.str();
          return std::nullopt;
        }},
-      {"--max-nesting", "N", "limit on nested brackets and chained operators (default 200)",
-       [](Options &o, llvm::StringRef v) {
-         return parseUnsigned(v, o.load.parse.maxNesting, "--max-nesting");
+      {"--max-nesting", "N",
+       "limit on nested brackets and chained operators (default 200, at most 1000)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         // The parser and every later walk recurse once or more per level:
+         // beyond 1000 levels the stack, not this limit, would stop them.
+         if (auto e = parseUnsigned(v, o.load.parse.maxNesting, "--max-nesting"))
+           return e;
+         if (o.load.parse.maxNesting > 1000)
+           return fmt::format("--max-nesting is at most 1000, got {}", o.load.parse.maxNesting);
+         return std::nullopt;
        }},
       {"--error-limit", "N", "stop after N errors; 0 means no limit (default 20)",
        [](Options &o, llvm::StringRef v) {
@@ -263,6 +316,37 @@ int usageError(llvm::raw_ostream &err, const std::string &msg) {
   return 2;
 }
 
+/// --sweep's rules: it needs --report, and neither --compare, --max-batch,
+/// --group-by nor --top (a row per variant has no layers and one network);
+/// --pareto and --max-variants need it; a -D and a --sweep of one name clash.
+std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::StringRef> &seen) {
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  if (o.sweeps.empty()) {
+    for (const char *name : {"--pareto", "--max-variants"})
+      if (given(name))
+        return fmt::format("option '{}' needs --sweep", name);
+    return std::nullopt;
+  }
+  if (o.action != Action::Report)
+    return std::string("option '--sweep' needs --report");
+  for (const char *name : {"--compare", "--compare-network", "--compare-D", "--max-batch",
+                           "--group-by", "--top", "--opt-report", "--print-after-all"})
+    if (given(name))
+      return fmt::format("option '{}' cannot be combined with --sweep", name);
+  for (const sweep::SweepSpec &s : o.sweeps)
+    for (const auto &[name, value] : o.elab.overrides)
+      if (name == s.name)
+        return fmt::format("parameter '{}' is both set by -D and swept by --sweep", name);
+  uint64_t n = sweep::variantCount(o.sweeps);
+  if (n > o.maxVariants)
+    return fmt::format("--sweep: {} variants, more than the limit of {} (see --max-variants)",
+                       n == UINT64_MAX ? std::string("too many") : std::to_string(n),
+                       o.maxVariants);
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts,
@@ -271,6 +355,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   bool onlyFiles = false;
   std::string firstReportOption; ///< a --report option, to check --report is there
   std::string firstReportOnlyNotHw; ///< the same but --hw, which --emit=cpp takes too
+  std::vector<llvm::StringRef> seen; ///< the options given, by name
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (onlyFiles || arg == "-" || !arg.startswith("-")) {
@@ -330,7 +415,10 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     }
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
+    seen.push_back(match->name);
   }
+  if (auto problem = checkSweep(opts, seen))
+    return usageError(err, *problem);
   // --hw also chooses the profile of the kernel comments of --emit=cpp.
   if (opts.action == Action::EmitCpp && !firstReportOnlyNotHw.empty())
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOnlyNotHw));

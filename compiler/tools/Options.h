@@ -12,6 +12,7 @@
 #include "emit/ReportWriter.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
+#include "tools/Sweep.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -50,6 +51,10 @@ struct Options {
   bool maxBatch = false;
   std::string compare; ///< --compare FILE
   ElabOptions compareElab;
+  // --report --sweep (tools/Sweep.h)
+  std::vector<sweep::SweepSpec> sweeps; ///< in command-line order
+  bool pareto = false;                  ///< --pareto: mark the latency/MACs front
+  uint64_t maxVariants = 1'000'000;     ///< --max-variants N
   // optimization (--report, --opt-report and --emit=opt-graph optimize)
   bool optimize = true;
   std::vector<std::string> passes; ///< empty: every pass

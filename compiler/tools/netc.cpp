@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "support/Diagnostics.h"
+#include "calibrate/Calibrate.h"
 #include "cost/CostModel.h"
 #include "cost/Hardware.h"
 #include "emit/CppEmitter.h"
@@ -17,6 +18,7 @@
 #include "syntax/ASTPrinter.h"
 #include "syntax/ModuleLoader.h"
 #include "tools/Options.h"
+#include "tools/Sweep.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -24,15 +26,77 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 using namespace netc;
 
+/// True when `head` (the start of an existing file) is how a netc output
+/// starts: a report or comparison in any format, an opt report, an AST or a
+/// graph. Such a file may be replaced without --force.
+static bool looksLikeNetcOutput(llvm::StringRef head) {
+  static const char *const starts[] = {
+      "network ",         // --report table, --emit=graph, --emit=opt-graph
+      "a ",               // --compare table
+      "{\n  \"netc_",      // json reports and comparisons
+      "name,op,block,",   // csv report
+      "quantity,a,b,",    // csv comparison
+      "variant,",         // csv sweep
+      "# netc ",          // markdown report and comparison
+      "optimization report: ",
+      "Module \"",        // --emit=ast
+  };
+  for (const char *s : starts)
+    if (head.startswith(s))
+      return true;
+  return false;
+}
+
 /// Writes `text` to `path` through a temporary file renamed into place, so an
-/// existing output is replaced whole or not at all.
-static bool writeOutput(const std::string &path, llvm::StringRef text) {
+/// existing output is replaced whole or not at all. An existing regular file
+/// that netc did not write (see looksLikeNetcOutput) is replaced only with
+/// `force`; a device or pipe (`-o /dev/null`) is written directly.
+static bool writeOutput(const std::string &path, llvm::StringRef text, bool force = false) {
   if (path.empty() || path == "-") {
     llvm::outs() << text;
     llvm::outs().flush();
     return true;
+  }
+  namespace fs = llvm::sys::fs;
+  fs::file_status st;
+  if (!fs::status(path, st) && fs::exists(st)) {
+    if (fs::is_directory(st)) {
+      llvm::errs() << fmt::format("netc: error: cannot write '{}': it is a directory\n", path);
+      return false;
+    }
+    if (!fs::is_regular_file(st)) {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(path, ec);
+      if (!ec) {
+        os << text;
+        os.close();
+        if (os.has_error()) {
+          ec = os.error();
+          os.clear_error();
+        }
+      }
+      if (ec)
+        llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
+      return !ec;
+    }
+    if (!force && st.getSize() > 0) {
+      char head[64] = {};
+      size_t got = 0;
+      if (FILE *f = std::fopen(path.c_str(), "rb")) {
+        got = std::fread(head, 1, sizeof head, f);
+        std::fclose(f);
+      }
+      if (!looksLikeNetcOutput(llvm::StringRef(head, got))) {
+        llvm::errs() << fmt::format("netc: error: '{}' exists and is not a netc output; use "
+                                    "--force to replace it\n",
+                                    path);
+        return false;
+      }
+    }
   }
   llvm::SmallString<256> tmp;
   int fd;
@@ -110,7 +174,7 @@ static bool writeOutputDir(const std::string &dir, const std::vector<emit::Emitt
       for (const emit::EmittedFile &f : files) {
         llvm::SmallString<256> path(dir);
         llvm::sys::path::append(path, f.name);
-        if (!writeOutput(std::string(path), f.text))
+        if (!writeOutput(std::string(path), f.text, /*force=*/true))
           return false;
       }
       return true;
@@ -251,6 +315,8 @@ static std::optional<cost::Report> reportFor(const Options &opts, const Program 
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "calibrate") // netc calibrate: measure the host
+    return calibrate::calibrateMain(argc - 1, argv + 1);
   Options opts;
   if (std::optional<int> rc = parseOptions(argc, argv, opts, llvm::outs(), llvm::errs()))
     return *rc;
@@ -274,7 +340,7 @@ int main(int argc, char **argv) {
   if (opts.action == Action::EmitAST) {
     ast::printModule(os, program->main());
     os.flush();
-    return writeOutput(opts.output, text) ? 0 : 1;
+    return writeOutput(opts.output, text, opts.force) ? 0 : 1;
   }
 
   if (opts.action != Action::EmitGraph && !checkHardwareDecls(*program, diag)) {
@@ -314,7 +380,7 @@ int main(int argc, char **argv) {
     after->unoptimized->nodes = static_cast<int64_t>(before->layers.size());
     emit::writeOptReport(os, *after, steps, rewrites);
     os.flush();
-    return writeOutput(opts.output, text) ? 0 : 1;
+    return writeOutput(opts.output, text, opts.force) ? 0 : 1;
   }
   if (opts.action == Action::EmitCpp) {
     std::optional<ir::Graph> graph = elaborate(*program, diag, opts.elab);
@@ -336,6 +402,13 @@ int main(int argc, char **argv) {
     if (!files)
       return 1;
     return writeOutputDir(opts.output, *files, opts.force) ? 0 : 1;
+  }
+  if (opts.action == Action::Report && !opts.sweeps.empty()) {
+    int rc = sweep::runSweep(opts, *program, sm, os);
+    os.flush();
+    if (rc != 0)
+      return rc;
+    return writeOutput(opts.output, text, opts.force) ? 0 : 1;
   }
   if (opts.action == Action::Report) {
     // One profile for both networks of a --compare: the name is resolved in
@@ -361,7 +434,7 @@ int main(int argc, char **argv) {
     else
       emit::writeReport(os, *report, opts.format, opts.style);
     os.flush();
-    return writeOutput(opts.output, text) ? 0 : 1;
+    return writeOutput(opts.output, text, opts.force) ? 0 : 1;
   }
 
   // A file without networks (a library of blocks) is fully checked by parsing.
@@ -391,5 +464,5 @@ int main(int argc, char **argv) {
     break;
   }
   os.flush();
-  return writeOutput(opts.output, text) ? 0 : 1;
+  return writeOutput(opts.output, text, opts.force) ? 0 : 1;
 }

@@ -258,3 +258,17 @@ TEST_CASE("report: max batch fits weights plus batch x peak activations") {
   CHECK(mb->batch == 10);
   CHECK(mb->qps > 0);
 }
+
+TEST_CASE("adaptive_avg_pool2d FLOPs: the window sizes summed in closed form") {
+  // in 7 -> out 3: windows [0,3) [2,5) [4,7), 3 each; in 2 -> out 4: 1 each.
+  CHECK(Net("  return adaptive_avg_pool2d(input([1, 1, 7, 2]), (3, 4))").total().flops ==
+        9 * 4);
+  // Identity and global windows.
+  CHECK(Net("  return adaptive_avg_pool2d(input([1, 2, 7, 10]), (7, 10))").total().flops ==
+        2 * 7 * 10);
+  CHECK(Net("  return adaptive_avg_pool2d(input([1, 2, 7, 10]), 1)").total().flops == 2 * 7 * 10);
+  // A fuzzer found that summing window by window took minutes for a huge
+  // output (2^32 rows); the closed form is instant: in + out - gcd(in, out).
+  CHECK(Net("  return adaptive_avg_pool2d(input([2, 3, 7, 10]), (4294967296, 3))").total().flops ==
+        2 * 3 * (7 + 4294967296 - 1) * (10 + 3 - 1));
+}

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace netc::ir {
 
@@ -134,20 +135,26 @@ std::string avgPoolCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork
 }
 
 /// Sum of PyTorch's adaptive window lengths along one dim: output i covers
-/// [floor(i*in/out), ceil((i+1)*in/out)).
-int64_t adaptiveSpan(int64_t in, int64_t out) {
-  int64_t sum = 0;
-  for (int64_t i = 0; i < out; ++i)
-    sum += ceilDiv((i + 1) * in, out) - floorDiv(i * in, out);
-  return sum;
+/// [floor(i*in/out), ceil((i+1)*in/out)). In closed form, so a huge output
+/// costs no time: with F(i) = floor(i*in/out), ceil((i+1)*in/out) is
+/// F(i+1) + 1 unless out divides (i+1)*in, so the sum telescopes to
+/// F(out) - F(0) = in, plus out, minus the gcd(in, out) values of i+1 in
+/// [1, out] whose (i+1)*in out divides. Nullopt on overflow.
+std::optional<int64_t> adaptiveSpan(int64_t in, int64_t out) {
+  auto sum = checkedAdd(in, out);
+  if (!sum)
+    return std::nullopt;
+  return *sum - std::gcd(in, out);
 }
 
 // adaptive_avg_pool2d: each output averages its window: window-size FLOPs.
 std::string adaptiveAvgPoolCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork &w) {
   const TensorType &x = c.inputs[0];
   const Ints &size = c.attrs.getInts("size");
-  auto f = checkedProduct({x.shape[0], x.shape[1], adaptiveSpan(x.shape[2], size[0]),
-                           adaptiveSpan(x.shape[3], size[1])});
+  const std::optional<int64_t> spanH = adaptiveSpan(x.shape[2], size[0]),
+                               spanW = adaptiveSpan(x.shape[3], size[1]);
+  auto f = spanH && spanW ? checkedProduct({x.shape[0], x.shape[1], *spanH, *spanW})
+                          : std::nullopt;
   if (!f)
     return "FLOP count overflows 64-bit integers";
   w.elementwiseFlops = *f;
