@@ -13,17 +13,22 @@
 //                   profile, the report of the graph as written, the passes,
 //                   the optimized report and the table
 //
+// Synthetic inputs, the kinds of scripts/gen-synthetic.py: chain_loop_N and
+// chain_literal_N (N layers), wide_concat_N (one concat of N branches),
+// nested_190 (blocks 190 deep: the call-depth limit is 200), long_loop_N (N
+// loop iterations, a layer every 100).
+//
 // Counters: layers (graph nodes after elaboration) and time_per_layer (CPU
 // time per layer: compare it across chain_loop_1000 ... chain_loop_1000000).
 // Filter with --benchmark_filter, e.g. 'pipeline/' or '/resnet50$'.
 //
-// TODO(emit): kernel emission (--emit=cpp) benchmarks go here, next to
-// table/json, once the C++ emitter lands (emit/CppEmitter): one `emit_cpp/NAME`
-// per network, timing the emitter on the optimized graph.
+//   emit_cpp/NAME   the C++ kernel emitter (--emit=cpp) on the optimized
+//                   graph, in memory (the files are not written)
 //
 //===----------------------------------------------------------------------===//
 #include "cost/CostModel.h"
 #include "cost/Hardware.h"
+#include "emit/CppEmitter.h"
 #include "emit/ReportWriter.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
@@ -210,7 +215,14 @@ void registerAll(const Input &in) {
       setCounters(state, p.graph->nodes.size());
     });
   }
-  // TODO(emit): reg("emit_cpp", ...) here once --emit=cpp lands.
+  reg("emit_cpp", [get](benchmark::State &state) {
+    Prepared &p = get();
+    for (auto _ : state) {
+      auto files = emit::emitCpp(*p.graph, *p.optimized, *p.report, *p.diag);
+      benchmark::DoNotOptimize(files);
+    }
+    setCounters(state, p.graph->nodes.size());
+  });
   reg("pipeline", [in, get](benchmark::State &state) {
     size_t layers = get().graph->nodes.size();
     for (auto _ : state)
@@ -239,6 +251,31 @@ std::string chainLiteral(size_t n) {
   return s + "  return x\n}\n";
 }
 
+/// The `wide-concat` kind: one concat of n 1x1-conv branches of one input.
+std::string wideConcat(size_t n) {
+  return "network synthetic() {\n  x = input([1, 8, 8, 8])\n  branches = []\n  for i in range(" +
+         std::to_string(n) +
+         ") {\n    branches = branches + [conv2d(x, 1, k=1)]\n  }\n  return concat(branches)\n}\n";
+}
+
+/// The `nested` kind: blocks calling blocks, n deep.
+std::string nested(size_t n) {
+  std::string s = "block level_0(x: tensor) { return relu(conv2d(x, 8, k=3, padding=1)) }\n";
+  for (size_t d = 1; d < n; ++d)
+    s += "block level_" + std::to_string(d) + "(x: tensor) { return level_" +
+         std::to_string(d - 1) + "(relu(conv2d(x, 8, k=3, padding=1))) }\n";
+  return s + "network synthetic() {\n  return input([1, 8, 8, 8]) |> level_" +
+         std::to_string(n - 1) + "\n}\n";
+}
+
+/// The `long-loop` kind: n iterations of arithmetic, a layer every 100.
+std::string longLoop(size_t n) {
+  return "network synthetic() {\n  x = input([1, 8, 8, 8])\n  acc = 0\n  for i in range(" +
+         std::to_string(n) +
+         ") {\n    acc = (acc + i * 3) % 1000003\n    if i % 100 == 0 { x = relu(x) }\n  }\n"
+         "  assert(acc >= 0, \"acc\")\n  return x\n}\n";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -255,6 +292,11 @@ int main(int argc, char **argv) {
     registerAll({"chain_loop_" + std::to_string(n), "", chainLoop(n)});
   for (size_t n : {1'000, 10'000, 100'000})
     registerAll({"chain_literal_" + std::to_string(n), "", chainLiteral(n)});
+  for (size_t n : {100, 1'000, 10'000})
+    registerAll({"wide_concat_" + std::to_string(n), "", wideConcat(n)});
+  registerAll({"nested_190", "", nested(190)});
+  for (size_t n : {10'000, 1'000'000})
+    registerAll({"long_loop_" + std::to_string(n), "", longLoop(n)});
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))

@@ -14,29 +14,40 @@ namespace netc::calibrate {
 
 #ifdef NETC_X86_DISPATCH
 
-#if defined(__clang__)
-#define NETC_TARGET_BEGIN(t) _Pragma("clang attribute push (__attribute__((target(" #t "))), apply_to = function)")
-#define NETC_TARGET_END _Pragma("clang attribute pop")
-#else
-#define NETC_TARGET_STR(t) #t
-#define NETC_TARGET_BEGIN(t) _Pragma("GCC push_options") _Pragma(NETC_TARGET_STR(GCC target(t)))
-#define NETC_TARGET_END _Pragma("GCC pop_options")
-#endif
-
+// One region per instruction set. The pragmas are written out (not built by
+// a macro): clang's _Pragma takes one string literal, not a concatenation.
 namespace avx512 {
-NETC_TARGET_BEGIN("avx512f,avx512vl,avx2,fma")
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx2,fma")
+#endif
 #define NETC_VBYTES 64
 #include "calibrate/Kernels.inc"
 #undef NETC_VBYTES
-NETC_TARGET_END
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
 } // namespace avx512
 
 namespace avx2 {
-NETC_TARGET_BEGIN("avx2,fma")
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
 #define NETC_VBYTES 32
 #include "calibrate/Kernels.inc"
 #undef NETC_VBYTES
-NETC_TARGET_END
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
 } // namespace avx2
 
 namespace sse {
