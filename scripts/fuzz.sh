@@ -37,7 +37,7 @@ export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 for target in fuzz_pipeline fuzz_structured; do
   echo "== $target: replaying $(ls tests/fuzz/corpus tests/fuzz/regressions | wc -l) committed inputs"
-  "$build/$target" -runs=0 -rss_limit_mb=2048 -timeout=10 tests/fuzz/corpus tests/fuzz/regressions \
+  "$build/$target" -runs=0 -entropic=0 -rss_limit_mb=2048 -timeout=10 tests/fuzz/corpus tests/fuzz/regressions \
     >"$build/$target.replay.log" 2>&1 || { tail -50 "$build/$target.replay.log"; exit 1; }
   echo "== $target: fuzzing ${seconds}s"
   work="$build/corpus-$target"

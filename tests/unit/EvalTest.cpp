@@ -558,7 +558,10 @@ TEST_CASE("eval: random weights are deterministic, named by node and in range") 
   CHECK(same(a, b));
   CHECK_FALSE(same(a, c));
   CHECK(a.size() == 8); // conv weight, bias; bn 4; linear weight, bias
-  for (const auto &[key, buf] : a) {
+  for (const auto &entry : a) {
+    // Named copies: clang 14 cannot capture structured bindings in doctest's lambdas.
+    const auto &key = entry.first;
+    const Buffer &buf = entry.second;
     CHECK_MESSAGE(buf.data != c.at(key).data, key.first, ".", key.second);
     CHECK(buf.size() == Buffer::count(buf.shape));
   }
@@ -743,7 +746,9 @@ TEST_CASE("eval: example networks run at small sizes (finite outputs)") {
       {"mobilenet_v3_small.net", {{"res", "32"}, {"width", "0.25"}, {"classes", "10"}}},
       {"squeezenet1_0.net", {{"res", "48"}, {"classes", "10"}}},
   };
-  for (const auto &[file, overrides] : cases) {
+  for (const auto &testCase : cases) {
+    const char *file = testCase.first;
+    const auto &overrides = testCase.second;
     CAPTURE(file);
     llvm::SourceMgr sm;
     DiagEngine diag(sm);
