@@ -900,3 +900,20 @@ TEST_CASE("shape ops: fusion pattern kinds and no weights") {
   for (const char *op : {"dropout", "identity"})
     CHECK_MESSAGE(OpTable::get().lookup(op)->pattern == PatternKind::Elementwise, op);
 }
+
+TEST_CASE("chunk: a huge dim neither overflows nor makes millions of outputs") {
+  // A fuzzer found `start += size` overflowing for a dim near 2^63.
+  const int64_t huge = 9223372036854775000;
+  std::vector<netc::ir::TensorType> outs;
+  netc::ir::Attrs bound;
+  netc::ir::Attrs given;
+  given.set("chunks", int64_t{3});
+  const netc::ir::OpDef &chunk = *netc::ir::OpTable::get().lookup("chunk");
+  REQUIRE(netc::ir::inferShapes(chunk, {netc::ir::TensorType{{1, huge}}}, given, bound, outs) == "");
+  REQUIRE(outs.size() == 3);
+  CHECK(outs[0].shape[1] + outs[1].shape[1] + outs[2].shape[1] == huge);
+  outs.clear();
+  given.set("chunks", int64_t{2'000'000});
+  CHECK(netc::ir::inferShapes(chunk, {netc::ir::TensorType{{1, huge}}}, given, bound, outs) ==
+        "chunk would give 2000000 outputs; at most 1000000 are allowed");
+}

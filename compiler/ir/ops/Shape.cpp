@@ -85,9 +85,16 @@ std::string chunkShape(OpCall &c, std::vector<TensorType> &outs) {
     return fmt::format("chunks must be positive, got {}", chunks);
   const int64_t n = x.shape[dim];
   const int64_t size = ceilDiv(n, chunks);
-  for (int64_t start = 0; start < n; start += size) {
+  // Counted, not stepped: start + size could overflow for a huge dim (a
+  // fuzzer found it), and the count is bounded like every other size.
+  const int64_t count = size > 0 ? ceilDiv(n, size) : 0;
+  constexpr int64_t kMaxOutputs = 1'000'000;
+  if (count > kMaxOutputs)
+    return fmt::format("chunk would give {} outputs; at most {} are allowed", count,
+                       kMaxOutputs);
+  for (int64_t i = 0; i < count; ++i) {
     TensorType y = x;
-    y.shape[dim] = std::min(size, n - start);
+    y.shape[dim] = std::min(size, n - i * size);
     outs.push_back(std::move(y));
   }
   return "";
