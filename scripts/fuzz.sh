@@ -39,10 +39,22 @@ for target in fuzz_pipeline fuzz_structured; do
   echo "== $target: replaying $(ls tests/fuzz/corpus tests/fuzz/regressions | wc -l) committed inputs"
   "$build/$target" -runs=0 -entropic=0 -rss_limit_mb=2048 -timeout=10 tests/fuzz/corpus tests/fuzz/regressions \
     >"$build/$target.replay.log" 2>&1 || { tail -50 "$build/$target.replay.log"; exit 1; }
-  echo "== $target: fuzzing ${seconds}s"
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    echo "== $target: fuzzing $FUZZ_RUNS runs, seed ${FUZZ_SEED:-1}"
+  else
+    echo "== $target: fuzzing ${seconds}s"
+  fi
   work="$build/corpus-$target"
   mkdir -p "$work"
-  "$build/$target" "$work" "$seeds" -dict=tests/fuzz/netc.dict -max_total_time="$seconds" -entropic=0 \
+  # FUZZ_RUNS=N: a fixed number of runs from a fixed seed (CI: reproducible)
+  # instead of a time bound.
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    bound="-runs=$FUZZ_RUNS -seed=${FUZZ_SEED:-1}"
+  else
+    bound="-max_total_time=$seconds"
+  fi
+  # shellcheck disable=SC2086
+  "$build/$target" "$work" "$seeds" -dict=tests/fuzz/netc.dict -entropic=0 $bound \
     -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$target-" ${FUZZ_JOBS:+-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS} \
     >"$build/$target.log" 2>&1 || {
