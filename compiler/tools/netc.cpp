@@ -30,6 +30,23 @@
 
 using namespace netc;
 
+/// Writes `text` into the new file `path`; false after an error (reported).
+static bool writeNewFile(const std::string &path, llvm::StringRef text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (!ec) {
+    os << text;
+    os.close();
+    if (os.has_error()) {
+      ec = os.error();
+      os.clear_error();
+    }
+  }
+  if (ec)
+    llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
+  return !ec;
+}
+
 /// True when `head` (the start of an existing file) is how a netc output
 /// starts: a report or comparison in any format, an opt report, an AST or a
 /// graph. Such a file may be replaced without --force.
@@ -68,21 +85,8 @@ static bool writeOutput(const std::string &path, llvm::StringRef text, bool forc
       llvm::errs() << fmt::format("netc: error: cannot write '{}': it is a directory\n", path);
       return false;
     }
-    if (!fs::is_regular_file(st)) {
-      std::error_code ec;
-      llvm::raw_fd_ostream os(path, ec);
-      if (!ec) {
-        os << text;
-        os.close();
-        if (os.has_error()) {
-          ec = os.error();
-          os.clear_error();
-        }
-      }
-      if (ec)
-        llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
-      return !ec;
-    }
+    if (!fs::is_regular_file(st))
+      return writeNewFile(path, text); // a device or pipe: nothing to replace atomically
     if (!force && st.getSize() > 0) {
       char head[64] = {};
       size_t got = 0;
@@ -124,23 +128,6 @@ static bool writeOutput(const std::string &path, llvm::StringRef text, bool forc
     return false;
   }
   return true;
-}
-
-/// Writes `text` into the new file `path`; false after an error (reported).
-static bool writeNewFile(const std::string &path, llvm::StringRef text) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (!ec) {
-    os << text;
-    os.close();
-    if (os.has_error()) {
-      ec = os.error();
-      os.clear_error();
-    }
-  }
-  if (ec)
-    llvm::errs() << fmt::format("netc: error: cannot write '{}': {}\n", path, ec.message());
-  return !ec;
 }
 
 /// Writes `files` as the directory `dir`. The directory is built under a
