@@ -7,6 +7,10 @@
 #   scripts/fuzz.sh [SECONDS]                 CI: replay, then a bounded run
 #   FUZZ_JOBS=2 scripts/fuzz.sh 3600          a long local run
 #   FUZZ_MERGE=1 scripts/fuzz.sh 600          also merge new coverage into tests/fuzz/corpus
+#   FUZZ_SANITIZERS=undefined FUZZ_JOBS=2 scripts/fuzz.sh 3600
+#                                             UBSan only (build-fuzz-undefined/): ~2.7x the
+#                                             executions; replay its corpus under ASan after:
+#                                             build-fuzz/fuzz_pipeline -runs=0 build-fuzz-undefined/corpus-fuzz_pipeline
 #
 # A crash leaves its input in build-fuzz/artifacts/; copy it to
 # tests/fuzz/regressions/ with the fix. -entropic=0: libFuzzer's entropic
@@ -16,11 +20,16 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${1:-60}
-build=${FUZZ_BUILD_DIR:-build-fuzz}
+sanitizers=${FUZZ_SANITIZERS:-address,undefined}
+if [ "$sanitizers" = address,undefined ]; then
+  build=${FUZZ_BUILD_DIR:-build-fuzz}
+else
+  build=${FUZZ_BUILD_DIR:-build-fuzz-${sanitizers//,/-}}
+fi
 cc=$(command -v clang-14 || command -v clang)
 cxx=$(command -v clang++-14 || command -v clang++)
 CC=$cc CXX=$cxx cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETC_FUZZ=ON \
-  -DNETC_SANITIZE=ON >/dev/null
+  -DNETC_SANITIZE=ON "-DNETC_SANITIZERS=$sanitizers" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_pipeline fuzz_structured
 
 mkdir -p "$build/artifacts"
