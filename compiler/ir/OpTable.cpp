@@ -83,12 +83,23 @@ std::optional<int64_t> windowOutputSize(int64_t in, int64_t k, int64_t stride,
   auto span = checkedSub(*padded2, *reach);
   if (!span)
     return std::nullopt;
-  int64_t numer = *span - 1 + (ceilMode ? stride - 1 : 0);
-  int64_t out = floorDiv(numer, stride) + 1;
+  // out = floor-or-ceil((span - 1) / stride) + 1. PyTorch adds stride - 1
+  // before dividing for ceil_mode; rounding the quotient up instead cannot
+  // overflow for a stride near 2^63 (a fuzzer found that).
+  auto last = checkedSub(*span, 1);
+  if (!last)
+    return std::nullopt;
+  int64_t q = floorDiv(*last, stride);
+  if (ceilMode && *last % stride != 0)
+    ++q;
+  int64_t out = q + 1;
   // PyTorch: with ceil_mode the last window must start inside the input or
-  // the left padding.
-  if (ceilMode && out > 0 && (out - 1) * stride >= in + padBefore)
-    --out;
+  // the left padding. A start past 2^63 is past both.
+  if (ceilMode && out > 0) {
+    auto lastStart = checkedMul(out - 1, stride);
+    if (!lastStart || *lastStart >= *padded)
+      --out;
+  }
   return out;
 }
 

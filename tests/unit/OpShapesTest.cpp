@@ -414,6 +414,20 @@ TEST_CASE("max_pool2d: ceil_mode's last window must start inside the input or le
                         {"ceil_mode", true}})) == "[1,1,1,1]");
 }
 
+TEST_CASE("max_pool2d: ceil_mode with a stride near 2^63 neither overflows nor errs") {
+  // A fuzzer found PyTorch's numerator span - 1 + stride - 1 overflowing. In
+  // exact arithmetic: (13 - 3 + 2^63 - 2) // (2^63 - 1) + 1 = 2, and the second
+  // window would start at 2^63 - 1, past the input: 1.
+  const int64_t huge = 9223372036854775807;
+  CHECK(shapesOf("max_pool2d", {{1, 1, 13, 13}},
+                 attrs({{"k", int64_t{3}}, {"stride", huge}, {"ceil_mode", true}})) ==
+        "[1,1,1,1]");
+  CHECK(windowOutputSize(13, 3, huge, 0, 0, 1, true) == 1);
+  CHECK(windowOutputSize(huge - 1, 1, huge - 2, 0, 0, 1, true) == 2);
+  CHECK(windowOutputSize(huge, 1, huge / 2 + 1, 0, 0, 1, true) == 2);
+  CHECK(windowOutputSize(huge, 1, huge / 2 + 1, 0, 0, 1, false) == 2);
+}
+
 TEST_CASE("max_pool2d: stride is normalized to [sh, sw]") {
   CHECK(boundAttr("max_pool2d", {{1, 1, 8, 8}}, attrs({{"k", int64_t{2}}}), "stride") == "[2,2]");
   CHECK(boundAttr("max_pool2d", {{1, 1, 8, 8}}, attrs({{"k", Ints{3, 2}}}), "stride") == "[3,2]");
