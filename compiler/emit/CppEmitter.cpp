@@ -213,15 +213,19 @@ public:
       name = fmt::format("{}_v{}", src.baseName, k);
     usedNames.insert(name);
     byKey[key] = entries.size();
+    textBytes += key.size() + src.what.size();
     entries.push_back({name, std::move(src), {node}});
     return entries.back().name;
   }
   const std::vector<Entry> &all() const { return entries; }
+  /// About the size of the distinct kernels' text (without comments).
+  uint64_t bytes() const { return textBytes; }
 
 private:
   std::map<std::string, size_t> byKey;
   std::set<std::string> usedNames;
   std::vector<Entry> entries;
+  uint64_t textBytes = 0;
 };
 
 /// The text of one kernel function: comment lines, signature, body.
@@ -242,8 +246,8 @@ struct StateEntry {
 class Emitter {
 public:
   Emitter(const Graph &original, const Graph &optimized, const cost::Report &report,
-          DiagEngine &diag)
-      : orig(original), opt(optimized), report(report), diag(diag) {}
+          DiagEngine &diag, const EmitOptions &opts)
+      : orig(original), opt(optimized), report(report), diag(diag), opts(opts) {}
 
   std::optional<std::vector<EmittedFile>> run();
 
@@ -251,6 +255,16 @@ private:
   bool fail(const Node &n, const std::string &msg) {
     diag.error(n.loc, fmt::format("cannot emit C++ for '{}': {}", n.name, msg));
     return false;
+  }
+  /// False (an error at `n`) once the program so far, `bytes` plus what
+  /// earlier parts made, passes the limit: checked after every node, so the
+  /// work done is bounded by the limit, not by the graph's edges.
+  bool withinLimit(const Node &n, uint64_t bytes) {
+    if (doneBytes + bytes <= opts.maxBytes)
+      return true;
+    return fail(n, fmt::format("the generated program would pass {} bytes; raise the limit "
+                               "with --max-emit-bytes",
+                               opts.maxBytes));
   }
   bool checkTypes(const Graph &g);
   bool collectStateDict();
@@ -264,6 +278,8 @@ private:
   const Graph &orig, &opt;
   const cost::Report &report;
   DiagEngine &diag;
+  const EmitOptions &opts;
+  uint64_t doneBytes = 0; ///< the size of the parts finished
   std::vector<StateEntry> state;
   int64_t weightFloats = 0;
   int64_t arenaFloats = 0;
@@ -419,6 +435,8 @@ bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string
     for (const std::string &a : args)
       call += (call.empty() ? "" : ", ") + a;
     run.line("k::{}({}); // {}", fn, call, commentText(n.name));
+    if (!withinLimit(n, kernels.bytes() + run.str().size() + prep.str().size()))
+      return false;
   }
   for (size_t i = 0; i < opt.outputs.size(); ++i) {
     const ValueId v = opt.outputs[i];
@@ -497,6 +515,8 @@ bool Emitter::emitReference(std::string &text) {
         call += (call.empty() ? "" : ", ") + a;
       body.line("{}({});", fn, call);
       body.close();
+      if (!withinLimit(n, kernels.bytes() + body.str().size()))
+        return false;
     }
     for (ValueId in : n.inputs)
       if (last[in] == i && !isOutput[in])
@@ -808,7 +828,10 @@ std::optional<std::vector<EmittedFile>> Emitter::run() {
     return std::nullopt;
   }
   std::string kernelsH, runBody, prepareBody, referenceCpp;
-  if (!emitFused(kernelsH, runBody, prepareBody) || !emitReference(referenceCpp))
+  if (!emitFused(kernelsH, runBody, prepareBody))
+    return std::nullopt;
+  doneBytes = kernelsH.size() + runBody.size() + prepareBody.size();
+  if (!emitReference(referenceCpp))
     return std::nullopt;
 
   std::string model =
@@ -919,6 +942,15 @@ std::optional<std::vector<EmittedFile>> Emitter::run() {
   files.push_back({"model.cpp", std::move(model)});
   files.push_back({"model.h", modelHeader()});
   files.push_back({"reference.cpp", std::move(referenceCpp)});
+  uint64_t total = 0;
+  for (const EmittedFile &f : files)
+    total += f.text.size();
+  if (total > opts.maxBytes) {
+    diag.globalError(fmt::format("the generated program would pass {} bytes ({} bytes); raise "
+                                 "the limit with --max-emit-bytes",
+                                 opts.maxBytes, total));
+    return std::nullopt;
+  }
   return files;
 }
 
@@ -926,8 +958,9 @@ std::optional<std::vector<EmittedFile>> Emitter::run() {
 
 std::optional<std::vector<EmittedFile>> emitCpp(const ir::Graph &original,
                                                 const ir::Graph &optimized,
-                                                const cost::Report &report, DiagEngine &diag) {
-  return Emitter(original, optimized, report, diag).run();
+                                                const cost::Report &report, DiagEngine &diag,
+                                                const EmitOptions &opts) {
+  return Emitter(original, optimized, report, diag, opts).run();
 }
 
 } // namespace netc::emit

@@ -42,13 +42,23 @@ struct EmittedFile {
   std::string text;
 };
 
+struct EmitOptions {
+  /// Limit on the size of the generated program (--max-emit-bytes). Its
+  /// size follows the graph's edges, not its nodes: a concat of k inputs
+  /// copies each, so a DenseNet-like chain of n concats over everything
+  /// before them writes O(n^2) bytes. 1 GiB: every file is built in memory.
+  uint64_t maxBytes = uint64_t(1) << 30;
+};
+
 /// The program of `optimized`, whose graph as written (before the passes,
 /// same node names) is `original`; `report` is the cost report of
 /// `optimized` (kernel comments). Errors (an op or dtype the emitter does not
-/// support) go to `diag`, located at the node's source.
+/// support, a program over opts.maxBytes) go to `diag`, located at the
+/// node's source.
 std::optional<std::vector<EmittedFile>> emitCpp(const ir::Graph &original,
                                                 const ir::Graph &optimized,
-                                                const cost::Report &report, DiagEngine &diag);
+                                                const cost::Report &report, DiagEngine &diag,
+                                                const EmitOptions &opts = {});
 
 /// The name of the marker file in every directory netc writes: a directory
 /// holding it may be replaced without --force.

@@ -95,6 +95,11 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.load.limits.maxFileBytes, "--max-file-size");
        }},
+      {"--max-emit-bytes", "BYTES",
+       "limit on the size of the program --emit=cpp writes (default 1073741824)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.emit.maxBytes, "--max-emit-bytes");
+       }},
       {"--report", nullptr, "report params, MACs, FLOPs, memory, roofline latency per layer",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
          o.action = Action::Report;

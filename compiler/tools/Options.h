@@ -9,6 +9,7 @@
 #define NETC_TOOLS_OPTIONS_H
 
 #include "cost/Report.h"
+#include "emit/CppEmitter.h"
 #include "emit/ReportWriter.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
@@ -49,6 +50,7 @@ struct Options {
   emit::ReportFormat format = emit::ReportFormat::Table;
   emit::ReportStyle style;
   bool maxBatch = false;
+  emit::EmitOptions emit; ///< --emit=cpp
   std::string compare; ///< --compare FILE
   ElabOptions compareElab;
   // --report --sweep (tools/Sweep.h)

@@ -384,7 +384,7 @@ int main(int argc, char **argv) {
       return 3;
     std::optional<cost::Report> report = cost::buildReport(*graph, *hw, opts.cost, diag);
     std::optional<std::vector<emit::EmittedFile>> files =
-        report ? emit::emitCpp(original, *graph, *report, diag) : std::nullopt;
+        report ? emit::emitCpp(original, *graph, *report, diag, opts.emit) : std::nullopt;
     diag.print(llvm::errs());
     if (!files)
       return 1;

@@ -92,7 +92,9 @@ void runPipeline(const uint8_t *data, size_t size) {
   os.flush();
 
   DiagEngine emitDiag(sm, 20);
-  if (!emit::emitCpp(original, *graph, *report, emitDiag) && !emitDiag.hasErrors())
+  emit::EmitOptions emitOpts;
+  emitOpts.maxBytes = 4 << 20; // a graph with many edges writes O(edges) bytes
+  if (!emit::emitCpp(original, *graph, *report, emitDiag, emitOpts) && !emitDiag.hasErrors())
     bug("kernel emission failed without an error", text);
 }
 

@@ -9,6 +9,8 @@
 #include "ir/OpTable.h"
 #include "passes/Pass.h"
 
+#include <fmt/format.h>
+
 #include <map>
 
 using namespace netc;
@@ -27,7 +29,8 @@ cost::HardwareProfile testHardware() {
 /// name, or nothing (with the errors in `errors`).
 std::optional<std::map<std::string, std::string>> emitFiles(const std::string &text,
                                                             std::string *errors = nullptr,
-                                                       const ir::OpDef *replaceOps = nullptr) {
+                                                       const ir::OpDef *replaceOps = nullptr,
+                                                       emit::EmitOptions opts = {}) {
   test::Elaborated e(text);
   ir::Graph original = *e.graph;
   if (replaceOps)
@@ -39,7 +42,7 @@ std::optional<std::map<std::string, std::string>> emitFiles(const std::string &t
   REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
   std::optional<cost::Report> report = cost::buildReport(optimized, testHardware(), {}, e.diag);
   REQUIRE(report);
-  auto files = emit::emitCpp(original, optimized, *report, e.diag);
+  auto files = emit::emitCpp(original, optimized, *report, e.diag, opts);
   if (errors)
     *errors = e.errors();
   if (!files)
@@ -178,4 +181,41 @@ TEST_CASE("emitter: tensors other than f32 are an error") {
                     &errors);
   CHECK_FALSE(files);
   CHECK(errors.find("supports f32 tensors only") != std::string::npos);
+}
+
+TEST_CASE("emitter: the program's size is limited (--max-emit-bytes)") {
+  auto all = emitFiles(kBlocks);
+  REQUIRE(all);
+  uint64_t total = 0;
+  for (const auto &[name, text] : *all)
+    total += text.size();
+  emit::EmitOptions opts;
+  opts.maxBytes = total; // exactly enough
+  CHECK(emitFiles(kBlocks, nullptr, nullptr, opts));
+  opts.maxBytes = total - 1;
+  std::string errors;
+  CHECK_FALSE(emitFiles(kBlocks, &errors, nullptr, opts));
+  CHECK(errors.find(fmt::format("error: the generated program would pass {} bytes ({} bytes); "
+                                "raise the limit with --max-emit-bytes",
+                                total - 1, total)) != std::string::npos);
+
+  // A dense chain: concat k takes every tensor before it, so the program
+  // grows with the square of the layers. The limit stops the emitter at the
+  // node that passes it, after work bounded by the limit.
+  const char *dense = R"(
+network n(layers: int = 200) {
+  x = input([1, 1, 2, 2])
+  feats = [x]
+  for i in range(layers) {
+    feats = feats + [conv2d(concat(feats), 1, k=1)]
+  }
+  return concat(feats)
+}
+)";
+  errors.clear();
+  opts.maxBytes = 100000;
+  CHECK_FALSE(emitFiles(dense, &errors, nullptr, opts));
+  CHECK(errors.find("error: cannot emit C++ for 'concat_") != std::string::npos);
+  CHECK(errors.find("the generated program would pass 100000 bytes; raise the limit with "
+                    "--max-emit-bytes") != std::string::npos);
 }
