@@ -455,6 +455,11 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
   if (graph.nodes.size() >= opts.maxNodes)
     fail(loc, fmt::format("the network has more than {} nodes (raise the limit with --max-nodes)",
                           opts.maxNodes));
+  edges += inputs.size();
+  if (edges > opts.maxEdges)
+    fail(loc, fmt::format("the network's nodes have more than {} inputs together (raise the "
+                          "limit with --max-edges)",
+                          opts.maxEdges));
   ir::NodeId id = graph.addNode(&op, std::move(bound), inputs, outTypes, uniqueName(op.name), loc);
   const ir::Node &node = graph.nodes[id];
   if (node.outputs.size() == 1)

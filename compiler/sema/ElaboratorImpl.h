@@ -368,6 +368,7 @@ private:
   llvm::StringMap<const Decl *> globals;
   std::vector<std::unique_ptr<Frame>> frames;
   ir::Graph graph;
+  uint64_t edges = 0; ///< node inputs so far (opts.maxEdges)
   uint64_t steps = 0;
   SourceLoc returnLoc;
 };

@@ -82,6 +82,11 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.elab.maxNodes, "--max-nodes");
        }},
+      {"--max-edges", "N",
+       "limit on the inputs of all graph nodes together (default 100000000)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.elab.maxEdges, "--max-edges");
+       }},
       {"--max-steps", "N",
        "limit on statements and loop iterations executed while elaborating (default 100000000)",
        [](Options &o, llvm::StringRef v) {

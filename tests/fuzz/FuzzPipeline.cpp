@@ -60,6 +60,7 @@ void runPipeline(const uint8_t *data, size_t size) {
   // defaults, only lower.
   ElabOptions elab;
   elab.maxNodes = 20'000;
+  elab.maxEdges = 50'000;
   elab.maxSteps = 200'000;
   elab.maxRange = 20'000;
   std::optional<ir::Graph> graph = elaborate(*program, diag, elab);

@@ -181,6 +181,19 @@ TEST_CASE("elaborate: limits on nodes and steps") {
                 "  for i in range(100) { x = conv2d(x, 1, 1) }\n  return x\n}\n",
                 o)
             .find("error: the network has more than 10 nodes") != std::string::npos);
+  // Edges: 1 + 2 + ... + 10 concat inputs and 10 relu inputs, 65 in all; the
+  // 9th concat passes 50 (44 before it, 9 of its own).
+  ElabOptions e;
+  e.maxEdges = 50;
+  const char *dense = "network n() {\n  f = [input([1, 1, 1, 1])]\n"
+                      "  for i in range(10) { f = f + [relu(concat(f))] }\n  return f[0]\n}\n";
+  const std::string tooMany = errorOf(dense, e);
+  CHECK(tooMany.substr(0, tooMany.find('\n')) ==
+        "t.net:3:38: error: the network's nodes have more than 50 inputs together (raise the "
+        "limit with --max-edges)");
+  e.maxEdges = 55 + 10; // exactly enough
+  Elab fits(dense, e);
+  CHECK_MESSAGE(fits.graph, fits.errors());
   ElabOptions s;
   s.maxSteps = 1000;
   CHECK(errorOf("network n() { for i in range(5000) { y = i } }", s)
