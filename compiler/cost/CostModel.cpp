@@ -42,7 +42,8 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
     int64_t elems = 1;
     for (int64_t d : w.shape)
       elems = acc.mul(elems, d);
-    (w.learnable ? out.params : out.buffers) += elems;
+    int64_t &sum = w.learnable ? out.params : out.buffers;
+    sum = acc.add(sum, elems); // two weights of 2^63 - 1 elements overflow (a fuzzer found it)
   }
   out.weightElems = acc.add(out.params, out.buffers);
 
