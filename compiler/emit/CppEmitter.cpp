@@ -262,9 +262,13 @@ private:
   bool withinLimit(const Node &n, uint64_t bytes) {
     if (doneBytes + bytes <= opts.maxBytes)
       return true;
-    return fail(n, fmt::format("the generated program would pass {} bytes; raise the limit "
-                               "with --max-emit-bytes",
-                               opts.maxBytes));
+    return fail(n, tooLarge(""));
+  }
+  /// The one message of the size limit; `detail` is the exact size if known.
+  std::string tooLarge(const std::string &detail) const {
+    return fmt::format("the generated program would pass {} bytes{}; raise the limit with "
+                       "--max-emit-bytes",
+                       opts.maxBytes, detail);
   }
   bool checkTypes(const Graph &g);
   bool collectStateDict();
@@ -946,9 +950,7 @@ std::optional<std::vector<EmittedFile>> Emitter::run() {
   for (const EmittedFile &f : files)
     total += f.text.size();
   if (total > opts.maxBytes) {
-    diag.globalError(fmt::format("the generated program would pass {} bytes ({} bytes); raise "
-                                 "the limit with --max-emit-bytes",
-                                 opts.maxBytes, total));
+    diag.globalError(tooLarge(fmt::format(" ({} bytes)", total)));
     return std::nullopt;
   }
   return files;
