@@ -21,6 +21,14 @@
 // in about n log n. Greedy by breadth lists the tensors live at every node,
 // so it only runs when the lifetimes cover a bounded number of node slots.
 //
+// Many tensors live at once (a node with thousands of outputs) make every
+// search read all of them: quadratic. So each order's search for gaps has a
+// budget of entries read (GapSearchAllowance + GapSearchPerTensor per
+// tensor; the examples use 2 to 25 per tensor); once it is spent, the rest
+// of that order goes on top of the placed tensors live at the same time,
+// found in log time by a segment tree over the nodes (Skyline). The plan is
+// still valid, and no longer aims for the lower bound.
+//
 //===----------------------------------------------------------------------===//
 #include "cost/MemoryPlanner.h"
 
@@ -56,7 +64,8 @@ constexpr uint64_t BreadthSlotLimit = uint64_t(1) << 22;
 /// starting there or later; the others are searched.
 class LifetimeIndex {
 public:
-  LifetimeIndex(const std::vector<Item> &items, uint32_t numNodes) : where(items.size()) {
+  LifetimeIndex(const std::vector<Item> &items, uint32_t numNodes)
+      : nodes(numNodes), where(items.size()) {
     for (uint32_t i = 0; i < items.size(); ++i)
       byClass[spanClass(items[i])].push_back({items[i].first, items[i].last, i, -1, -1});
     for (unsigned k = 0; k < byClass.size(); ++k) {
@@ -94,13 +103,17 @@ public:
   }
   bool placed(uint32_t item) const { return where[item]->offset >= 0; }
   int64_t offset(uint32_t item) const { return where[item]->offset; }
+  int64_t end(uint32_t item) const { return where[item]->end; }
+  uint32_t numNodes() const { return nodes; }
   void place(uint32_t item, int64_t offset, int64_t end) {
     where[item]->offset = offset;
     where[item]->end = end;
   }
 
-  /// Calls f(offset, end) for every placed item whose lifetime meets q's.
-  template <typename F> void forPlacedOverlapping(const Item &q, F f) const {
+  /// Calls f(offset, end) for every placed item whose lifetime meets q's;
+  /// returns the number of entries it read (placed or not, meeting q or not).
+  template <typename F> uint64_t forPlacedOverlapping(const Item &q, F f) const {
+    uint64_t read = 0;
     for (unsigned k : classes) {
       const std::vector<Entry> &list = byClass[k];
       const uint64_t longest = (uint64_t(1) << k) - 1;
@@ -110,10 +123,13 @@ public:
                        : std::partition_point(list.begin(), list.end(), [&](const Entry &e) {
                            return e.first < from;
                          }) - list.begin();
+      const size_t begin = pos;
       for (; pos < list.size() && list[pos].first <= q.last; ++pos)
         if (list[pos].last >= q.first && list[pos].offset >= 0)
           f(list[pos].offset, list[pos].end);
+      read += pos - begin;
     }
+    return read;
   }
 
 private:
@@ -127,51 +143,119 @@ private:
     return span == 0 ? 0 : 32 - static_cast<unsigned>(__builtin_clz(span));
   }
 
+  uint32_t nodes;
   std::array<std::vector<Entry>, 33> byClass;
   std::array<std::vector<uint32_t>, 33> directory; ///< empty: search the class
   std::vector<unsigned> classes;                   ///< the classes that hold items
   std::vector<Entry *> where;                      ///< per item, its entry
 };
 
+/// The highest end of the items placed so far at each node: a segment tree
+/// over the nodes whose update raises every node of a range to at least a
+/// value (no update lowers one, so a node's own bound holds for its whole
+/// range and needs no pushing down).
+class Skyline {
+public:
+  explicit Skyline(uint32_t numNodes) {
+    while (width < numNodes)
+      width <<= 1;
+    whole.assign(2 * size_t(width), 0);
+    highest.assign(2 * size_t(width), 0);
+  }
+  /// Raises every node of [a, b] to at least v.
+  void raise(uint32_t a, uint32_t b, int64_t v) { raise(1, 0, width - 1, a, b, v); }
+  /// The highest value at a node of [a, b].
+  int64_t top(uint32_t a, uint32_t b) const { return top(1, 0, width - 1, a, b); }
+
+private:
+  void raise(size_t n, uint32_t lo, uint32_t hi, uint32_t a, uint32_t b, int64_t v) {
+    if (b < lo || hi < a)
+      return;
+    highest[n] = std::max(highest[n], v);
+    if (a <= lo && hi <= b) {
+      whole[n] = std::max(whole[n], v);
+      return;
+    }
+    const uint32_t mid = lo + (hi - lo) / 2;
+    raise(2 * n, lo, mid, a, b, v);
+    raise(2 * n + 1, mid + 1, hi, a, b, v);
+  }
+  int64_t top(size_t n, uint32_t lo, uint32_t hi, uint32_t a, uint32_t b) const {
+    if (b < lo || hi < a)
+      return 0;
+    if (a <= lo && hi <= b)
+      return highest[n];
+    const uint32_t mid = lo + (hi - lo) / 2;
+    return std::max({whole[n], top(2 * n, lo, mid, a, b), top(2 * n + 1, mid + 1, hi, a, b)});
+  }
+
+  uint32_t width = 1;
+  std::vector<int64_t> whole;   ///< per tree node, a bound every node of its range reaches
+  std::vector<int64_t> highest; ///< per tree node, the highest bound in its range
+};
+
 /// Offsets of the items and the arena they need.
 struct Layout {
   std::vector<int64_t> offset;
   int64_t arena = 0;
+  uint64_t read = 0; ///< index entries the search for gaps read
 };
+
 
 /// Places the items in `order`, each in the best-fitting gap among the placed
 /// items live at the same time (an item listed again stays where it is).
-/// Nullopt on overflow.
+/// Once the search for gaps has read more entries than its budget, the
+/// remaining items go on top of the placed items live at the same time
+/// instead (a segment tree finds that height in log time), so any graph
+/// plans in about n log n. Nullopt on overflow.
 std::optional<Layout> placeInOrder(const std::vector<Item> &items, LifetimeIndex &index,
                                    const std::vector<uint32_t> &order) {
   index.clear();
   std::vector<std::pair<int64_t, int64_t>> busy; // (offset, end) of the placed overlapping
   int64_t arena = 0;
+  const uint64_t budget = GapSearchAllowance + GapSearchPerTensor * items.size();
+  uint64_t read = 0;
+  std::optional<Skyline> skyline; // once the budget is spent
   for (uint32_t i : order) {
     if (index.placed(i))
       continue;
     const Item &it = items[i];
-    busy.clear();
-    index.forPlacedOverlapping(it, [&](int64_t lo, int64_t hi) { busy.emplace_back(lo, hi); });
-    std::sort(busy.begin(), busy.end());
-    int64_t end = 0, best = -1, bestGap = 0;
-    for (auto [lo, hi] : busy) {
-      if (lo - end >= it.size && (best < 0 || lo - end < bestGap)) {
-        best = end;
-        bestGap = lo - end;
+    int64_t best = -1;
+    if (skyline) {
+      best = skyline->top(it.first, it.last);
+    } else {
+      busy.clear();
+      read += index.forPlacedOverlapping(it,
+                                         [&](int64_t lo, int64_t hi) { busy.emplace_back(lo, hi); });
+      std::sort(busy.begin(), busy.end());
+      int64_t end = 0, bestGap = 0;
+      for (auto [lo, hi] : busy) {
+        if (lo - end >= it.size && (best < 0 || lo - end < bestGap)) {
+          best = end;
+          bestGap = lo - end;
+        }
+        end = std::max(end, hi); // every end is within the arena: no overflow
       }
-      end = std::max(end, hi); // every end is within the arena: no overflow
+      if (best < 0)
+        best = end;
     }
-    if (best < 0)
-      best = end;
     std::optional<int64_t> top = checkedAdd(best, it.size);
     if (!top)
       return std::nullopt;
     index.place(i, best, *top);
     arena = std::max(arena, *top);
+    if (skyline) {
+      skyline->raise(it.first, it.last, *top);
+    } else if (read > budget) {
+      skyline.emplace(index.numNodes());
+      for (uint32_t j = 0; j < items.size(); ++j)
+        if (index.placed(j))
+          skyline->raise(items[j].first, items[j].last, index.end(j));
+    }
   }
   Layout l;
   l.arena = arena;
+  l.read = read;
   l.offset.resize(items.size());
   for (uint32_t i = 0; i < items.size(); ++i)
     l.offset[i] = index.offset(i);
@@ -296,6 +380,7 @@ std::optional<MemoryPlan> planMemory(const ir::Graph &g) {
       continue;
     if (!l)
       return std::nullopt;
+    plan.gapSearchReads += l->read;
     if (!best || l->arena < best->arena)
       best = std::move(l);
   }

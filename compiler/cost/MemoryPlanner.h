@@ -6,7 +6,8 @@
 // end) intersect never share memory. A view's values use their source's
 // memory. No plan can be smaller than the largest sum of live tensor sizes
 // (peakLiveElements), and the planner aims for it: the report's peak
-// activation memory is the arena it lays out.
+// activation memory is the arena it lays out. Its work is bounded: see
+// GapSearchAllowance.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_COST_MEMORYPLANNER_H
@@ -20,6 +21,12 @@
 
 namespace netc::cost {
 
+/// The budget of each greedy order's search for gaps, in index entries read:
+/// a fixed allowance plus a number per tensor that owns memory. The examples
+/// read 2 to 25 entries per tensor, far below it.
+constexpr uint64_t GapSearchAllowance = uint64_t(1) << 18;
+constexpr uint64_t GapSearchPerTensor = 32;
+
 struct MemoryPlan {
   /// Per ValueId, the element offset in the arena; a view's value has its
   /// storage's offset; a tensor with no elements has offset 0.
@@ -28,6 +35,10 @@ struct MemoryPlan {
   std::vector<ir::ValueId> storage;
   int64_t arenaElements = 0; ///< size of the arena in elements (at the graph's shapes)
   int64_t lowerBound = 0;    ///< peakLiveElements: no plan can be smaller
+  /// The planner's work: the index entries its search for gaps read, over
+  /// every order it tried (each order reads at most a fixed allowance plus a
+  /// number per tensor, then places the rest on top: MemoryPlanner.cpp).
+  uint64_t gapSearchReads = 0;
 };
 
 /// Plans the arena of `g` (deterministic). Returns nullopt on int64 overflow.

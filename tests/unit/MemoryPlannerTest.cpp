@@ -65,6 +65,41 @@ ir::Graph relus(uint32_t n, int64_t elems) {
   return g;
 }
 
+/// An input of `n` elements chunked into `n` one-element tensors, all live
+/// at the chunk. With `staircase`, a chain of adds then sums them one at a
+/// time (chunk i lives until the i-th add, each sum until the next add);
+/// without it, the chunks are the graph's outputs.
+ir::Graph chunked(uint32_t n, bool staircase) {
+  ir::Graph g;
+  const ir::OpDef *input = ir::OpTable::get().lookup("input");
+  const ir::OpDef *chunk = ir::OpTable::get().lookup("chunk");
+  const ir::OpDef *add = ir::OpTable::get().lookup("add");
+  REQUIRE(input);
+  REQUIRE(chunk);
+  REQUIRE(add);
+  ir::TensorType one{{1, 1, 1, 1}};
+  g.addNode(input, {}, {}, {ir::TensorType{{1, int64_t(n), 1, 1}}}, "input", {});
+  ir::NodeId c = g.addNode(chunk, {}, {0}, std::vector<ir::TensorType>(n, one), "chunk", {});
+  std::vector<ir::ValueId> parts(g.nodes[c].outputs.begin(), g.nodes[c].outputs.end());
+  if (!staircase) {
+    g.outputs = parts;
+    return g;
+  }
+  ir::ValueId sum = parts[0];
+  for (uint32_t i = 1; i < n; ++i) {
+    ir::NodeId a = g.addNode(add, {}, {sum, parts[i]}, {one}, "add" + std::to_string(i), {});
+    sum = g.nodes[a].outputs[0];
+  }
+  g.outputs.push_back(sum);
+  return g;
+}
+
+/// The most entries the planner's four orders may read for `tensors`
+/// tensors: each its budget, plus the one search that crosses it.
+uint64_t readBound(uint64_t tensors) {
+  return 4 * (GapSearchAllowance + GapSearchPerTensor * tensors + tensors);
+}
+
 } // namespace
 
 TEST_CASE("memory plan: a chain reuses memory two tensors back") {
@@ -185,7 +220,11 @@ TEST_CASE("memory plan: every example network, as written and optimized") {
       std::optional<MemoryPlan> p = planMemory(*g);
       REQUIRE(p);
       CHECK(verifyPlan(*g, *p) == "");
-      CHECK(p->arenaElements >= p->lowerBound);
+      // Every example reaches the lower bound, and its search for gaps stays
+      // far below the budget (GapSearchAllowance), so the budget never
+      // changes an ordinary network's plan.
+      CHECK(p->arenaElements == p->lowerBound);
+      CHECK(p->gapSearchReads < GapSearchAllowance / 8);
       MESSAGE(llvm::sys::path::filename(file).str()
               << std::string(optimized ? " optimized" : " as written") << ": arena "
               << p->arenaElements << ", lower bound " << p->lowerBound);
@@ -200,4 +239,34 @@ TEST_CASE("memory plan: a chain of 100k nodes") {
   CHECK(p->lowerBound == 32);
   CHECK(p->arenaElements == 32);
   CHECK(verifyPlan(g, *p) == "");
+}
+
+TEST_CASE("memory plan: 20,000 tensors live at once plan in linear work") {
+  // Every search for a gap would read every tensor placed before: 4 orders x
+  // 2e8 entries. The budget caps the search and stacks the rest, which here
+  // is optimal: the input and the chunks are all live at the chunk.
+  const uint32_t n = 20'000;
+  ir::Graph g = chunked(n, false);
+  std::optional<MemoryPlan> p = planMemory(g);
+  REQUIRE(p);
+  CHECK(verifyPlan(g, *p) == "");
+  CHECK(p->lowerBound == 2 * n);
+  CHECK(p->arenaElements == 2 * n);
+  CHECK(p->gapSearchReads <= readBound(n + 1));
+  CHECK(p->gapSearchReads > GapSearchAllowance); // the budget was reached
+}
+
+TEST_CASE("memory plan: stacking after the budget keeps the plan valid") {
+  // 3,000 chunks that die one at a time while sums come and go: once the
+  // budget is spent, each tensor goes above every placed tensor that is live
+  // at the same time, never into memory they use.
+  const uint32_t n = 3'000;
+  ir::Graph g = chunked(n, true);
+  std::optional<MemoryPlan> p = planMemory(g);
+  REQUIRE(p);
+  CHECK(verifyPlan(g, *p) == "");
+  CHECK(p->lowerBound == 2 * n);
+  CHECK(p->arenaElements >= p->lowerBound);
+  CHECK(p->gapSearchReads <= readBound(2 * n));
+  CHECK(p->gapSearchReads > GapSearchAllowance);
 }
