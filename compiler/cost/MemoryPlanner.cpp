@@ -201,7 +201,6 @@ struct Layout {
   uint64_t read = 0; ///< index entries the search for gaps read
 };
 
-
 /// Places the items in `order`, each in the best-fitting gap among the placed
 /// items live at the same time (an item listed again stays where it is).
 /// Once the search for gaps has read more entries than its budget, the
