@@ -100,6 +100,18 @@ uint64_t readBound(uint64_t tensors) {
   return 4 * (GapSearchAllowance + GapSearchPerTensor * tensors + tensors);
 }
 
+/// The plan of `g`, whose search for gaps must reach its budget and stay
+/// within readBound(tensors); the plan must be valid.
+MemoryPlan budgetedPlan(const ir::Graph &g, uint64_t tensors) {
+  std::optional<MemoryPlan> p = planMemory(g);
+  REQUIRE(p);
+  CHECK(verifyPlan(g, *p) == "");
+  CHECK(p->arenaElements >= p->lowerBound);
+  CHECK(p->gapSearchReads <= readBound(tensors));
+  CHECK(p->gapSearchReads > GapSearchAllowance); // the budget was reached
+  return *p;
+}
+
 } // namespace
 
 TEST_CASE("memory plan: a chain reuses memory two tensors back") {
@@ -246,14 +258,9 @@ TEST_CASE("memory plan: 20,000 tensors live at once plan in linear work") {
   // 2e8 entries. The budget caps the search and stacks the rest, which here
   // is optimal: the input and the chunks are all live at the chunk.
   const uint32_t n = 20'000;
-  ir::Graph g = chunked(n, false);
-  std::optional<MemoryPlan> p = planMemory(g);
-  REQUIRE(p);
-  CHECK(verifyPlan(g, *p) == "");
-  CHECK(p->lowerBound == 2 * n);
-  CHECK(p->arenaElements == 2 * n);
-  CHECK(p->gapSearchReads <= readBound(n + 1));
-  CHECK(p->gapSearchReads > GapSearchAllowance); // the budget was reached
+  MemoryPlan p = budgetedPlan(chunked(n, false), n + 1);
+  CHECK(p.lowerBound == 2 * n);
+  CHECK(p.arenaElements == 2 * n);
 }
 
 TEST_CASE("memory plan: stacking after the budget keeps the plan valid") {
@@ -261,12 +268,6 @@ TEST_CASE("memory plan: stacking after the budget keeps the plan valid") {
   // budget is spent, each tensor goes above every placed tensor that is live
   // at the same time, never into memory they use.
   const uint32_t n = 3'000;
-  ir::Graph g = chunked(n, true);
-  std::optional<MemoryPlan> p = planMemory(g);
-  REQUIRE(p);
-  CHECK(verifyPlan(g, *p) == "");
-  CHECK(p->lowerBound == 2 * n);
-  CHECK(p->arenaElements >= p->lowerBound);
-  CHECK(p->gapSearchReads <= readBound(2 * n));
-  CHECK(p->gapSearchReads > GapSearchAllowance);
+  MemoryPlan p = budgetedPlan(chunked(n, true), 2 * n);
+  CHECK(p.lowerBound == 2 * n);
 }
