@@ -27,9 +27,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cost/CostModel.h"
-#include "cost/Hardware.h"
-#include "emit/CppEmitter.h"
-#include "emit/ReportWriter.h"
+#include "sema/Hardware.h"
+#include "codegen/CppEmitter.h"
+#include "report/ReportWriter.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
@@ -76,7 +76,7 @@ struct Prepared {
   llvm::SourceMgr sm;
   std::unique_ptr<DiagEngine> diag;
   std::optional<Program> program;
-  std::optional<cost::HardwareProfile> hw;
+  std::optional<target::HardwareProfile> hw;
   std::optional<ir::Graph> graph;     ///< as elaborated
   std::optional<ir::Graph> optimized; ///< after the passes
   std::optional<cost::Report> report; ///< of the optimized graph
@@ -97,7 +97,7 @@ std::unique_ptr<Prepared> prepare(const Input &in) {
   p->diag = std::make_unique<DiagEngine>(p->sm);
   if (!(p->program = load(in, *p->diag)))
     die("loading " + in.name, *p->diag);
-  if (!(p->hw = cost::findHardware(cost::kDefaultHardware, &*p->program, *p->diag, {})))
+  if (!(p->hw = sema::findHardware(target::kDefaultHardware, &*p->program, *p->diag, {})))
     die("the default hardware profile", *p->diag);
   if (!(p->graph = elaborate(*p->program, *p->diag)))
     die("elaborating " + in.name, *p->diag);
@@ -124,8 +124,8 @@ size_t pipeline(const Input &in) {
   std::optional<Program> program = load(in, diag);
   if (!program)
     die("loading " + in.name, diag);
-  std::optional<cost::HardwareProfile> hw =
-      cost::findHardware(cost::kDefaultHardware, &*program, diag, {});
+  std::optional<target::HardwareProfile> hw =
+      sema::findHardware(target::kDefaultHardware, &*program, diag, {});
   std::optional<ir::Graph> graph = hw ? elaborate(*program, diag) : std::nullopt;
   if (!graph)
     die("elaborating " + in.name, diag);
@@ -142,7 +142,7 @@ size_t pipeline(const Input &in) {
     report->passes.push_back(p.name);
   std::string text;
   llvm::raw_string_ostream os(text);
-  emit::writeReport(os, *report, emit::ReportFormat::Table);
+  report::writeReport(os, *report, report::ReportFormat::Table);
   os.flush();
   return text.size();
 }
@@ -200,15 +200,15 @@ void registerAll(const Input &in) {
     }
     setCounters(state, p.graph->nodes.size());
   });
-  for (auto [stage, format] : {std::pair{"table", emit::ReportFormat::Table},
-                               std::pair{"json", emit::ReportFormat::Json}}) {
-    emit::ReportFormat f = format;
+  for (auto [stage, format] : {std::pair{"table", report::ReportFormat::Table},
+                               std::pair{"json", report::ReportFormat::Json}}) {
+    report::ReportFormat f = format;
     reg(stage, [get, f](benchmark::State &state) {
       Prepared &p = get();
       for (auto _ : state) {
         std::string text;
         llvm::raw_string_ostream os(text);
-        emit::writeReport(os, *p.report, f);
+        report::writeReport(os, *p.report, f);
         os.flush();
         benchmark::DoNotOptimize(text);
       }
@@ -218,7 +218,7 @@ void registerAll(const Input &in) {
   reg("emit_cpp", [get](benchmark::State &state) {
     Prepared &p = get();
     for (auto _ : state) {
-      auto files = emit::emitCpp(*p.graph, *p.optimized, *p.report, *p.diag);
+      auto files = codegen::emitCpp(*p.graph, *p.optimized, *p.report, *p.diag);
       benchmark::DoNotOptimize(files);
     }
     setCounters(state, p.graph->nodes.size());

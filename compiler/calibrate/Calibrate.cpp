@@ -404,7 +404,7 @@ ProfileData measure(const CalibrateOptions &opts) {
   const double peak1 = f32one.max, bw1 = stream[3][0].max;
   struct Kernel {
     const char *what;
-    int opClass;   ///< cost::OpClass
+    int opClass;   ///< target::OpClass
     double flops;  ///< 2mac convention
     double bytes;  ///< ideal memory model, fp32
     std::function<void()> run;

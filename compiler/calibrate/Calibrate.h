@@ -1,14 +1,14 @@
 //===- Calibrate.h - measure this machine: `netc calibrate` -----*- C++ -*-===//
 //
 // Measures the host the way the roofline model sees a device, and writes a
-// hardware profile (.net hardware syntax, cost/Hardware.h) that --hw reads:
+// hardware profile (.net hardware syntax, sema/Hardware.h) that --hw reads:
 //
 //   - peak FP32 and FP64 FLOP/s: an FMA microkernel (12 independent chains)
 //     at the widest SIMD width the CPU has, single-core and on all cores;
 //   - memory bandwidth the STREAM way (copy, scale, add, triad) over arrays
 //     far larger than the last-level cache, single-core and all-core, plus
 //     triad at L1/L2/L3-resident sizes;
-//   - the efficiency of each op class (cost::OpClass): the roofline time of
+//   - the efficiency of each op class (target::OpClass): the roofline time of
 //     a microkernel (a blocked dense conv, 3x3 and 1x1; a depthwise 3x3; add
 //     and relu; 3x3 max pooling), counted under netc's default conventions
 //     (2mac FLOPs, ideal memory) on the single-core peak and triad
@@ -44,13 +44,13 @@ struct ProfileData {
   double peakFp32 = 0;  ///< FLOP/s
   double bandwidth = 0; ///< B/s
   double memory = 0;    ///< bytes; 0 = leave out
-  double efficiency[4] = {0, 0, 0, 0}; ///< by cost::OpClass; 0 = leave out
+  double efficiency[4] = {0, 0, 0, 0}; ///< by target::OpClass; 0 = leave out
   double layerOverhead = 0;            ///< seconds; 0 = leave out
   std::vector<std::string> comments;   ///< lines above the declaration, without '#'
 };
 
 /// The profile in .net hardware syntax: comments, then one declaration whose
-/// numbers read back (cost::readHardware) to the same values to 12
+/// numbers read back (sema::readHardware) to the same values to 12
 /// significant digits.
 std::string writeProfile(const ProfileData &p);
 

@@ -1,6 +1,6 @@
 #include "cost/CostModel.h"
 
-#include "cost/MemoryPlanner.h"
+#include "analysis/MemoryPlanner.h"
 #include "support/Checked.h"
 
 #include <fmt/format.h>
@@ -123,7 +123,7 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   return "";
 }
 
-void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype, bool setLatency) {
+void applyRoofline(LayerCost &l, const target::HardwareProfile &hw, ir::DType dtype, bool setLatency) {
   const double peak = hw.peakFor(dtype);
   const double flops = static_cast<double>(l.flops);
   const double bytes = static_cast<double>(l.memoryBytes);
@@ -137,10 +137,10 @@ void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype, boo
     l.latency = std::max(computeTime, memoryTime);
 }
 
-OpClass opClass(const ir::Graph &g, const ir::Node &n) {
+target::OpClass opClass(const ir::Graph &g, const ir::Node &n) {
   const ir::OpDef &op = *n.op;
   if (op.view)
-    return OpClass::None;
+    return target::OpClass::None;
   switch (op.pattern) {
   case ir::PatternKind::OutElementwiseFusable: {
     // A convolution with one input channel per group (and groups > 1) is depthwise.
@@ -148,24 +148,24 @@ OpClass opClass(const ir::Graph &g, const ir::Node &n) {
       int64_t groups = n.attrs.getInt("groups");
       const ir::Shape &in = g.type(n.inputs[0]).shape;
       if (groups > 1 && in.size() >= 2 && in[1] == groups)
-        return OpClass::Depthwise;
+        return target::OpClass::Depthwise;
     }
-    return OpClass::Dense;
+    return target::OpClass::Dense;
   }
   case ir::PatternKind::Reduce:
-    return OpClass::Pool;
+    return target::OpClass::Pool;
   default:
-    return OpClass::Elementwise;
+    return target::OpClass::Elementwise;
   }
 }
 
-double calibratedTime(const LayerCost &l, OpClass c, const HardwareProfile &hw) {
-  if (c == OpClass::None || (l.flops == 0 && l.memoryBytes == 0))
+double calibratedTime(const LayerCost &l, target::OpClass c, const target::HardwareProfile &hw) {
+  if (c == target::OpClass::None || (l.flops == 0 && l.memoryBytes == 0))
     return 0;
   return l.latency / hw.efficiencyFor(c) + hw.layerOverhead;
 }
 
-static bool checkHardware(const HardwareProfile &hw, ir::DType dtype, DiagEngine &diag) {
+static bool checkHardware(const target::HardwareProfile &hw, ir::DType dtype, DiagEngine &diag) {
   if (hw.peakFor(dtype) > 0 && hw.bandwidth > 0)
     return true;
   diag.globalError(fmt::format("hardware '{}' has no peak for {}; add peak_{} to its profile or "
@@ -180,7 +180,7 @@ static bool checkHardware(const HardwareProfile &hw, ir::DType dtype, DiagEngine
 
 /// The one costing loop behind buildReport and buildTotals: the totals of
 /// `g`, and with `layers` each layer's row (names, shapes) too.
-static std::optional<Totals> costGraph(const ir::Graph &g, const HardwareProfile &hw,
+static std::optional<Totals> costGraph(const ir::Graph &g, const target::HardwareProfile &hw,
                                        const CostOptions &opts, DiagEngine &diag,
                                        std::vector<LayerCost> *layers) {
   if (!checkHardware(hw, opts.dtype, diag))
@@ -247,7 +247,7 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const HardwareProfile
   t.modelBytesInt8 = weights;
   // The arena the memory planner lays out at the graph's shapes; a batch
   // scales every tensor, so the same layout scaled by it serves the batch.
-  std::optional<MemoryPlan> plan = planMemory(g);
+  std::optional<analysis::MemoryPlan> plan = analysis::planMemory(g);
   if (!plan)
     acc.overflow = true;
   t.peakActivationBytes = acc.mul(acc.mul(plan ? plan->arenaElements : 0, opts.batch), bytes);
@@ -261,7 +261,7 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const HardwareProfile
   return t;
 }
 
-std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
+std::optional<Report> buildReport(const ir::Graph &g, const target::HardwareProfile &hw,
                                   const CostOptions &opts, DiagEngine &diag) {
   Report r;
   std::optional<Totals> t = costGraph(g, hw, opts, diag, &r.layers);
@@ -275,12 +275,12 @@ std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
   return r;
 }
 
-std::optional<Totals> buildTotals(const ir::Graph &g, const HardwareProfile &hw,
+std::optional<Totals> buildTotals(const ir::Graph &g, const target::HardwareProfile &hw,
                                   const CostOptions &opts, DiagEngine &diag) {
   return costGraph(g, hw, opts, diag, nullptr);
 }
 
-std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const HardwareProfile &hw,
+std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const target::HardwareProfile &hw,
                                      const CostOptions &opts, DiagEngine &diag) {
   if (hw.memory <= 0) {
     diag.globalError(fmt::format("hardware '{}' has no memory size; --max-batch needs one",

@@ -44,7 +44,7 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
 /// without arithmetic. With `setLatency`, latency = max(FLOPs / peak,
 /// bytes / bandwidth); groups and totals keep their summed latency instead.
 /// The one place this rule lives: the writers call it for groups and totals.
-void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype,
+void applyRoofline(LayerCost &l, const target::HardwareProfile &hw, ir::DType dtype,
                    bool setLatency = true);
 
 /// The op class of a node, from the op table: ops with MACs (conv2d,
@@ -53,26 +53,26 @@ void applyRoofline(LayerCost &l, const HardwareProfile &hw, ir::DType dtype,
 /// reductions (pooling, softmax, reducing norms) are pool; every other op
 /// that moves data is elementwise (activations, arithmetic, batch norm,
 /// concat, pad, resampling); views and inputs are None.
-OpClass opClass(const ir::Graph &g, const ir::Node &n);
+target::OpClass opClass(const ir::Graph &g, const ir::Node &n);
 
 /// The calibrated estimate of one layer whose roofline latency is set:
-/// latency / efficiency(class) + layer_overhead; 0 for OpClass::None or a
+/// latency / efficiency(class) + layer_overhead; 0 for target::OpClass::None or a
 /// layer without work.
-double calibratedTime(const LayerCost &l, OpClass c, const HardwareProfile &hw);
+double calibratedTime(const LayerCost &l, target::OpClass c, const target::HardwareProfile &hw);
 
 /// The whole report. Errors (an overflow, naming the layer; a dtype the
 /// hardware has no peak for) go to `diag` and give nullopt.
-std::optional<Report> buildReport(const ir::Graph &g, const HardwareProfile &hw,
+std::optional<Report> buildReport(const ir::Graph &g, const target::HardwareProfile &hw,
                                   const CostOptions &opts, DiagEngine &diag);
 
 /// The totals of buildReport alone (the same loop, so the same numbers),
 /// without the per-layer rows: for --sweep, which costs many variants.
-std::optional<Totals> buildTotals(const ir::Graph &g, const HardwareProfile &hw,
+std::optional<Totals> buildTotals(const ir::Graph &g, const target::HardwareProfile &hw,
                                   const CostOptions &opts, DiagEngine &diag);
 
 /// The largest batch whose weights + batch x peak activations fit the
 /// device memory, and the roofline throughput there. Needs hw.memory > 0.
-std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const HardwareProfile &hw,
+std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const target::HardwareProfile &hw,
                                      const CostOptions &opts, DiagEngine &diag);
 
 } // namespace netc::cost

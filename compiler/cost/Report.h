@@ -1,14 +1,14 @@
 //===- Report.h - the numbers of a cost report ------------------*- C++ -*-===//
 //
 // Plain data, computed by the cost model (CostModel.h) and rendered by the
-// report writers (emit/ReportWriter.h). Counts are exact int64 under the
+// report writers (report/ReportWriter.h). Counts are exact int64 under the
 // conventions recorded in `options`; times are seconds, rates per second.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_COST_REPORT_H
 #define NETC_COST_REPORT_H
 
-#include "cost/Hardware.h"
+#include "target/HardwareProfile.h"
 #include "ir/Types.h"
 #include "support/SourceLoc.h"
 
@@ -98,7 +98,7 @@ struct MaxBatch {
 struct Report {
   std::string network;
   std::vector<std::pair<std::string, std::string>> params; ///< network parameters as bound
-  HardwareProfile hardware;
+  target::HardwareProfile hardware;
   CostOptions options;
   std::vector<LayerCost> layers; ///< execution order
   Totals totals;

@@ -1,6 +1,6 @@
 //===- Kernel.h - what an op's kernel rule sees and writes ------*- C++ -*-===//
 //
-// The C++ emitter (emit/CppEmitter) asks each op how to compute it, as C++
+// The C++ emitter (codegen/CppEmitter) asks each op how to compute it, as C++
 // source, through two optional rules of its OpDef:
 //
 //  - a ScalarRule, for elementwise and broadcast ops (relu, add, ...): the

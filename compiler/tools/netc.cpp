@@ -7,18 +7,18 @@
 #include "support/Diagnostics.h"
 #include "calibrate/Calibrate.h"
 #include "cost/CostModel.h"
-#include "cost/Hardware.h"
-#include "emit/CppEmitter.h"
-#include "emit/OptReportWriter.h"
-#include "emit/ReportWriter.h"
+#include "sema/Hardware.h"
+#include "codegen/CppEmitter.h"
+#include "report/OptReportWriter.h"
+#include "report/ReportWriter.h"
 #include "ir/GraphPrinter.h"
 #include "passes/Pass.h"
 #include "ir/Verifier.h"
 #include "sema/Elaborator.h"
 #include "syntax/ASTPrinter.h"
 #include "syntax/ModuleLoader.h"
-#include "tools/Options.h"
-#include "tools/Sweep.h"
+#include "driver/Options.h"
+#include "driver/Sweep.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -136,7 +136,7 @@ static bool writeOutput(const std::string &path, llvm::StringRef text, bool forc
 /// existing `dir` is replaced only if netc wrote it (it holds the marker
 /// file) or it is empty; otherwise only with `force`, which writes the files
 /// into it, each replaced whole.
-static bool writeOutputDir(const std::string &dir, const std::vector<emit::EmittedFile> &files,
+static bool writeOutputDir(const std::string &dir, const std::vector<codegen::EmittedFile> &files,
                            bool force) {
   namespace fs = llvm::sys::fs;
   auto fail = [&](const std::string &msg) {
@@ -148,7 +148,7 @@ static bool writeOutputDir(const std::string &dir, const std::vector<emit::Emitt
     if (!fs::is_directory(dir))
       return fail("it exists and is not a directory");
     llvm::SmallString<256> marker(dir);
-    llvm::sys::path::append(marker, emit::kEmitMarker);
+    llvm::sys::path::append(marker, codegen::kEmitMarker);
     std::error_code ec;
     const bool empty = fs::directory_iterator(dir, ec) == fs::directory_iterator();
     if (fs::exists(marker) || (empty && !ec)) {
@@ -156,9 +156,9 @@ static bool writeOutputDir(const std::string &dir, const std::vector<emit::Emitt
     } else if (!force) {
       return fail(fmt::format("the directory exists and netc did not write it (it has no {}); "
                               "use --force to write into it",
-                              emit::kEmitMarker));
+                              codegen::kEmitMarker));
     } else {
-      for (const emit::EmittedFile &f : files) {
+      for (const codegen::EmittedFile &f : files) {
         llvm::SmallString<256> path(dir);
         llvm::sys::path::append(path, f.name);
         if (!writeOutput(std::string(path), f.text, /*force=*/true))
@@ -170,7 +170,7 @@ static bool writeOutputDir(const std::string &dir, const std::vector<emit::Emitt
   llvm::SmallString<256> tmp;
   if (std::error_code ec = fs::createUniqueDirectory(dir + ".tmp", tmp))
     return fail(ec.message());
-  for (const emit::EmittedFile &f : files) {
+  for (const codegen::EmittedFile &f : files) {
     llvm::SmallString<256> path(tmp);
     llvm::sys::path::append(path, f.name);
     if (!writeNewFile(std::string(path), f.text)) {
@@ -221,12 +221,12 @@ static void listOps(llvm::raw_ostream &os) {
 static int listHardware(const Options &opts) {
   llvm::SourceMgr sm;
   DiagEngine diag(sm, opts.errorLimit);
-  auto profiles = cost::builtinHardware(diag, opts.load);
+  auto profiles = sema::builtinHardware(diag, opts.load);
   if (!profiles) {
     diag.print(llvm::errs());
     return 1;
   }
-  for (const cost::HardwareProfile &hw : *profiles)
+  for (const target::HardwareProfile &hw : *profiles)
     llvm::outs() << fmt::format("{:<22} {:>10.1f} GFLOP/s fp32  {:>8.1f} GB/s  ridge {:>6.2f} "
                                 "FLOP/B  {}\n",
                                 hw.name, hw.peakFor(ir::DType::F32) / 1e9, hw.bandwidth / 1e9,
@@ -240,7 +240,7 @@ static bool checkHardwareDecls(const Program &program, DiagEngine &diag) {
   for (const auto &m : program.modules)
     for (const auto &d : m->decls)
       if (const auto *hw = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
-        ok &= cost::readHardware(*hw, diag).has_value();
+        ok &= sema::readHardware(*hw, diag).has_value();
   return ok;
 }
 
@@ -270,7 +270,7 @@ static bool optimize(const Options &opts, ir::Graph &g, std::vector<passes::Pass
 /// Elaborates and costs one network for --report on `hw`.
 static std::optional<cost::Report> reportFor(const Options &opts, const Program &program,
                                              const ElabOptions &elab,
-                                             const std::optional<cost::HardwareProfile> &hw,
+                                             const std::optional<target::HardwareProfile> &hw,
                                              DiagEngine &diag) {
   std::optional<ir::Graph> graph = elaborate(program, diag, elab);
   if (!graph || !hw)
@@ -336,8 +336,8 @@ int main(int argc, char **argv) {
   }
   if (opts.action == Action::OptReport) {
     std::optional<ir::Graph> graph = elaborate(*program, diag, opts.elab);
-    std::optional<cost::HardwareProfile> hw =
-        graph ? cost::findHardware(opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware,
+    std::optional<target::HardwareProfile> hw =
+        graph ? sema::findHardware(opts.hardware.empty() ? target::kDefaultHardware : opts.hardware,
                                    &*program, diag, opts.load)
               : std::nullopt;
     std::optional<cost::Report> before = hw ? cost::buildReport(*graph, *hw, opts.cost, diag)
@@ -365,14 +365,14 @@ int main(int argc, char **argv) {
       return 1;
     after->unoptimized = before->totals;
     after->unoptimized->nodes = static_cast<int64_t>(before->layers.size());
-    emit::writeOptReport(os, *after, steps, rewrites);
+    report::writeOptReport(os, *after, steps, rewrites);
     os.flush();
     return writeOutput(opts.output, text, opts.force) ? 0 : 1;
   }
   if (opts.action == Action::EmitCpp) {
     std::optional<ir::Graph> graph = elaborate(*program, diag, opts.elab);
-    std::optional<cost::HardwareProfile> hw =
-        graph ? cost::findHardware(opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware,
+    std::optional<target::HardwareProfile> hw =
+        graph ? sema::findHardware(opts.hardware.empty() ? target::kDefaultHardware : opts.hardware,
                                    &*program, diag, opts.load)
               : std::nullopt;
     if (!hw) {
@@ -383,8 +383,8 @@ int main(int argc, char **argv) {
     if (!optimize(opts, *graph, nullptr, nullptr))
       return 3;
     std::optional<cost::Report> report = cost::buildReport(*graph, *hw, opts.cost, diag);
-    std::optional<std::vector<emit::EmittedFile>> files =
-        report ? emit::emitCpp(original, *graph, *report, diag, opts.emit) : std::nullopt;
+    std::optional<std::vector<codegen::EmittedFile>> files =
+        report ? codegen::emitCpp(original, *graph, *report, diag, opts.emit) : std::nullopt;
     diag.print(llvm::errs());
     if (!files)
       return 1;
@@ -400,8 +400,8 @@ int main(int argc, char **argv) {
   if (opts.action == Action::Report) {
     // One profile for both networks of a --compare: the name is resolved in
     // the main file (and its imports), then among the built-ins.
-    std::optional<cost::HardwareProfile> hw = cost::findHardware(
-        opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware, &*program, diag,
+    std::optional<target::HardwareProfile> hw = sema::findHardware(
+        opts.hardware.empty() ? target::kDefaultHardware : opts.hardware, &*program, diag,
         opts.load);
     std::optional<cost::Report> report = reportFor(opts, *program, opts.elab, hw, diag);
     std::optional<Program> other;
@@ -417,9 +417,9 @@ int main(int argc, char **argv) {
     if (!report || (!opts.compare.empty() && !otherReport))
       return 1;
     if (otherReport)
-      emit::writeComparison(os, *report, *otherReport, opts.format);
+      report::writeComparison(os, *report, *otherReport, opts.format);
     else
-      emit::writeReport(os, *report, opts.format, opts.style);
+      report::writeReport(os, *report, opts.format, opts.style);
     os.flush();
     return writeOutput(opts.output, text, opts.force) ? 0 : 1;
   }

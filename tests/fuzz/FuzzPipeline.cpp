@@ -1,9 +1,9 @@
 #include "FuzzPipeline.h"
 
 #include "cost/CostModel.h"
-#include "cost/Hardware.h"
-#include "emit/CppEmitter.h"
-#include "emit/ReportWriter.h"
+#include "sema/Hardware.h"
+#include "codegen/CppEmitter.h"
+#include "report/ReportWriter.h"
 #include "ir/Verifier.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
@@ -26,9 +26,9 @@ namespace {
 }
 
 /// A fixed profile, so no input has to load stdlib/hardware.net.
-const cost::HardwareProfile &profile() {
-  static const cost::HardwareProfile hw = [] {
-    cost::HardwareProfile p;
+const target::HardwareProfile &profile() {
+  static const target::HardwareProfile hw = [] {
+    target::HardwareProfile p;
     p.name = "fuzz";
     for (double &peak : p.peak)
       peak = 1e12;
@@ -55,7 +55,7 @@ void runPipeline(const uint8_t *data, size_t size) {
   for (const auto &m : program->modules)
     for (const auto &d : m->decls)
       if (const auto *hw = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
-        (void)cost::readHardware(*hw, diag);
+        (void)sema::readHardware(*hw, diag);
   // Small limits keep each input fast; they are the same checks as the
   // defaults, only lower.
   ElabOptions elab;
@@ -87,15 +87,15 @@ void runPipeline(const uint8_t *data, size_t size) {
   }
   std::string out;
   llvm::raw_string_ostream os(out);
-  for (emit::ReportFormat f : {emit::ReportFormat::Table, emit::ReportFormat::Json,
-                               emit::ReportFormat::Csv, emit::ReportFormat::Markdown})
-    emit::writeReport(os, *report, f, {});
+  for (report::ReportFormat f : {report::ReportFormat::Table, report::ReportFormat::Json,
+                               report::ReportFormat::Csv, report::ReportFormat::Markdown})
+    report::writeReport(os, *report, f, {});
   os.flush();
 
   DiagEngine emitDiag(sm, 20);
-  emit::EmitOptions emitOpts;
+  codegen::EmitOptions emitOpts;
   emitOpts.maxBytes = 4 << 20; // a graph with many edges writes O(edges) bytes
-  if (!emit::emitCpp(original, *graph, *report, emitDiag, emitOpts) && !emitDiag.hasErrors())
+  if (!codegen::emitCpp(original, *graph, *report, emitDiag, emitOpts) && !emitDiag.hasErrors())
     bug("kernel emission failed without an error", text);
 }
 

@@ -5,12 +5,13 @@
 
 #include "calibrate/Calibrate.h"
 #include "cost/CostModel.h"
-#include "cost/Hardware.h"
+#include "sema/Hardware.h"
 
 #include <doctest/doctest.h>
 
 using namespace netc;
 using namespace netc::cost;
+using namespace netc::target;
 
 namespace {
 
@@ -23,7 +24,7 @@ std::optional<HardwareProfile> readBack(const std::string &text, std::string &er
   if (program)
     for (const ast::DeclPtr &d : program->main().decls)
       if (const auto *h = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
-        hw = readHardware(*h, diag);
+        hw = sema::readHardware(*h, diag);
   llvm::raw_string_ostream os(errors);
   diag.print(os);
   return hw;

@@ -3,7 +3,7 @@
 #include "TestUtil.h"
 
 #include "cost/CostModel.h"
-#include "cost/Liveness.h"
+#include "analysis/Liveness.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
 
@@ -12,6 +12,8 @@
 
 using namespace netc;
 using namespace netc::cost;
+using namespace netc::target;
+using namespace netc::analysis;
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include "TestUtil.h"
 
 #include "cost/CostModel.h"
-#include "cost/MemoryPlanner.h"
-#include "emit/CppEmitter.h"
+#include "analysis/MemoryPlanner.h"
+#include "codegen/CppEmitter.h"
 #include "ir/Kernel.h"
 #include "ir/OpTable.h"
 #include "passes/Pass.h"
@@ -17,8 +17,8 @@ using namespace netc;
 
 namespace {
 
-cost::HardwareProfile testHardware() {
-  cost::HardwareProfile hw;
+target::HardwareProfile testHardware() {
+  target::HardwareProfile hw;
   hw.name = "test";
   hw.peak[0] = 1e12;
   hw.bandwidth = 1e11;
@@ -30,7 +30,7 @@ cost::HardwareProfile testHardware() {
 std::optional<std::map<std::string, std::string>> emitFiles(const std::string &text,
                                                             std::string *errors = nullptr,
                                                        const ir::OpDef *replaceOps = nullptr,
-                                                       emit::EmitOptions opts = {}) {
+                                                       codegen::EmitOptions opts = {}) {
   test::Elaborated e(text);
   ir::Graph original = *e.graph;
   if (replaceOps)
@@ -42,13 +42,13 @@ std::optional<std::map<std::string, std::string>> emitFiles(const std::string &t
   REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
   std::optional<cost::Report> report = cost::buildReport(optimized, testHardware(), {}, e.diag);
   REQUIRE(report);
-  auto files = emit::emitCpp(original, optimized, *report, e.diag, opts);
+  auto files = codegen::emitCpp(original, optimized, *report, e.diag, opts);
   if (errors)
     *errors = e.errors();
   if (!files)
     return std::nullopt;
   std::map<std::string, std::string> out;
-  for (const emit::EmittedFile &f : *files)
+  for (const codegen::EmittedFile &f : *files)
     out[f.name] = f.text;
   return out;
 }
@@ -141,7 +141,7 @@ TEST_CASE("emitter: the arena is the report's peak activation memory") {
   const std::string floats = std::to_string(report->totals.peakActivationBytes / 4);
   INFO(files->at("model.h"));
   // The arena at -O0 equals the unoptimized report's peak; check the optimized one below.
-  std::optional<cost::MemoryPlan> plan = cost::planMemory(*e.graph);
+  std::optional<analysis::MemoryPlan> plan = analysis::planMemory(*e.graph);
   REQUIRE(plan);
   CHECK(plan->arenaElements * 4 == report->totals.peakActivationBytes);
 
@@ -189,7 +189,7 @@ TEST_CASE("emitter: the program's size is limited (--max-emit-bytes)") {
   uint64_t total = 0;
   for (const auto &[name, text] : *all)
     total += text.size();
-  emit::EmitOptions opts;
+  codegen::EmitOptions opts;
   opts.maxBytes = total; // exactly enough
   CHECK(emitFiles(kBlocks, nullptr, nullptr, opts));
   opts.maxBytes = total - 1;

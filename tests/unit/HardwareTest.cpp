@@ -1,6 +1,6 @@
 // Unit tests of hardware profiles: units, reading declarations, the built-in
 // profiles of std/hardware.net and --hw lookup.
-#include "cost/Hardware.h"
+#include "sema/Hardware.h"
 
 #include <doctest/doctest.h>
 
@@ -12,7 +12,8 @@
 #include <set>
 
 using namespace netc;
-using namespace netc::cost;
+using namespace netc::sema;
+using namespace netc::target;
 
 namespace {
 

@@ -3,8 +3,8 @@
 // checker that does reject a bad plan.
 #include "TestUtil.h"
 
-#include "cost/Liveness.h"
-#include "cost/MemoryPlanner.h"
+#include "analysis/Liveness.h"
+#include "analysis/MemoryPlanner.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
@@ -16,7 +16,7 @@
 #include <algorithm>
 
 using namespace netc;
-using namespace netc::cost;
+using namespace netc::analysis;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "tools/Options.h"
+#include "driver/Options.h"
 
 #include <doctest/doctest.h>
 

@@ -4,7 +4,7 @@
 #include "JsonReader.h"
 
 #include "cost/CostModel.h"
-#include "emit/ReportWriter.h"
+#include "report/ReportWriter.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
 
@@ -58,23 +58,23 @@ TEST_CASE("pipeline: every example reports in every format; JSON totals are the 
     REQUIRE(program);
     std::optional<ir::Graph> graph = elaborate(*program, diag);
     REQUIRE(graph);
-    cost::HardwareProfile hw;
+    target::HardwareProfile hw;
     hw.name = "test";
     hw.peak[0] = 1e12;
     hw.bandwidth = 1e11;
     hw.memory = 1e10;
     std::optional<cost::Report> report = cost::buildReport(*graph, hw, {}, diag);
     REQUIRE(report);
-    for (emit::ReportFormat f : {emit::ReportFormat::Table, emit::ReportFormat::Csv,
-                                 emit::ReportFormat::Markdown}) {
+    for (report::ReportFormat f : {report::ReportFormat::Table, report::ReportFormat::Csv,
+                                 report::ReportFormat::Markdown}) {
       std::string out;
       llvm::raw_string_ostream os(out);
-      emit::writeReport(os, *report, f);
+      report::writeReport(os, *report, f);
       CHECK(os.str().size() > 100);
     }
     std::string json;
     llvm::raw_string_ostream os(json);
-    emit::writeReport(os, *report, emit::ReportFormat::Json);
+    report::writeReport(os, *report, report::ReportFormat::Json);
     std::unique_ptr<Json> doc = JsonReader(os.str()).parse();
     REQUIRE(doc);
     const Json &totals = (*doc)["totals"];

@@ -1,6 +1,6 @@
-#include "emit/ReportWriter.h"
+#include "report/ReportWriter.h"
 
-#include "emit/Format.h"
+#include "support/Format.h"
 
 #include "JsonReader.h"
 
@@ -16,7 +16,7 @@
 #include <vector>
 
 using namespace netc;
-using namespace netc::emit;
+using namespace netc::report;
 using cost::LayerCost;
 using cost::Report;
 using netc::test::Json;

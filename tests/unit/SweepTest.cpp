@@ -1,7 +1,7 @@
 #include "cost/CostModel.h"
 #include "sema/Elaborator.h"
-#include "tools/Options.h"
-#include "tools/Sweep.h"
+#include "driver/Options.h"
+#include "driver/Sweep.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -31,8 +31,8 @@ SweepSpec spec(const char *text) {
   return s;
 }
 
-emit::SweepRow row(int64_t macs, double latency, bool ok = true) {
-  emit::SweepRow r;
+report::SweepRow row(int64_t macs, double latency, bool ok = true) {
+  report::SweepRow r;
   r.ok = ok;
   r.totals.macs = macs;
   r.totals.latency = latency;
@@ -135,7 +135,7 @@ TEST_CASE("sweep: odometer order, the last sweep fastest") {
 }
 
 TEST_CASE("sweep: the Pareto front of latency and MACs") {
-  std::vector<emit::SweepRow> rows = {
+  std::vector<report::SweepRow> rows = {
       row(100, 5.0),        // 0: on (fewest MACs)
       row(200, 3.0),        // 1: on
       row(200, 4.0),        // 2: off (1 has the same MACs, less latency)
@@ -152,7 +152,7 @@ TEST_CASE("sweep: the Pareto front of latency and MACs") {
     on.push_back(r.pareto);
   CHECK(on == std::vector<bool>{true, true, false, false, true, true, false, true, true});
   // Brute force agrees on a grid.
-  std::vector<emit::SweepRow> grid;
+  std::vector<report::SweepRow> grid;
   for (int i = 0; i < 40; ++i)
     grid.push_back(row((i * 37) % 11, static_cast<double>((i * 13) % 7)));
   markPareto(grid);
@@ -214,7 +214,7 @@ TEST_CASE("sweep: buildTotals gives buildReport's totals on every example") {
     if (llvm::StringRef(it->path()).endswith(".net"))
       files.push_back(it->path());
   REQUIRE(files.size() >= 3);
-  cost::HardwareProfile hw;
+  target::HardwareProfile hw;
   hw.name = "test";
   hw.peak[0] = 1e12;
   hw.bandwidth = 1e11;

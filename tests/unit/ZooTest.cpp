@@ -2,7 +2,7 @@
 // with them (README, "Accuracy: the seeds' comparisons", says where and why
 // it does not).
 #include "cost/CostModel.h"
-#include "cost/Hardware.h"
+#include "sema/Hardware.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
@@ -32,7 +32,7 @@ cost::Report costed(const char *file, ElabOptions elab, const char *hwName,
   REQUIRE(g);
   passes::PassContext ctx{*g, nullptr, "", {}};
   REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
-  std::optional<cost::HardwareProfile> hw = cost::findHardware(hwName, nullptr, diag, {});
+  std::optional<target::HardwareProfile> hw = sema::findHardware(hwName, nullptr, diag, {});
   REQUIRE(hw);
   std::optional<cost::Report> r = cost::buildReport(*g, *hw, opts, diag);
   REQUIRE(r);

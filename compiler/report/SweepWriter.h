@@ -1,6 +1,6 @@
 //===- SweepWriter.h - render a parameter sweep -----------------*- C++ -*-===//
 //
-// `netc --report --sweep ...` (tools/Sweep.h) costs one network at every
+// `netc --report --sweep ...` (driver/Sweep.h) costs one network at every
 // point of a grid of parameter values; this renders the result: one row per
 // variant with the swept values, then params, MACs, bytes moved, peak
 // activation memory and roofline latency (the optimized graph's totals, the
@@ -8,11 +8,11 @@
 // of a variant that failed. Formats as --report: table, json, csv, md.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_EMIT_SWEEPWRITER_H
-#define NETC_EMIT_SWEEPWRITER_H
+#ifndef NETC_REPORT_SWEEPWRITER_H
+#define NETC_REPORT_SWEEPWRITER_H
 
 #include "cost/Report.h"
-#include "emit/ReportWriter.h"
+#include "report/ReportWriter.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace netc::emit {
+namespace netc::report {
 
 /// One variant: its swept values (in --sweep order) and its totals, or the
 /// error that stopped it.
@@ -37,7 +37,7 @@ struct SweepResult {
   std::vector<std::string> names;       ///< the swept parameters, in --sweep order
   std::vector<std::string> specs;       ///< each --sweep as given ("width=0.25:1.5:0.25")
   std::vector<std::pair<std::string, std::string>> overrides; ///< the -D overrides
-  cost::HardwareProfile hardware;
+  target::HardwareProfile hardware;
   cost::CostOptions options;
   bool optimized = true;   ///< false with -O0
   bool pareto = false;     ///< --pareto: rows carry the mark
@@ -46,6 +46,6 @@ struct SweepResult {
 
 void writeSweep(llvm::raw_ostream &os, const SweepResult &s, ReportFormat f);
 
-} // namespace netc::emit
+} // namespace netc::report
 
 #endif

@@ -9,7 +9,7 @@
 // Near misses get a suggestion.
 //
 //===----------------------------------------------------------------------===//
-#include "cost/Hardware.h"
+#include "sema/Hardware.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/STLExtras.h>
@@ -23,7 +23,10 @@
 #include <cmath>
 #include <iterator>
 
-namespace netc::cost {
+namespace netc::sema {
+
+using target::HardwareProfile;
+using target::OpClass;
 
 using llvm::StringRef;
 
@@ -441,17 +444,6 @@ const ast::Module &builtinModule(const Program &p) { return *p.modules.front(); 
 
 } // namespace
 
-const char *opClassName(OpClass c) {
-  switch (c) {
-  case OpClass::Dense: return "dense";
-  case OpClass::Depthwise: return "depthwise";
-  case OpClass::Elementwise: return "elementwise";
-  case OpClass::Pool: return "pool";
-  case OpClass::None: return "none";
-  }
-  return "none";
-}
-
 std::optional<Unit> parseUnit(llvm::StringRef text) {
   for (const UnitSpelling &u : kUnits)
     if (text == u.text)
@@ -537,4 +529,4 @@ std::optional<HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Pr
   return std::nullopt;
 }
 
-} // namespace netc::cost
+} // namespace netc::sema

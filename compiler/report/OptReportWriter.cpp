@@ -1,11 +1,11 @@
-#include "emit/OptReportWriter.h"
+#include "report/OptReportWriter.h"
 
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <fmt/format.h>
 
-namespace netc::emit {
+namespace netc::report {
 
 namespace {
 
@@ -65,4 +65,4 @@ void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
   }
 }
 
-} // namespace netc::emit
+} // namespace netc::report

@@ -1,9 +1,9 @@
-#include "emit/ReportWriter.h"
+#include "report/ReportWriter.h"
 
 #include "cost/CostModel.h"
 
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <llvm/ADT/StringMap.h>
 
@@ -13,7 +13,7 @@
 #include <cmath>
 #include <limits>
 
-namespace netc::emit {
+namespace netc::report {
 
 using cost::LayerCost;
 using cost::Report;
@@ -148,9 +148,9 @@ std::vector<std::string> hardwareFacts(const Report &r) {
     facts.push_back("ridge unknown");
   if (r.hardware.hasCalibration) { // what the calibrated estimate uses
     std::string eff = "calibrated efficiency";
-    for (int c = 0; c < cost::kNumOpClasses; ++c) {
-      auto cls = static_cast<cost::OpClass>(c);
-      eff += fmt::format("{} {} {:.2f}", c ? "," : "", cost::opClassName(cls),
+    for (int c = 0; c < target::kNumOpClasses; ++c) {
+      auto cls = static_cast<target::OpClass>(c);
+      eff += fmt::format("{} {} {:.2f}", c ? "," : "", target::opClassName(cls),
                          r.hardware.efficiencyFor(cls));
     }
     facts.push_back(eff);
@@ -316,4 +316,4 @@ std::string quantityNumber(const Quantity &q) {
 }
 
 } // namespace detail
-} // namespace netc::emit
+} // namespace netc::report

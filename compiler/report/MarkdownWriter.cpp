@@ -5,12 +5,12 @@
 // escaped, never shortened.
 //
 //===----------------------------------------------------------------------===//
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <fmt/format.h>
 
-namespace netc::emit::detail {
+namespace netc::report::detail {
 
 using cost::LayerCost;
 using cost::Report;
@@ -159,4 +159,4 @@ void writeMarkdownComparison(llvm::raw_ostream &os, const Report &a, const Repor
                   ratioText(qa[i].value, qb[i].value)});
 }
 
-} // namespace netc::emit::detail
+} // namespace netc::report::detail

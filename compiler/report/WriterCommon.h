@@ -1,20 +1,20 @@
 //===- WriterCommon.h - shared pieces of the report writers -----*- C++ -*-===//
 //
-// Internal to emit/: what every format says (the header facts, the totals as
+// Internal to report/: what every format says (the header facts, the totals as
 // a list of quantities, the row selection) is decided here once, so that the
 // table, JSON, CSV and Markdown writers only differ in how they render it.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_EMIT_WRITERCOMMON_H
-#define NETC_EMIT_WRITERCOMMON_H
+#ifndef NETC_REPORT_WRITERCOMMON_H
+#define NETC_REPORT_WRITERCOMMON_H
 
 #include <array>
-#include "emit/ReportWriter.h"
+#include "report/ReportWriter.h"
 
 #include <string>
 #include <vector>
 
-namespace netc::emit::detail {
+namespace netc::report::detail {
 
 /// "resnet18(width=1.0, res=224)", or just the name without parameters.
 std::string networkTitle(const cost::Report &r);
@@ -92,6 +92,6 @@ void writeCsvComparison(llvm::raw_ostream &os, const cost::Report &a, const cost
 void writeMarkdownComparison(llvm::raw_ostream &os, const cost::Report &a,
                              const cost::Report &b);
 
-} // namespace netc::emit::detail
+} // namespace netc::report::detail
 
 #endif

@@ -1,10 +1,10 @@
-#include "cost/Liveness.h"
+#include "analysis/Liveness.h"
 
 #include "support/Checked.h"
 
 #include <algorithm>
 
-namespace netc::cost {
+namespace netc::analysis {
 
 std::vector<Lifetime> computeLifetimes(const ir::Graph &g) {
   std::vector<Lifetime> life(g.values.size());
@@ -55,4 +55,4 @@ std::optional<int64_t> peakLiveElements(const ir::Graph &g, const std::vector<Li
   return peak;
 }
 
-} // namespace netc::cost
+} // namespace netc::analysis

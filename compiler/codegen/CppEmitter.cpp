@@ -1,8 +1,8 @@
-#include "emit/CppEmitter.h"
+#include "codegen/CppEmitter.h"
 
-#include "cost/Liveness.h"
-#include "cost/MemoryPlanner.h"
-#include "emit/Format.h"
+#include "analysis/Liveness.h"
+#include "analysis/MemoryPlanner.h"
+#include "support/Format.h"
 #include "eval/Evaluator.h"
 #include "ir/Kernel.h"
 
@@ -11,7 +11,7 @@
 #include <map>
 #include <set>
 
-namespace netc::emit {
+namespace netc::codegen {
 
 namespace {
 
@@ -348,7 +348,7 @@ std::string Emitter::kernelComment(const KernelSet::Entry &k) {
 
 /// The fused path: kernels.h, the body of run() and of prepare_weights().
 bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string &prepareBody) {
-  std::optional<cost::MemoryPlan> plan = cost::planMemory(opt);
+  std::optional<analysis::MemoryPlan> plan = analysis::planMemory(opt);
   if (!plan) {
     diag.globalError(fmt::format("cannot emit C++ for '{}': its tensors overflow 64-bit sizes",
                                  opt.name));
@@ -965,4 +965,4 @@ std::optional<std::vector<EmittedFile>> emitCpp(const ir::Graph &original,
   return Emitter(original, optimized, report, diag, opts).run();
 }
 
-} // namespace netc::emit
+} // namespace netc::codegen

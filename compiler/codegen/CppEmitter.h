@@ -24,8 +24,8 @@
 // gives byte-identical files.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_EMIT_CPPEMITTER_H
-#define NETC_EMIT_CPPEMITTER_H
+#ifndef NETC_CODEGEN_CPPEMITTER_H
+#define NETC_CODEGEN_CPPEMITTER_H
 
 #include "cost/Report.h"
 #include "ir/Graph.h"
@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-namespace netc::emit {
+namespace netc::codegen {
 
 struct EmittedFile {
   std::string name; ///< relative to the output directory
@@ -64,6 +64,6 @@ std::optional<std::vector<EmittedFile>> emitCpp(const ir::Graph &original,
 /// holding it may be replaced without --force.
 inline constexpr const char *kEmitMarker = ".netc-output";
 
-} // namespace netc::emit
+} // namespace netc::codegen
 
 #endif

@@ -6,14 +6,14 @@
 // its own after filtering or concatenation. Lines end in "\n".
 //
 //===----------------------------------------------------------------------===//
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace netc::emit::detail {
+namespace netc::report::detail {
 
 using cost::LayerCost;
 using cost::Report;
@@ -106,4 +106,4 @@ void writeCsvComparison(llvm::raw_ostream &os, const Report &a, const Report &b)
   }
 }
 
-} // namespace netc::emit::detail
+} // namespace netc::report::detail

@@ -10,8 +10,8 @@
 // GapSearchAllowance.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_COST_MEMORYPLANNER_H
-#define NETC_COST_MEMORYPLANNER_H
+#ifndef NETC_ANALYSIS_MEMORYPLANNER_H
+#define NETC_ANALYSIS_MEMORYPLANNER_H
 
 #include "ir/Graph.h"
 
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace netc::cost {
+namespace netc::analysis {
 
 /// The budget of each greedy order's search for gaps, in index entries read:
 /// a fixed allowance plus a number per tensor that owns memory. The examples
@@ -48,6 +48,6 @@ std::optional<MemoryPlan> planMemory(const ir::Graph &g);
 /// in the arena; returns the problems, one a line ("" if the plan is valid).
 std::string verifyPlan(const ir::Graph &g, const MemoryPlan &p);
 
-} // namespace netc::cost
+} // namespace netc::analysis
 
 #endif

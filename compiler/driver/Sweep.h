@@ -13,10 +13,10 @@
 // on it.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_TOOLS_SWEEP_H
-#define NETC_TOOLS_SWEEP_H
+#ifndef NETC_DRIVER_SWEEP_H
+#define NETC_DRIVER_SWEEP_H
 
-#include "emit/SweepWriter.h"
+#include "report/SweepWriter.h"
 
 #include <llvm/ADT/StringRef.h>
 
@@ -82,7 +82,7 @@ std::vector<uint64_t> variantIndices(const std::vector<SweepSpec> &specs, uint64
 /// Marks the rows on the Pareto front of (latency, MACs), both minimized:
 /// a successful row is on it when no other successful row is <= in both and
 /// < in one. Equal points are all on it or all off it. Failed rows are off.
-void markPareto(std::vector<emit::SweepRow> &rows);
+void markPareto(std::vector<report::SweepRow> &rows);
 
 /// Runs the sweep of `opts` on `program` (loaded once) and writes the rows to
 /// `os`. Returns the exit code: 0 when at least one variant was costed, 1

@@ -7,8 +7,8 @@
 // model, dtype, batch) and that latency is a roofline lower bound.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_EMIT_REPORTWRITER_H
-#define NETC_EMIT_REPORTWRITER_H
+#ifndef NETC_REPORT_REPORTWRITER_H
+#define NETC_REPORT_REPORTWRITER_H
 
 #include "cost/Report.h"
 
@@ -16,7 +16,7 @@
 
 #include <optional>
 
-namespace netc::emit {
+namespace netc::report {
 
 enum class ReportFormat { Table, Json, Csv, Markdown };
 std::optional<ReportFormat> parseReportFormat(llvm::StringRef s); ///< table|json|csv|md
@@ -40,6 +40,6 @@ void writeReport(llvm::raw_ostream &os, const cost::Report &r, ReportFormat f,
 void writeComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b,
                      ReportFormat f);
 
-} // namespace netc::emit
+} // namespace netc::report
 
 #endif

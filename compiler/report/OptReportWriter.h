@@ -6,20 +6,20 @@
 // then the totals as written and as optimized.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_EMIT_OPTREPORTWRITER_H
-#define NETC_EMIT_OPTREPORTWRITER_H
+#ifndef NETC_REPORT_OPTREPORTWRITER_H
+#define NETC_REPORT_OPTREPORTWRITER_H
 
 #include "cost/Report.h"
 #include "passes/Pass.h"
 
 #include <llvm/Support/raw_ostream.h>
 
-namespace netc::emit {
+namespace netc::report {
 
 void writeOptReport(llvm::raw_ostream &os, const cost::Report &optimized,
                     const std::vector<passes::PassStep> &steps,
                     const std::vector<passes::Rewrite> &rewrites);
 
-} // namespace netc::emit
+} // namespace netc::report
 
 #endif

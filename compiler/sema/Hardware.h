@@ -1,4 +1,4 @@
-//===- Hardware.h - hardware profiles ---------------------------*- C++ -*-===//
+//===- Hardware.h - hardware declarations into profiles ---------*- C++ -*-===//
 //
 // A device as the roofline model sees it: peak arithmetic throughput per
 // dtype, memory bandwidth and memory capacity. Profiles are written in the
@@ -23,56 +23,29 @@
 // time per layer (layer_overhead = 2 us; units s, ms, us, ns). With any of
 // them, reports add a calibrated estimate beside the roofline lower bound.
 //
+// Semantic analysis of `hardware` declarations: the result is a plain
+// target::HardwareProfile, which the cost model and report writers use without
+// seeing the syntax.
+//
 //===----------------------------------------------------------------------===//
-#ifndef NETC_COST_HARDWARE_H
-#define NETC_COST_HARDWARE_H
+#ifndef NETC_SEMA_HARDWARE_H
+#define NETC_SEMA_HARDWARE_H
 
-#include "ir/Types.h"
 #include "support/Diagnostics.h"
 #include "syntax/AST.h"
 #include "syntax/ModuleLoader.h"
+#include "target/HardwareProfile.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace netc::cost {
-
-/// The op classes a calibrated profile has efficiencies for (cost::opClass
-/// maps a node to one). None: views and inputs, which take no time.
-enum class OpClass { Dense, Depthwise, Elementwise, Pool, None };
-inline constexpr int kNumOpClasses = 4; ///< the classes with an efficiency
-/// "dense", "depthwise", "elementwise", "pool", "none".
-const char *opClassName(OpClass c);
-
-struct HardwareProfile {
-  std::string name;
-  std::string description;
-  double peak[4] = {0, 0, 0, 0}; ///< FLOP/s (OP/s for int8), indexed by ir::DType; 0 = unknown
-  double bandwidth = 0;          ///< bytes per second
-  double memory = 0;             ///< bytes of device memory; 0 = unknown
-  /// Measured fraction of the roofline per op class (indexed by OpClass);
-  /// 0 = not given (the estimate then uses 1, the roofline itself).
-  double efficiency[kNumOpClasses] = {0, 0, 0, 0};
-  double layerOverhead = 0; ///< seconds added per layer that does work
-  bool hasCalibration = false; ///< any efficiency or layer_overhead given
-  SourceLoc loc;
-
-  /// The efficiency the estimate uses for `c` (1 when not given).
-  double efficiencyFor(OpClass c) const {
-    int i = static_cast<int>(c);
-    return i < kNumOpClasses && efficiency[i] > 0 ? efficiency[i] : 1.0;
-  }
-
-  double peakFor(ir::DType t) const { return peak[static_cast<int>(t)]; }
-  /// The ridge point I_max = peak / bandwidth in FLOP per byte.
-  double ridge(ir::DType t) const { return peakFor(t) / bandwidth; }
-};
+namespace netc::sema {
 
 /// Reads one hardware declaration, checking field names, units and values;
 /// errors are located at the offending field or unit. peak_fp32 and
 /// bandwidth are required.
-std::optional<HardwareProfile> readHardware(const ast::HardwareDecl &decl, DiagEngine &diag);
+std::optional<target::HardwareProfile> readHardware(const ast::HardwareDecl &decl, DiagEngine &diag);
 
 /// A unit's scale and what it measures.
 enum class UnitKind { FlopRate, ByteRate, Bytes, Seconds, Ratio };
@@ -87,16 +60,13 @@ std::optional<Unit> parseUnit(llvm::StringRef text);
 /// hardware declarations of `program` (the user's file and its imports),
 /// then among the built-in profiles (std/hardware.net). Reports an error
 /// listing the known names when nothing matches.
-std::optional<HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Program *program,
+std::optional<target::HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Program *program,
                                             DiagEngine &diag, const LoadOptions &load);
 
 /// All built-in profiles, in file order.
-std::optional<std::vector<HardwareProfile>> builtinHardware(DiagEngine &diag,
+std::optional<std::vector<target::HardwareProfile>> builtinHardware(DiagEngine &diag,
                                                             const LoadOptions &load);
 
-/// The default profile when --hw is not given.
-inline constexpr const char *kDefaultHardware = "xeon_silver_4210";
-
-} // namespace netc::cost
+} // namespace netc::sema
 
 #endif

@@ -6,15 +6,15 @@
 // is its width in terminal columns.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_EMIT_FORMAT_H
-#define NETC_EMIT_FORMAT_H
+#ifndef NETC_SUPPORT_FORMAT_H
+#define NETC_SUPPORT_FORMAT_H
 
 #include <llvm/ADT/StringRef.h>
 
 #include <cstdint>
 #include <string>
 
-namespace netc::emit {
+namespace netc {
 
 /// 1234567 -> "1,234,567"; -1234 -> "-1,234".
 std::string withThousands(int64_t v);
@@ -63,6 +63,6 @@ std::string csvField(llvm::StringRef s);
 /// Text for a GitHub Markdown table cell: Markdown punctuation and '|' escaped.
 std::string markdownEscape(llvm::StringRef s);
 
-} // namespace netc::emit
+} // namespace netc
 
 #endif

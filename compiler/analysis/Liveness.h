@@ -7,15 +7,15 @@
 // and outputs together (an op reads and writes at once).
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_COST_LIVENESS_H
-#define NETC_COST_LIVENESS_H
+#ifndef NETC_ANALYSIS_LIVENESS_H
+#define NETC_ANALYSIS_LIVENESS_H
 
 #include "ir/Graph.h"
 
 #include <optional>
 #include <vector>
 
-namespace netc::cost {
+namespace netc::analysis {
 
 struct Lifetime {
   ir::ValueId storage;  ///< the value whose memory this one uses (itself, or a view's source)
@@ -31,6 +31,6 @@ std::optional<int64_t> peakLiveElements(const ir::Graph &g);
 /// The same, from lifetimes computeLifetimes(g) already returned.
 std::optional<int64_t> peakLiveElements(const ir::Graph &g, const std::vector<Lifetime> &life);
 
-} // namespace netc::cost
+} // namespace netc::analysis
 
 #endif

@@ -5,14 +5,14 @@
 // the same double; unknown or non-finite values are null.
 //
 //===----------------------------------------------------------------------===//
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <fmt/format.h>
 
 #include <functional>
 
-namespace netc::emit::detail {
+namespace netc::report::detail {
 
 using cost::LayerCost;
 using cost::Report;
@@ -41,7 +41,7 @@ std::string paramsJson(const Report &r) {
 }
 
 std::string hardwareJson(const Report &r) {
-  const cost::HardwareProfile &hw = r.hardware;
+  const target::HardwareProfile &hw = r.hardware;
   double peak = hw.peakFor(r.options.dtype);
   Members m = {{"name", jsonString(hw.name)},
                {"description", jsonString(hw.description)},
@@ -52,9 +52,9 @@ std::string hardwareJson(const Report &r) {
                                                       : "null"}};
   if (hw.hasCalibration) { // the efficiencies the calibrated estimate uses
     Members eff;
-    for (int c = 0; c < cost::kNumOpClasses; ++c)
-      eff.emplace_back(cost::opClassName(static_cast<cost::OpClass>(c)),
-                       jsonNumber(hw.efficiencyFor(static_cast<cost::OpClass>(c))));
+    for (int c = 0; c < target::kNumOpClasses; ++c)
+      eff.emplace_back(target::opClassName(static_cast<target::OpClass>(c)),
+                       jsonNumber(hw.efficiencyFor(static_cast<target::OpClass>(c))));
     m.emplace_back("efficiency", object(eff));
     m.emplace_back("layer_overhead_s", jsonNumber(hw.layerOverhead));
   }
@@ -225,4 +225,4 @@ void writeJsonComparison(llvm::raw_ostream &os, const Report &a, const Report &b
                    {"ratio", ratio}});
 }
 
-} // namespace netc::emit::detail
+} // namespace netc::report::detail

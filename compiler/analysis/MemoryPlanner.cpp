@@ -30,9 +30,9 @@
 // still valid, and no longer aims for the lower bound.
 //
 //===----------------------------------------------------------------------===//
-#include "cost/MemoryPlanner.h"
+#include "analysis/MemoryPlanner.h"
 
-#include "cost/Liveness.h"
+#include "analysis/Liveness.h"
 #include "support/Checked.h"
 
 #include <fmt/format.h>
@@ -42,7 +42,7 @@
 #include <map>
 #include <tuple>
 
-namespace netc::cost {
+namespace netc::analysis {
 
 namespace {
 
@@ -483,4 +483,4 @@ std::string verifyPlan(const ir::Graph &g, const MemoryPlan &p) {
   return out;
 }
 
-} // namespace netc::cost
+} // namespace netc::analysis

@@ -5,15 +5,15 @@
 // return exit code 2 with a short usage text.
 //
 //===----------------------------------------------------------------------===//
-#ifndef NETC_TOOLS_OPTIONS_H
-#define NETC_TOOLS_OPTIONS_H
+#ifndef NETC_DRIVER_OPTIONS_H
+#define NETC_DRIVER_OPTIONS_H
 
 #include "cost/Report.h"
-#include "emit/CppEmitter.h"
-#include "emit/ReportWriter.h"
+#include "codegen/CppEmitter.h"
+#include "report/ReportWriter.h"
 #include "sema/Elaborator.h"
 #include "syntax/ModuleLoader.h"
-#include "tools/Sweep.h"
+#include "driver/Sweep.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -47,13 +47,13 @@ struct Options {
   // --report
   std::string hardware; ///< --hw NAME|FILE; empty: the default profile
   cost::CostOptions cost;
-  emit::ReportFormat format = emit::ReportFormat::Table;
-  emit::ReportStyle style;
+  report::ReportFormat format = report::ReportFormat::Table;
+  report::ReportStyle style;
   bool maxBatch = false;
-  emit::EmitOptions emit; ///< --emit=cpp
+  codegen::EmitOptions emit; ///< --emit=cpp
   std::string compare; ///< --compare FILE
   ElabOptions compareElab;
-  // --report --sweep (tools/Sweep.h)
+  // --report --sweep (driver/Sweep.h)
   std::vector<sweep::SweepSpec> sweeps; ///< in command-line order
   bool pareto = false;                  ///< --pareto: mark the latency/MACs front
   uint64_t maxVariants = 1'000'000;     ///< --max-variants N

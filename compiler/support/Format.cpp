@@ -1,10 +1,10 @@
-#include "emit/Format.h"
+#include "support/Format.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-namespace netc::emit {
+namespace netc {
 
 namespace {
 
@@ -231,4 +231,4 @@ std::string markdownEscape(llvm::StringRef s) {
   return out;
 }
 
-} // namespace netc::emit
+} // namespace netc

@@ -1,11 +1,11 @@
-#include "tools/Sweep.h"
+#include "driver/Sweep.h"
 
 #include "cost/CostModel.h"
-#include "cost/Hardware.h"
+#include "sema/Hardware.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
 #include "syntax/AST.h"
-#include "tools/Options.h"
+#include "driver/Options.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/SmallVector.h>
@@ -210,7 +210,7 @@ std::vector<uint64_t> variantIndices(const std::vector<SweepSpec> &specs, uint64
   return idx;
 }
 
-void markPareto(std::vector<emit::SweepRow> &rows) {
+void markPareto(std::vector<report::SweepRow> &rows) {
   std::vector<size_t> order;
   for (size_t i = 0; i < rows.size(); ++i) {
     rows[i].pareto = false;
@@ -340,8 +340,8 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
     return 1;
   };
   DiagEngine diag(sm, opts.errorLimit);
-  std::optional<cost::HardwareProfile> hw = cost::findHardware(
-      opts.hardware.empty() ? cost::kDefaultHardware : opts.hardware, &program, diag, opts.load);
+  std::optional<target::HardwareProfile> hw = sema::findHardware(
+      opts.hardware.empty() ? target::kDefaultHardware : opts.hardware, &program, diag, opts.load);
   if (!hw) {
     diag.print(llvm::errs());
     return 1;
@@ -391,7 +391,7 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
     return 2;
   }
 
-  emit::SweepResult result;
+  report::SweepResult result;
   result.network = net->name;
   for (const SweepSpec &s : opts.sweeps) {
     result.names.push_back(s.name);
@@ -418,7 +418,7 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
   constexpr size_t kCacheBytes = size_t(256) << 20; // then new graphs are costed uncached
   std::string firstFailure; ///< the diagnostics of the first variant that failed
   for (uint64_t k = 0; k < count; ++k) {
-    emit::SweepRow row;
+    report::SweepRow row;
     std::vector<uint64_t> idx = variantIndices(opts.sweeps, k);
     for (size_t i = 0; i < opts.sweeps.size(); ++i) {
       row.values.push_back(opts.sweeps[i].value(idx[i], asFloat[i]));
@@ -472,7 +472,7 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
     llvm::errs() << firstFailure;
     return 1;
   }
-  emit::writeSweep(os, result, opts.format);
+  report::writeSweep(os, result, opts.format);
   if (failed)
     llvm::errs() << fmt::format("netc: warning: --sweep: {} of {} variants failed (their rows "
                                 "give the error)\n",

@@ -5,8 +5,8 @@
 // their beginning ("...1.conv.0"), keeping the most specific end.
 //
 //===----------------------------------------------------------------------===//
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <fmt/format.h>
 
@@ -14,7 +14,7 @@
 #include <array>
 #include <cstring>
 
-namespace netc::emit::detail {
+namespace netc::report::detail {
 
 using cost::LayerCost;
 using cost::Report;
@@ -71,7 +71,7 @@ std::string join(const std::vector<std::string> &items, llvm::StringRef sep) {
   return s;
 }
 
-std::string hardwareTitle(const cost::HardwareProfile &hw) {
+std::string hardwareTitle(const target::HardwareProfile &hw) {
   return hw.description.empty() ? hw.name : hw.name + ": " + hw.description;
 }
 
@@ -241,7 +241,7 @@ void writeTop(llvm::raw_ostream &os, const Report &r, const std::vector<LayerCos
 }
 
 bool sameHardware(const Report &a, const Report &b) {
-  const cost::HardwareProfile &x = a.hardware, &y = b.hardware;
+  const target::HardwareProfile &x = a.hardware, &y = b.hardware;
   return x.name == y.name && x.description == y.description &&
          x.peakFor(a.options.dtype) == y.peakFor(b.options.dtype) &&
          x.bandwidth == y.bandwidth && x.memory == y.memory &&
@@ -326,4 +326,4 @@ void writeSideBySide(llvm::raw_ostream &os, const std::vector<Quantity> &qa,
   }
 }
 
-} // namespace netc::emit::detail
+} // namespace netc::report::detail

@@ -1,4 +1,4 @@
-#include "tools/Options.h"
+#include "driver/Options.h"
 
 #include "passes/Pass.h"
 
@@ -153,7 +153,7 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"--format", "FMT", "report format: table (default), json, csv, md",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         if (auto f = emit::parseReportFormat(v)) {
+         if (auto f = report::parseReportFormat(v)) {
            o.format = *f;
            return std::nullopt;
          }
@@ -208,11 +208,11 @@ const std::vector<OptionSpec> &specs() {
       {"--group-by", "WHAT", "aggregate the table by: layer (default), block, op",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "layer")
-           o.style.groupBy = emit::GroupBy::Layer;
+           o.style.groupBy = report::GroupBy::Layer;
          else if (v == "block")
-           o.style.groupBy = emit::GroupBy::Block;
+           o.style.groupBy = report::GroupBy::Block;
          else if (v == "op")
-           o.style.groupBy = emit::GroupBy::Op;
+           o.style.groupBy = report::GroupBy::Op;
          else
            return fmt::format("unknown --group-by '{}' (expected: layer, block, op)", v.str());
          return std::nullopt;

@@ -4,17 +4,17 @@
 // format states (FLOP convention, memory model, dtype, batch, hardware).
 //
 //===----------------------------------------------------------------------===//
-#include "emit/SweepWriter.h"
+#include "report/SweepWriter.h"
 
-#include "emit/Format.h"
-#include "emit/WriterCommon.h"
+#include "support/Format.h"
+#include "report/WriterCommon.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/SmallVector.h>
 
 #include <algorithm>
 
-namespace netc::emit {
+namespace netc::report {
 
 namespace {
 
@@ -187,7 +187,7 @@ void writeTable(llvm::raw_ostream &os, const SweepResult &s) {
 
 void writeJson(llvm::raw_ostream &os, const SweepResult &s) {
   cost::Report r = headerReport(s);
-  const cost::HardwareProfile &hw = s.hardware;
+  const target::HardwareProfile &hw = s.hardware;
   const double peak = hw.peakFor(s.options.dtype);
   auto known = [](double v) { return v > 0 ? jsonNumber(v) : std::string("null"); };
   os << "{\n  \"netc_sweep\": 1,\n  \"network\": " << jsonString(s.network) << ",\n";
@@ -339,4 +339,4 @@ void writeSweep(llvm::raw_ostream &os, const SweepResult &s, ReportFormat f) {
   }
 }
 
-} // namespace netc::emit
+} // namespace netc::report
