@@ -30,6 +30,7 @@
 #include "cost/Report.h"
 #include "ir/Graph.h"
 #include "support/Diagnostics.h"
+#include "support/FileOutput.h"
 
 #include <optional>
 #include <string>
@@ -37,10 +38,8 @@
 
 namespace netc::codegen {
 
-struct EmittedFile {
-  std::string name; ///< relative to the output directory
-  std::string text;
-};
+/// One file of the emitted program (written by writeOutputDir).
+using EmittedFile = OutputFile;
 
 struct EmitOptions {
   /// Limit on the size of the generated program (--max-emit-bytes). Its

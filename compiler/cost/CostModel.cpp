@@ -4,9 +4,11 @@
 #include "support/Checked.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/StringMap.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace netc::cost {
 
@@ -272,7 +274,88 @@ std::optional<Report> buildReport(const ir::Graph &g, const target::HardwareProf
   r.hardware = hw;
   r.options = opts;
   r.totals = *t;
+  groupRows(r, GroupBy::Layer);
   return r;
+}
+
+namespace {
+
+/// a + b, saturating instead of overflowing (the cost model has already
+/// rejected networks whose totals overflow, so this is a guard only).
+int64_t addSat(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  return r;
+}
+
+llvm::StringRef groupKey(const LayerCost &l, GroupBy by) {
+  if (by == GroupBy::Op)
+    return l.op;
+  if (!l.block.empty())
+    return l.block;
+  llvm::StringRef first = llvm::StringRef(l.name).split('.').first;
+  return first.empty() ? llvm::StringRef(l.op) : first;
+}
+
+constexpr const char *kMixed = "(mixed)";
+
+} // namespace
+
+std::vector<LayerCost> groupLayers(const Report &r, GroupBy by) {
+  if (by == GroupBy::Layer)
+    return r.layers;
+  std::vector<LayerCost> groups;
+  llvm::StringMap<size_t> index; // lookup only; order comes from `groups`
+  for (const LayerCost &l : r.layers) {
+    llvm::StringRef key = groupKey(l, by);
+    auto [it, inserted] = index.try_emplace(key, groups.size());
+    if (inserted) {
+      LayerCost g;
+      g.name = key.str();
+      g.op = l.op;
+      g.block = by == GroupBy::Block ? key.str() : l.block;
+      g.loc = l.loc;
+      groups.push_back(std::move(g));
+    }
+    LayerCost &g = groups[it->second];
+    if (g.op != l.op)
+      g.op = kMixed;
+    if (by == GroupBy::Op && g.block != l.block)
+      g.block = kMixed;
+    // A block's output is its last layer's; ops are spread over the network.
+    if (by == GroupBy::Block)
+      g.outputShape = l.outputShape;
+    g.params = addSat(g.params, l.params);
+    g.buffers = addSat(g.buffers, l.buffers);
+    g.macs = addSat(g.macs, l.macs);
+    g.flops = addSat(g.flops, l.flops);
+    g.memoryBytes = addSat(g.memoryBytes, l.memoryBytes);
+    g.activations = addSat(g.activations, l.activations);
+    g.latency += l.latency;
+    g.calibratedLatency += l.calibratedLatency;
+  }
+  for (LayerCost &g : groups)
+    applyRoofline(g, r.hardware, r.options.dtype, /*setLatency=*/false);
+  return groups;
+}
+
+void groupRows(Report &r, GroupBy by) {
+  r.groupBy = by;
+  r.groups.clear();
+  if (by != GroupBy::Layer)
+    r.groups = groupLayers(r, by);
+  LayerCost &t = r.totalRow;
+  t = LayerCost();
+  t.params = r.totals.params;
+  t.buffers = r.totals.buffers;
+  t.macs = r.totals.macs;
+  t.flops = r.totals.flops;
+  t.memoryBytes = r.totals.memoryBytes;
+  t.activations = r.totals.activations;
+  t.latency = r.totals.latency;
+  t.calibratedLatency = r.totals.calibratedLatency;
+  applyRoofline(t, r.hardware, r.options.dtype, /*setLatency=*/false);
 }
 
 std::optional<Totals> buildTotals(const ir::Graph &g, const target::HardwareProfile &hw,

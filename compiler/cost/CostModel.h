@@ -65,6 +65,16 @@ double calibratedTime(const LayerCost &l, target::OpClass c, const target::Hardw
 std::optional<Report> buildReport(const ir::Graph &g, const target::HardwareProfile &hw,
                                   const CostOptions &opts, DiagEngine &diag);
 
+/// The layers aggregated by `by` (Block: the top-level block; Op: the op),
+/// in order of first appearance. Counts and latency add up; intensity and
+/// bound are recomputed from the sums (the layers themselves for Layer).
+std::vector<LayerCost> groupLayers(const Report &r, GroupBy by);
+
+/// Sets the rows the writers show: r.groupBy, r.groups (groupLayers) and
+/// r.totalRow (the totals as a row, the roofline recomputed from the sums).
+/// buildReport calls it with GroupBy::Layer; the driver with --group-by.
+void groupRows(Report &r, GroupBy by);
+
 /// The totals of buildReport alone (the same loop, so the same numbers),
 /// without the per-layer rows: for --sweep, which costs many variants.
 std::optional<Totals> buildTotals(const ir::Graph &g, const target::HardwareProfile &hw,

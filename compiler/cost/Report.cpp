@@ -43,4 +43,13 @@ llvm::StringRef memoryModelDoc(MemoryModel m) {
   return "";
 }
 
+llvm::StringRef groupByName(GroupBy by) {
+  switch (by) {
+  case GroupBy::Layer: return "layer";
+  case GroupBy::Block: return "block";
+  case GroupBy::Op: return "op";
+  }
+  return "layer";
+}
+
 } // namespace netc::cost

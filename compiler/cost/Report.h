@@ -88,6 +88,13 @@ struct Totals {
   double memoryBoundShare = 0; ///< fraction of latency spent in memory-bound layers
 };
 
+/// How the rows of a report are grouped (--group-by): one row per layer, or
+/// the layers summed per top-level block (the first segment of the node name,
+/// like torchinfo's depth 1) or per op, in order of first appearance.
+enum class GroupBy { Layer, Block, Op };
+/// "layer", "block", "op".
+llvm::StringRef groupByName(GroupBy by);
+
 /// The largest batch that fits the device memory and the throughput there.
 struct MaxBatch {
   int64_t batch = 0; ///< at least 1 (findMaxBatch reports an error otherwise)
@@ -107,6 +114,16 @@ struct Report {
   /// graph (the default), and the passes that ran.
   std::optional<Totals> unoptimized;
   std::vector<std::string> passes;
+  /// The rows the writers show (cost::groupRows sets these three): the
+  /// layers, or their sums per group with the roofline recomputed from the
+  /// sums; and the totals as one row (no name) the same way.
+  GroupBy groupBy = GroupBy::Layer;
+  std::vector<LayerCost> groups; ///< empty when groupBy is Layer
+  LayerCost totalRow;
+
+  const std::vector<LayerCost> &rows() const {
+    return groupBy == GroupBy::Layer ? layers : groups;
+  }
 };
 
 } // namespace netc::cost

@@ -67,7 +67,7 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"--network", "NAME", "the network to compile (default: the last one in FILE)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         o.elab.network = v.str();
+         o.pipeline.elab.network = v.str();
          return std::nullopt;
        }},
       {"-D", "NAME=VALUE", "override a network parameter, e.g. -D width=0.75 (repeatable)",
@@ -75,30 +75,30 @@ const std::vector<OptionSpec> &specs() {
          auto [name, value] = v.split('=');
          if (!v.contains('=') || name.trim().empty())
            return fmt::format("-D expects NAME=VALUE, got '{}'", v.str());
-         o.elab.overrides.emplace_back(name.trim().str(), value.str());
+         o.pipeline.elab.overrides.emplace_back(name.trim().str(), value.str());
          return std::nullopt;
        }},
       {"--max-nodes", "N", "limit on the nodes of the elaborated graph (default 10000000)",
        [](Options &o, llvm::StringRef v) {
-         return parseLimit(v, o.elab.maxNodes, "--max-nodes");
+         return parseLimit(v, o.pipeline.elab.maxNodes, "--max-nodes");
        }},
       {"--max-edges", "N",
        "limit on the inputs of all graph nodes together (default 100000000)",
        [](Options &o, llvm::StringRef v) {
-         return parseLimit(v, o.elab.maxEdges, "--max-edges");
+         return parseLimit(v, o.pipeline.elab.maxEdges, "--max-edges");
        }},
       {"--max-steps", "N",
        "limit on statements and loop iterations executed while elaborating (default 100000000)",
        [](Options &o, llvm::StringRef v) {
-         return parseLimit(v, o.elab.maxSteps, "--max-steps");
+         return parseLimit(v, o.pipeline.elab.maxSteps, "--max-steps");
        }},
       {"--max-call-depth", "N", "limit on nested block calls (default 200)",
        [](Options &o, llvm::StringRef v) {
-         return parseLimit(v, o.elab.maxCallDepth, "--max-call-depth");
+         return parseLimit(v, o.pipeline.elab.maxCallDepth, "--max-call-depth");
        }},
       {"--max-file-size", "BYTES", "limit on the size of each input file (default 67108864)",
        [](Options &o, llvm::StringRef v) {
-         return parseLimit(v, o.load.limits.maxFileBytes, "--max-file-size");
+         return parseLimit(v, o.pipeline.load.limits.maxFileBytes, "--max-file-size");
        }},
       {"--max-emit-bytes", "BYTES",
        "limit on the size of the program --emit=cpp writes (default 1073741824)",
@@ -117,12 +117,12 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"-O0", nullptr, "no optimization: report the graph as written (also --no-opt)",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
-         o.optimize = false;
+         o.pipeline.optimize = false;
          return std::nullopt;
        }},
       {"--no-opt", nullptr, "the same as -O0",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
-         o.optimize = false;
+         o.pipeline.optimize = false;
          return std::nullopt;
        }},
       {"--passes", "A,B", "run only these passes (in their fixed order); see --help for the list",
@@ -132,23 +132,23 @@ const std::vector<OptionSpec> &specs() {
          for (llvm::StringRef n : names) {
            if (!passes::findPass(n.trim()))
              return fmt::format("unknown pass '{}' (see --help for the list)", n.trim().str());
-           o.passes.push_back(n.trim().str());
+           o.pipeline.passes.push_back(n.trim().str());
          }
          return std::nullopt;
        }},
       {"--verify-each", nullptr, "verify the graph after every pass",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
-         o.verifyEach = true;
+         o.pipeline.verifyEach = true;
          return std::nullopt;
        }},
       {"--print-after-all", nullptr, "print the graph after every pass (to stderr)",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
-         o.printAfterAll = true;
+         o.pipeline.printAfterAll = true;
          return std::nullopt;
        }},
       {"--hw", "NAME|FILE", "hardware profile (default xeon_silver_4210; see --list-hw)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         o.hardware = v.str();
+         o.pipeline.hardware = v.str();
          return std::nullopt;
        }},
       {"--format", "FMT", "report format: table (default), json, csv, md",
@@ -164,7 +164,7 @@ const std::vector<OptionSpec> &specs() {
          for (auto c : {cost::FlopConvention::TwoMac, cost::FlopConvention::Exact,
                         cost::FlopConvention::Mac})
            if (v == cost::flopConventionName(c)) {
-             o.cost.flops = c;
+             o.pipeline.cost.flops = c;
              return std::nullopt;
            }
          return fmt::format("unknown --flops '{}' (expected: 2mac, exact, mac)", v.str());
@@ -174,7 +174,7 @@ const std::vector<OptionSpec> &specs() {
          for (auto m : {cost::MemoryModel::Ideal, cost::MemoryModel::NoReuse,
                         cost::MemoryModel::WeightsOutput})
            if (v == cost::memoryModelName(m)) {
-             o.cost.memory = m;
+             o.pipeline.cost.memory = m;
              return std::nullopt;
            }
          return fmt::format("unknown --memory '{}' (expected: ideal, no-reuse, weights+output)",
@@ -183,7 +183,7 @@ const std::vector<OptionSpec> &specs() {
       {"--dtype", "T", "element type of weights and activations: fp32 (default), fp16, bf16, int8",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (auto t = ir::parseDType(v)) {
-           o.cost.dtype = *t;
+           o.pipeline.cost.dtype = *t;
            return std::nullopt;
          }
          return fmt::format("unknown --dtype '{}' (expected: fp32, fp16, bf16, int8)", v.str());
@@ -193,12 +193,12 @@ const std::vector<OptionSpec> &specs() {
          long long n;
          if (v.getAsInteger(10, n) || n <= 0 || n > (1LL << 40))
            return fmt::format("--batch expects a positive integer, got '{}'", v.str());
-         o.cost.batch = n;
+         o.pipeline.cost.batch = n;
          return std::nullopt;
        }},
       {"--max-batch", nullptr, "also report the largest batch that fits the device memory",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
-         o.maxBatch = true;
+         o.pipeline.maxBatch = true;
          return std::nullopt;
        }},
       {"--top", "N", "list the N slowest layers (default 10; 0: none)",
@@ -208,11 +208,11 @@ const std::vector<OptionSpec> &specs() {
       {"--group-by", "WHAT", "aggregate the table by: layer (default), block, op",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "layer")
-           o.style.groupBy = report::GroupBy::Layer;
+           o.pipeline.groupBy = cost::GroupBy::Layer;
          else if (v == "block")
-           o.style.groupBy = report::GroupBy::Block;
+           o.pipeline.groupBy = cost::GroupBy::Block;
          else if (v == "op")
-           o.style.groupBy = report::GroupBy::Op;
+           o.pipeline.groupBy = cost::GroupBy::Op;
          else
            return fmt::format("unknown --group-by '{}' (expected: layer, block, op)", v.str());
          return std::nullopt;
@@ -244,15 +244,15 @@ const std::vector<OptionSpec> &specs() {
          sweep::SweepSpec spec;
          if (auto problem = sweep::parseSweepSpec(v, spec, UINT64_MAX))
            return problem;
-         for (const sweep::SweepSpec &s : o.sweeps)
+         for (const sweep::SweepSpec &s : o.sweep.sweeps)
            if (s.name == spec.name)
              return fmt::format("--sweep {} is given twice", spec.name);
-         o.sweeps.push_back(std::move(spec));
+         o.sweep.sweeps.push_back(std::move(spec));
          return std::nullopt;
        }},
       {"--pareto", nullptr, "with --sweep: mark the variants on the latency/MACs Pareto front",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
-         o.pareto = true;
+         o.sweep.pareto = true;
          return std::nullopt;
        }},
       {"--max-variants", "N", "with --sweep: limit on the number of variants (default 1000000)",
@@ -260,7 +260,7 @@ const std::vector<OptionSpec> &specs() {
          unsigned long long n;
          if (v.getAsInteger(10, n) || n == 0)
            return fmt::format("--max-variants expects a positive integer, got '{}'", v.str());
-         o.maxVariants = n;
+         o.sweep.maxVariants = n;
          return std::nullopt;
        }},
       {"-o", "FILE", "write the output to FILE instead of standard output (--emit=cpp: a directory)",
@@ -275,12 +275,12 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"-I", "DIR", "also look for imported files in DIR (repeatable)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         o.load.includeDirs.push_back(v.str());
+         o.pipeline.load.includeDirs.push_back(v.str());
          return std::nullopt;
        }},
       {"--stdlib", "DIR", "the standard library directory for import \"std/...\"",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         o.load.stdlibDir = v.str();
+         o.pipeline.load.stdlibDir = v.str();
          return std::nullopt;
        }},
       {"--max-nesting", "N",
@@ -288,15 +288,15 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          // The parser and every later walk recurse once or more per level:
          // beyond 1000 levels the stack, not this limit, would stop them.
-         if (auto e = parseUnsigned(v, o.load.parse.maxNesting, "--max-nesting"))
+         if (auto e = parseUnsigned(v, o.pipeline.load.parse.maxNesting, "--max-nesting"))
            return e;
-         if (o.load.parse.maxNesting > 1000)
-           return fmt::format("--max-nesting is at most 1000, got {}", o.load.parse.maxNesting);
+         if (o.pipeline.load.parse.maxNesting > 1000)
+           return fmt::format("--max-nesting is at most 1000, got {}", o.pipeline.load.parse.maxNesting);
          return std::nullopt;
        }},
       {"--error-limit", "N", "stop after N errors; 0 means no limit (default 20)",
        [](Options &o, llvm::StringRef v) {
-         return parseUnsigned(v, o.errorLimit, "--error-limit");
+         return parseUnsigned(v, o.pipeline.errorLimit, "--error-limit");
        }},
   };
   return table;
@@ -333,7 +333,7 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
   auto given = [&](llvm::StringRef name) {
     return std::find(seen.begin(), seen.end(), name) != seen.end();
   };
-  if (o.sweeps.empty()) {
+  if (o.sweep.sweeps.empty()) {
     for (const char *name : {"--pareto", "--max-variants"})
       if (given(name))
         return fmt::format("option '{}' needs --sweep", name);
@@ -345,15 +345,15 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
                            "--group-by", "--top", "--opt-report", "--print-after-all"})
     if (given(name))
       return fmt::format("option '{}' cannot be combined with --sweep", name);
-  for (const sweep::SweepSpec &s : o.sweeps)
-    for (const auto &[name, value] : o.elab.overrides)
+  for (const sweep::SweepSpec &s : o.sweep.sweeps)
+    for (const auto &[name, value] : o.pipeline.elab.overrides)
       if (name == s.name)
         return fmt::format("parameter '{}' is both set by -D and swept by --sweep", name);
-  uint64_t n = sweep::variantCount(o.sweeps);
-  if (n > o.maxVariants)
+  uint64_t n = sweep::variantCount(o.sweep.sweeps);
+  if (n > o.sweep.maxVariants)
     return fmt::format("--sweep: {} variants, more than the limit of {} (see --max-variants)",
                        n == UINT64_MAX ? std::string("too many") : std::to_string(n),
-                       o.maxVariants);
+                       o.sweep.maxVariants);
   return std::nullopt;
 }
 

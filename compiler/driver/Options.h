@@ -8,12 +8,11 @@
 #ifndef NETC_DRIVER_OPTIONS_H
 #define NETC_DRIVER_OPTIONS_H
 
-#include "cost/Report.h"
 #include "codegen/CppEmitter.h"
+#include "driver/Compilation.h"
+#include "driver/Sweep.h"
 #include "report/ReportWriter.h"
 #include "sema/Elaborator.h"
-#include "syntax/ModuleLoader.h"
-#include "driver/Sweep.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -42,27 +41,15 @@ struct Options {
   std::string input;
   std::string output; ///< empty: standard output; a directory for --emit=cpp
   bool force = false; ///< --force: write into an existing path netc did not create
-  LoadOptions load;
-  ElabOptions elab;
+  /// Everything the pipeline's stages read (driver::Compilation).
+  driver::PipelineOptions pipeline;
   // --report
-  std::string hardware; ///< --hw NAME|FILE; empty: the default profile
-  cost::CostOptions cost;
   report::ReportFormat format = report::ReportFormat::Table;
   report::ReportStyle style;
-  bool maxBatch = false;
-  codegen::EmitOptions emit; ///< --emit=cpp
   std::string compare; ///< --compare FILE
   ElabOptions compareElab;
-  // --report --sweep (driver/Sweep.h)
-  std::vector<sweep::SweepSpec> sweeps; ///< in command-line order
-  bool pareto = false;                  ///< --pareto: mark the latency/MACs front
-  uint64_t maxVariants = 1'000'000;     ///< --max-variants N
-  // optimization (--report, --opt-report and --emit=opt-graph optimize)
-  bool optimize = true;
-  std::vector<std::string> passes; ///< empty: every pass
-  bool verifyEach = false;
-  bool printAfterAll = false;
-  unsigned errorLimit = 20;
+  sweep::SweepOptions sweep; ///< --report --sweep (driver/Sweep.h)
+  codegen::EmitOptions emit; ///< --emit=cpp
 };
 
 /// Parses argv. Returns an exit code to stop with (0 after --help or

@@ -1,11 +1,7 @@
 #include "driver/Sweep.h"
 
-#include "cost/CostModel.h"
-#include "sema/Hardware.h"
-#include "passes/Pass.h"
-#include "sema/Elaborator.h"
+#include "driver/Compilation.h"
 #include "syntax/AST.h"
-#include "driver/Options.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/SmallVector.h>
@@ -18,227 +14,6 @@
 #include <variant>
 
 namespace netc::sweep {
-
-namespace {
-
-constexpr unsigned kMaxScale = 18;
-constexpr int64_t kMaxMantissa = 999'999'999'999'999'999; // 18 digits
-
-int64_t pow10(unsigned n) {
-  int64_t p = 1;
-  while (n--)
-    p *= 10;
-  return p;
-}
-
-/// `d` at the larger scale `scale`; nothing when it does not fit.
-std::optional<int64_t> rescale(const Decimal &d, unsigned scale) {
-  __int128 v = static_cast<__int128>(d.mantissa) * pow10(scale - d.scale);
-  if (v > kMaxMantissa || v < -kMaxMantissa)
-    return std::nullopt;
-  return static_cast<int64_t>(v);
-}
-
-std::string formatScaled(int64_t v, unsigned scale, bool asFloat) {
-  std::string s = std::to_string(v < 0 ? -static_cast<uint64_t>(v) : static_cast<uint64_t>(v));
-  std::string intPart, frac;
-  if (scale == 0) {
-    intPart = s;
-  } else {
-    if (s.size() <= scale)
-      s = std::string(scale + 1 - s.size(), '0') + s;
-    intPart = s.substr(0, s.size() - scale);
-    frac = s.substr(s.size() - scale);
-    while (!frac.empty() && frac.back() == '0')
-      frac.pop_back();
-  }
-  if (frac.empty() && asFloat)
-    frac = "0";
-  std::string out = (v < 0 ? "-" : "") + intPart;
-  return frac.empty() ? out : out + "." + frac;
-}
-
-} // namespace
-
-std::optional<Decimal> parseDecimal(llvm::StringRef s) {
-  Decimal d;
-  size_t i = 0;
-  bool negative = false;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-'))
-    negative = s[i++] == '-';
-  __int128 mant = 0;
-  int digits = 0, scale = 0;
-  bool seenDigit = false, seenPoint = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '.' && !seenPoint) {
-      seenPoint = true;
-      continue;
-    }
-    if (c < '0' || c > '9')
-      break;
-    seenDigit = true;
-    if (mant != 0 || c != '0')
-      ++digits;
-    mant = mant * 10 + (c - '0');
-    if (seenPoint)
-      ++scale;
-    if (digits > 18)
-      return std::nullopt;
-  }
-  if (!seenDigit)
-    return std::nullopt;
-  int exponent = 0;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    bool expNeg = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-'))
-      expNeg = s[i++] == '-';
-    size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 4)
-      exponent = exponent * 10 + (s[i++] - '0');
-    if (i == start)
-      return std::nullopt;
-    if (expNeg)
-      exponent = -exponent;
-  }
-  if (i != s.size())
-    return std::nullopt;
-  scale -= exponent;
-  // Drop trailing zeros of the fraction, then bring a negative scale to 0.
-  while (scale > 0 && mant % 10 == 0 && mant != 0) {
-    mant /= 10;
-    --scale;
-  }
-  if (mant == 0)
-    scale = 0;
-  while (scale < 0) {
-    mant *= 10;
-    ++scale;
-    if (mant > kMaxMantissa)
-      return std::nullopt;
-  }
-  if (scale > static_cast<int>(kMaxScale) || mant > kMaxMantissa)
-    return std::nullopt;
-  d.mantissa = static_cast<int64_t>(negative ? -mant : mant);
-  d.scale = static_cast<unsigned>(scale);
-  return d;
-}
-
-std::string SweepSpec::value(uint64_t i, bool asFloat) const {
-  if (!isRange)
-    return list[i];
-  return formatScaled(start + static_cast<int64_t>(i) * step, scale, asFloat);
-}
-
-std::optional<std::string> parseSweepSpec(llvm::StringRef text, SweepSpec &out,
-                                          uint64_t maxValues) {
-  out = SweepSpec();
-  out.text = text.str();
-  auto [name, rest] = text.split('=');
-  name = name.trim();
-  rest = rest.trim();
-  if (!text.contains('=') || name.empty() || rest.empty())
-    return fmt::format("--sweep expects NAME=START:STOP:STEP or NAME=V1,V2,..., got '{}'",
-                       text.str());
-  out.name = name.str();
-  if (rest.contains(':')) {
-    llvm::SmallVector<llvm::StringRef, 4> parts;
-    rest.split(parts, ':');
-    if (parts.size() != 3)
-      return fmt::format("--sweep {}: a range is START:STOP:STEP, got '{}'", out.name,
-                         rest.str());
-    Decimal d[3];
-    const char *what[3] = {"start", "stop", "step"};
-    for (int k = 0; k < 3; ++k) {
-      std::optional<Decimal> v = parseDecimal(parts[k].trim());
-      if (!v)
-        return fmt::format("--sweep {}: {} '{}' is not a decimal number", out.name, what[k],
-                           parts[k].trim().str());
-      d[k] = *v;
-      out.floatText |= parts[k].contains('.') || parts[k].contains_insensitive("e");
-    }
-    out.isRange = true;
-    out.scale = std::max({d[0].scale, d[1].scale, d[2].scale});
-    std::optional<int64_t> a = rescale(d[0], out.scale), b = rescale(d[1], out.scale),
-                           st = rescale(d[2], out.scale);
-    if (!a || !b || !st)
-      return fmt::format("--sweep {}: '{}' has too many digits", out.name, rest.str());
-    if (*st <= 0)
-      return fmt::format("--sweep {}: the step must be positive, got '{}'", out.name,
-                         parts[2].trim().str());
-    if (*b < *a)
-      return fmt::format("--sweep {}: stop {} is below start {}", out.name,
-                         parts[1].trim().str(), parts[0].trim().str());
-    out.start = *a;
-    out.step = *st;
-    out.count = static_cast<uint64_t>((*b - *a) / *st) + 1;
-    const int64_t unit = pow10(out.scale);
-    out.integral = out.start % unit == 0 && (out.count == 1 || out.step % unit == 0);
-  } else {
-    llvm::SmallVector<llvm::StringRef, 8> items;
-    rest.split(items, ',');
-    for (llvm::StringRef item : items) {
-      if (item.trim().empty())
-        return fmt::format("--sweep {}: empty value in the list '{}'", out.name, rest.str());
-      out.list.push_back(item.trim().str());
-    }
-  }
-  if (out.size() > maxValues)
-    return fmt::format("--sweep {}: {} values, more than the limit of {} (--max-variants)",
-                       out.name, out.size(), maxValues);
-  return std::nullopt;
-}
-
-uint64_t variantCount(const std::vector<SweepSpec> &specs) {
-  uint64_t n = 1;
-  for (const SweepSpec &s : specs) {
-    uint64_t k = s.size();
-    if (k != 0 && n > std::numeric_limits<uint64_t>::max() / k)
-      return std::numeric_limits<uint64_t>::max();
-    n *= k;
-  }
-  return n;
-}
-
-std::vector<uint64_t> variantIndices(const std::vector<SweepSpec> &specs, uint64_t k) {
-  std::vector<uint64_t> idx(specs.size());
-  for (size_t i = specs.size(); i-- > 0;) {
-    idx[i] = k % specs[i].size();
-    k /= specs[i].size();
-  }
-  return idx;
-}
-
-void markPareto(std::vector<report::SweepRow> &rows) {
-  std::vector<size_t> order;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    rows[i].pareto = false;
-    if (rows[i].ok)
-      order.push_back(i);
-  }
-  // By MACs, then latency; a group of equal MACs is on the front at its
-  // lowest latency when that beats every group of fewer MACs.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const cost::Totals &x = rows[a].totals, &y = rows[b].totals;
-    return x.macs != y.macs ? x.macs < y.macs : x.latency < y.latency;
-  });
-  double best = std::numeric_limits<double>::infinity();
-  for (size_t g = 0; g < order.size();) {
-    size_t end = g;
-    const int64_t macs = rows[order[g]].totals.macs;
-    while (end < order.size() && rows[order[end]].totals.macs == macs)
-      ++end;
-    const double lowest = rows[order[g]].totals.latency;
-    if (lowest < best) {
-      for (size_t k = g; k < end && rows[order[k]].totals.latency == lowest; ++k)
-        rows[order[k]].pareto = true;
-      best = lowest;
-    }
-    g = end;
-  }
-}
-
 namespace {
 
 /// The network elaboration picks (ElabOptions::network's rule), or null.
@@ -333,26 +108,26 @@ std::optional<std::string> graphKey(const ir::Graph &g) {
 
 } // namespace
 
-int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
+int runSweep(driver::Compilation &c, const SweepOptions &opts, report::ReportFormat format,
              llvm::raw_ostream &os) {
+  const driver::PipelineOptions &po = c.options();
+  const Program &program = c.program();
   auto fail = [&](const std::string &msg) {
     llvm::errs() << "netc: error: " << msg << '\n';
     return 1;
   };
-  DiagEngine diag(sm, opts.errorLimit);
-  std::optional<target::HardwareProfile> hw = sema::findHardware(
-      opts.hardware.empty() ? target::kDefaultHardware : opts.hardware, &program, diag, opts.load);
+  const target::HardwareProfile *hw = c.hardware();
   if (!hw) {
-    diag.print(llvm::errs());
+    c.printDiagnostics();
     return 1;
   }
   // The sweep against the network's parameters: each must exist; an int
   // parameter takes integer values only; a float one prints them as floats.
-  const ast::NetworkDecl *net = findNetwork(program, opts.elab.network);
+  const ast::NetworkDecl *net = findNetwork(program, po.elab.network);
   if (!net) { // let elaboration say why
-    if (!elaborate(program, diag, opts.elab))
-      diag.print(llvm::errs());
-    return 1;
+    if (!c.elaborate())
+      c.printDiagnostics();
+    return c.exitCode();
   }
   std::vector<bool> asFloat(opts.sweeps.size());
   for (size_t i = 0; i < opts.sweeps.size(); ++i) {
@@ -397,20 +172,17 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
     result.names.push_back(s.name);
     result.specs.push_back(s.text);
   }
-  result.overrides = opts.elab.overrides;
+  result.overrides = po.elab.overrides;
   result.hardware = *hw;
-  result.options = opts.cost;
-  result.optimized = opts.optimize;
+  result.options = po.cost;
+  result.optimized = po.optimize;
   result.pareto = opts.pareto;
   result.rows.reserve(count);
 
-  ElabOptions elab = opts.elab;
+  ElabOptions elab = po.elab;
   const size_t base = elab.overrides.size();
   for (const SweepSpec &s : opts.sweeps)
     elab.overrides.emplace_back(s.name, "");
-  passes::PassOptions po;
-  po.passes = opts.passes;
-  po.verifyEach = opts.verifyEach;
   size_t failed = 0;
   /// The totals of each distinct elaborated graph costed so far.
   std::unordered_map<std::string, cost::Totals> costed;
@@ -424,8 +196,10 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
       row.values.push_back(opts.sweeps[i].value(idx[i], asFloat[i]));
       elab.overrides[base + i].second = row.values.back();
     }
-    DiagEngine vd(sm, opts.errorLimit);
-    std::optional<ir::Graph> graph = elaborate(program, vd, elab);
+    DiagEngine vd(c.sourceMgr(), po.errorLimit);
+    std::optional<ir::Graph> graph = c.elaborate(program, elab, vd);
+    if (c.failure() == driver::Failure::Internal)
+      return 3;
     std::optional<std::string> key = graph ? graphKey(*graph) : std::nullopt;
     if (key) {
       auto it = costed.find(*key);
@@ -436,16 +210,9 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
         continue;
       }
     }
-    if (graph && opts.optimize) {
-      passes::PassContext ctx{*graph, nullptr, "", {}};
-      std::string err = passes::runPasses(ctx, po, nullptr);
-      if (!err.empty()) { // a graph that fails verification after a pass: a bug in netc
-        llvm::errs() << "netc: error: " << err << '\n';
-        return 3;
-      }
-    }
-    std::optional<cost::Totals> totals =
-        graph ? cost::buildTotals(*graph, *hw, opts.cost, vd) : std::nullopt;
+    std::optional<cost::Totals> totals = graph ? c.totals(*graph, vd) : std::nullopt;
+    if (c.failure() == driver::Failure::Internal) // a pass broke the graph: a bug in netc
+      return 3;
     if (totals) {
       row.ok = true;
       row.totals = *totals;
@@ -472,7 +239,7 @@ int runSweep(const Options &opts, const Program &program, llvm::SourceMgr &sm,
     llvm::errs() << firstFailure;
     return 1;
   }
-  report::writeSweep(os, result, opts.format);
+  report::writeSweep(os, result, format);
   if (failed)
     llvm::errs() << fmt::format("netc: warning: --sweep: {} of {} variants failed (their rows "
                                 "give the error)\n",

@@ -13,6 +13,8 @@
 namespace netc::report::detail {
 
 using cost::LayerCost;
+using cost::GroupBy;
+using cost::groupByName;
 using cost::Report;
 
 namespace {
@@ -94,8 +96,8 @@ void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &st
   os << "# netc report: " << markdownEscape(r.network) << "\n\n";
   writeFacts(os, r);
 
-  GroupBy by = style.groupBy;
-  std::vector<LayerCost> rows = reportRows(r, by);
+  GroupBy by = r.groupBy;
+  const std::vector<LayerCost> &rows = r.rows();
   bool withOp = by == GroupBy::Layer;
   llvm::StringRef what = by == GroupBy::Layer ? "Layers" : by == GroupBy::Block ? "Blocks" : "Ops";
   os << "\n## " << what << "\n\n";

@@ -21,17 +21,11 @@ namespace netc::report {
 enum class ReportFormat { Table, Json, Csv, Markdown };
 std::optional<ReportFormat> parseReportFormat(llvm::StringRef s); ///< table|json|csv|md
 
-enum class GroupBy { Layer, Block, Op };
-
+/// How a report is rendered. What its rows are (--group-by) is part of the
+/// report itself (cost::groupRows): writers only render.
 struct ReportStyle {
-  unsigned top = 10;              ///< the N layers (or groups) with the highest latency
-  GroupBy groupBy = GroupBy::Layer;
+  unsigned top = 10; ///< the N rows (layers or groups) with the highest latency
 };
-
-/// Layers aggregated by their top-level block (the first segment of the node
-/// name, like torchinfo's depth 1) or by op, in order of first appearance.
-/// Counts and latency add up; intensity and bound are recomputed from the sums.
-std::vector<cost::LayerCost> groupLayers(const cost::Report &r, GroupBy by);
 
 void writeReport(llvm::raw_ostream &os, const cost::Report &r, ReportFormat f,
                  const ReportStyle &style = {});

@@ -17,6 +17,8 @@
 namespace netc::report::detail {
 
 using cost::LayerCost;
+using cost::GroupBy;
+using cost::groupByName;
 using cost::Report;
 
 namespace {
@@ -257,8 +259,8 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
   writeConventionDocs(os, r);
   os << '\n';
 
-  std::vector<LayerCost> rows = reportRows(r, style.groupBy);
-  writeRows(os, r, rows, style.groupBy);
+  const std::vector<LayerCost> &rows = r.rows();
+  writeRows(os, r, rows, r.groupBy);
 
   os << "\ntotals\n";
   std::vector<Quantity> qs = totalQuantities(r);
@@ -272,7 +274,7 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
     writeSideBySide(os, unoptimizedQuantities(r), optimizedQuantities(r),
                     {"totals", "as written", "optimized", "ratio"});
   }
-  writeTop(os, r, rows, style.groupBy, style.top);
+  writeTop(os, r, rows, r.groupBy, style.top);
 }
 
 void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {

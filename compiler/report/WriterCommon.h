@@ -30,10 +30,6 @@ std::vector<std::string> hardwareFacts(const cost::Report &r);
 std::vector<std::string> conventionFacts(const cost::Report &r);
 inline constexpr const char *kLatencyNote = "roofline lower bound";
 
-/// "layer", "block" or "op".
-llvm::StringRef groupByName(GroupBy by);
-/// The rows a report shows: its layers, or their groups.
-std::vector<cost::LayerCost> reportRows(const cost::Report &r, GroupBy by);
 /// "memory", "compute", or "none" for a row without work (a view, an input).
 inline const char *boundName(const cost::LayerCost &l) {
   if (l.flops == 0 && l.memoryBytes == 0)
@@ -41,11 +37,12 @@ inline const char *boundName(const cost::LayerCost &l) {
   return l.memoryBound ? "memory" : "compute";
 }
 
-/// Recomputes intensity, attainable FLOP/s and the bound of `l` from its
-/// FLOPs and bytes on the report's hardware (latency is left alone).
-void applyRoofline(cost::LayerCost &l, const cost::Report &r);
-/// The whole network as one row named `name` (counts and latency from the totals).
-cost::LayerCost totalRow(const cost::Report &r, llvm::StringRef name);
+/// The report's totals row (cost::Report::totalRow) named `name`.
+inline cost::LayerCost totalRow(const cost::Report &r, llvm::StringRef name) {
+  cost::LayerCost t = r.totalRow;
+  t.name = name.str();
+  return t;
+}
 /// Indices of the (at most) n rows with the highest latency, highest first;
 /// ties keep execution order.
 std::vector<size_t> topByLatency(const std::vector<cost::LayerCost> &rows, unsigned n);

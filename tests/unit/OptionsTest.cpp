@@ -29,7 +29,7 @@ TEST_CASE("options: an input and an action") {
   Run s({"--emit", "ast", "-o", "out.txt", "-Iinc", "-I", "inc2", "m.net"});
   CHECK_FALSE(s.rc);
   CHECK(s.opts.output == "out.txt");
-  CHECK(s.opts.load.includeDirs == std::vector<std::string>{"inc", "inc2"});
+  CHECK(s.opts.pipeline.load.includeDirs == std::vector<std::string>{"inc", "inc2"});
 }
 
 TEST_CASE("options: usage errors exit 2 with a short usage") {
@@ -55,6 +55,6 @@ TEST_CASE("options: --help lists every option and exits 0") {
 TEST_CASE("options: numeric limits are parsed") {
   Run r({"--max-nesting=50", "--error-limit", "0", "m.net"});
   CHECK_FALSE(r.rc);
-  CHECK(r.opts.load.parse.maxNesting == 50);
-  CHECK(r.opts.errorLimit == 0);
+  CHECK(r.opts.pipeline.load.parse.maxNesting == 50);
+  CHECK(r.opts.pipeline.errorLimit == 0);
 }

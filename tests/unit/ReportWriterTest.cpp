@@ -1,5 +1,6 @@
 #include "report/ReportWriter.h"
 
+#include "cost/CostModel.h"
 #include "support/Format.h"
 
 #include "JsonReader.h"
@@ -17,7 +18,10 @@
 
 using namespace netc;
 using namespace netc::report;
+using cost::GroupBy;
 using cost::LayerCost;
+using cost::groupLayers;
+using cost::groupRows;
 using cost::Report;
 using netc::test::Json;
 using netc::test::JsonReader;
@@ -92,6 +96,7 @@ Report sampleReport() {
   t.modelBytesInt8 = t.params + t.buffers;
   t.throughput = 1 / t.latency;
   t.memoryBoundShare = memoryBound / t.latency;
+  groupRows(r, GroupBy::Layer); // as buildReport does: the rows and the total row
   return r;
 }
 
@@ -332,9 +337,7 @@ TEST_CASE("report: table wraps long header facts and narrow columns still fit") 
     l.outputShape[0] = 256;
     l.name = "a.rather.long.prefix.of.module.names." + l.name;
   }
-  ReportStyle style;
-  style.groupBy = GroupBy::Layer;
-  std::string t = render(r, ReportFormat::Table, style);
+  std::string t = render(r, ReportFormat::Table);
   for (const std::string &l : lines(t))
     CHECK_MESSAGE(l.size() <= 100, l);
   CHECK(contains(t, "parameter_11=1011)"));
@@ -389,9 +392,8 @@ TEST_CASE("report: json is one object with exact numbers") {
 
   // Grouping adds "groups" and keeps the layers; max_batch becomes an object.
   r.maxBatch = cost::MaxBatch{4096, 1.5, 2730.67};
-  ReportStyle style;
-  style.groupBy = GroupBy::Block;
-  text = render(r, ReportFormat::Json, style);
+  groupRows(r, GroupBy::Block);
+  text = render(r, ReportFormat::Json);
   doc = JsonReader(text).parse();
   REQUIRE(doc);
   CHECK((*doc)["layers"].items.size() == 4);
@@ -425,9 +427,8 @@ TEST_CASE("report: csv quotes per RFC 4180 and ends with a total row") {
   CHECK(rows[1][last - 1] == "roofline lower bound");
   CHECK(std::strtod(rows[5][13].c_str(), nullptr) == r.totals.latency);
 
-  ReportStyle style;
-  style.groupBy = GroupBy::Op;
-  rows = parseCsv(render(r, ReportFormat::Csv, style));
+  groupRows(r, GroupBy::Op);
+  rows = parseCsv(render(r, ReportFormat::Csv));
   REQUIRE(rows.size() == 1 + 3 + 1); // conv2d, relu, linear
   CHECK(rows[1][0] == "conv2d");
   CHECK(rows[1][4] == "46272");

@@ -174,9 +174,9 @@ TEST_CASE("sweep: options") {
     CHECK_FALSE(parse({"--report", "--sweep", "width=0.5:1:0.25", "--sweep=res=96,128",
                        "--pareto", "-D", "classes=10", "m.net"},
                       o, err));
-    REQUIRE(o.sweeps.size() == 2);
-    CHECK(o.sweeps[1].list == std::vector<std::string>{"96", "128"});
-    CHECK(o.pareto);
+    REQUIRE(o.sweep.sweeps.size() == 2);
+    CHECK(o.sweep.sweeps[1].list == std::vector<std::string>{"96", "128"});
+    CHECK(o.sweep.pareto);
   }
   for (auto args : std::vector<std::vector<const char *>>{
            {"--sweep", "w=1:2:1", "m.net"},                           // needs --report

@@ -1,0 +1,221 @@
+//===- Compilation.cpp - the pipeline, once ---------------------------------===//
+#include "driver/Compilation.h"
+
+#include "cost/CostModel.h"
+#include "ir/Verifier.h"
+#include "sema/Hardware.h"
+#include "syntax/AST.h"
+
+#include <llvm/Support/Casting.h>
+
+namespace netc::driver {
+
+std::vector<std::string> passNames(const std::vector<std::string> &selected) {
+  if (!selected.empty())
+    return selected;
+  std::vector<std::string> all;
+  for (const passes::PassInfo &p : passes::allPasses())
+    all.push_back(p.name);
+  return all;
+}
+
+Compilation::Compilation(PipelineOptions o, llvm::raw_ostream &err)
+    : opts(std::move(o)), err(err), sm(std::make_unique<llvm::SourceMgr>()),
+      diags(std::make_unique<DiagEngine>(*sm, opts.errorLimit)) {}
+
+Compilation::~Compilation() = default;
+
+bool Compilation::fail(Failure f) {
+  if (failed != Failure::Internal)
+    failed = f;
+  return false;
+}
+
+void Compilation::printDiagnostics() {
+  const std::vector<Diagnostic> &all = diags->diagnostics();
+  for (; printed < all.size(); ++printed)
+    err << diags->format(all[printed]);
+  err.flush();
+}
+
+bool Compilation::load(llvm::StringRef path) {
+  prog = loadProgram(*diags, path, opts.load);
+  return prog ? true : fail(Failure::Input);
+}
+
+bool Compilation::loadText(llvm::StringRef text, llvm::StringRef name) {
+  prog = loadProgramFromText(*diags, text, name, opts.load);
+  return prog ? true : fail(Failure::Input);
+}
+
+std::optional<Program> Compilation::loadOther(llvm::StringRef path) {
+  std::optional<Program> other = loadProgram(*diags, path, opts.load);
+  if (!other)
+    fail(Failure::Input);
+  return other;
+}
+
+bool Compilation::hasNetwork() const {
+  if (!opts.elab.network.empty())
+    return true;
+  for (const auto &m : prog->modules)
+    for (const auto &d : m->decls)
+      if (d->kind == ast::DeclKind::Network)
+        return true;
+  return false;
+}
+
+bool Compilation::checkHardwareDecls() {
+  bool ok = true;
+  for (const auto &m : prog->modules)
+    for (const auto &d : m->decls)
+      if (const auto *decl = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
+        ok &= sema::readHardware(*decl, *diags).has_value();
+  return ok ? true : fail(Failure::Input);
+}
+
+const target::HardwareProfile *Compilation::hardware() {
+  if (!hwResolved) {
+    hwResolved = true;
+    hw = sema::findHardware(opts.hardware.empty() ? target::kDefaultHardware : opts.hardware,
+                            prog ? &*prog : nullptr, *diags, opts.load);
+  }
+  if (!hw) {
+    fail(Failure::Input);
+    return nullptr;
+  }
+  return &*hw;
+}
+
+void Compilation::setHardware(target::HardwareProfile profile) {
+  hw = std::move(profile);
+  hwResolved = true;
+}
+
+std::optional<ir::Graph> Compilation::elaborate(const Program &program, const ElabOptions &elab,
+                                                DiagEngine &diag) {
+  std::optional<ir::Graph> graph = netc::elaborate(program, diag, elab);
+  if (!graph) {
+    fail(Failure::Input);
+    return std::nullopt;
+  }
+  if (std::vector<std::string> problems = ir::verifyGraph(*graph); !problems.empty()) {
+    // A verifier failure after elaboration is a bug in netc, not in the input.
+    printDiagnostics();
+    for (const std::string &p : problems)
+      err << "netc: internal error: invalid graph: " << p << '\n';
+    fail(Failure::Internal);
+    return std::nullopt;
+  }
+  return graph;
+}
+
+bool Compilation::optimize(ir::Graph &g, PassTrace *trace) {
+  if (!opts.optimize)
+    return true;
+  // Warnings so far come before --print-after-all's dumps.
+  printDiagnostics();
+  passes::PassContext ctx{g, nullptr, "", {}};
+  passes::PassOptions po;
+  po.passes = opts.passes;
+  po.verifyEach = opts.verifyEach;
+  po.printAfterAll = opts.printAfterAll ? &err : nullptr;
+  if (trace && trace->measureEach) {
+    const target::HardwareProfile *profile = hardware();
+    if (!profile)
+      return false;
+    po.measure = [this, profile](const ir::Graph &graph) {
+      passes::Snapshot s;
+      DiagEngine quiet(*sm);
+      if (std::optional<cost::Report> r = cost::buildReport(graph, *profile, opts.cost, quiet)) {
+        s.nodes = static_cast<int64_t>(graph.nodes.size());
+        s.params = r->totals.params;
+        s.bytes = r->totals.memoryBytes;
+        s.latency = r->totals.latency;
+      }
+      return s;
+    };
+  }
+  std::string error = passes::runPasses(ctx, po, trace ? &trace->steps : nullptr);
+  if (!error.empty()) { // a graph that fails verification after a pass: a bug in netc
+    err << "netc: error: " << error << '\n';
+    err.flush();
+    return fail(Failure::Internal);
+  }
+  if (trace)
+    trace->rewrites = std::move(ctx.rewrites);
+  return true;
+}
+
+std::optional<cost::Report> Compilation::report(const Program &program,
+                                                const ElabOptions &elab) {
+  std::optional<ir::Graph> graph = elaborate(program, elab, *diags);
+  if (!graph)
+    return std::nullopt;
+  return report(*graph);
+}
+
+std::optional<cost::Report> Compilation::report(ir::Graph &graph, PassTrace *trace) {
+  const target::HardwareProfile *profile = hardware();
+  if (!profile)
+    return std::nullopt;
+  // The graph as written: its totals go beside the optimized ones (and
+  // --opt-report shows them even at -O0).
+  std::optional<cost::Totals> asWritten;
+  if (opts.optimize || trace) {
+    std::optional<cost::Report> before = cost::buildReport(graph, *profile, opts.cost, *diags);
+    if (!before) {
+      fail(Failure::Input);
+      return std::nullopt;
+    }
+    asWritten = before->totals;
+    asWritten->nodes = static_cast<int64_t>(before->layers.size());
+    if (!optimize(graph, trace))
+      return std::nullopt;
+  }
+  std::optional<cost::Report> r = cost::buildReport(graph, *profile, opts.cost, *diags);
+  if (!r) {
+    fail(Failure::Input);
+    return std::nullopt;
+  }
+  r->unoptimized = asWritten;
+  if (asWritten && opts.optimize)
+    r->passes = passNames(opts.passes);
+  if (opts.maxBatch) {
+    r->maxBatch = cost::findMaxBatch(graph, *profile, opts.cost, *diags);
+    if (!r->maxBatch) {
+      fail(Failure::Input);
+      return std::nullopt;
+    }
+  }
+  cost::groupRows(*r, opts.groupBy);
+  return r;
+}
+
+std::optional<cost::Totals> Compilation::totals(ir::Graph &graph, DiagEngine &diag) {
+  const target::HardwareProfile *profile = hardware();
+  if (!profile || !optimize(graph))
+    return std::nullopt;
+  std::optional<cost::Totals> t = cost::buildTotals(graph, *profile, opts.cost, diag);
+  if (!t)
+    fail(Failure::Input);
+  return t;
+}
+
+std::optional<std::vector<codegen::EmittedFile>>
+Compilation::emitCpp(const codegen::EmitOptions &emit) {
+  std::optional<ir::Graph> graph = elaborate();
+  if (!graph || !hardware())
+    return std::nullopt;
+  const ir::Graph original = *graph;
+  std::optional<cost::Report> r = report(*graph);
+  if (!r)
+    return std::nullopt;
+  std::optional<std::vector<codegen::EmittedFile>> files =
+      codegen::emitCpp(original, *graph, *r, *diags, emit);
+  if (!files)
+    fail(Failure::Input);
+  return files;
+}
+
+} // namespace netc::driver
