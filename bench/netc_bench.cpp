@@ -5,13 +5,13 @@
 // scripts/gen-synthetic.py), each stage of `netc --report` on its own:
 //
 //   load/NAME       read, lex and parse the file and its imports
-//   elaborate/NAME  the AST to a shaped graph
+//   elaborate/NAME  the AST to a shaped, verified graph
 //   passes/NAME     the optimization passes (on a fresh copy of the graph)
 //   cost/NAME       the cost model (buildReport) of the optimized graph
 //   table/NAME      writing the report as a table; json/NAME as JSON
-//   pipeline/NAME   all of it, as `netc --report` does: the default hardware
-//                   profile, the report of the graph as written, the passes,
-//                   the optimized report and the table
+//   pipeline/NAME   all of it, as `netc --report` does (driver::Compilation):
+//                   the default hardware profile, the report of the graph as
+//                   written, the passes, the optimized report and the table
 //
 // Synthetic inputs, the kinds of scripts/gen-synthetic.py: chain_loop_N and
 // chain_literal_N (N layers), wide_concat_N (one concat of N branches),
@@ -26,13 +26,11 @@
 //                   graph, in memory (the files are not written)
 //
 //===----------------------------------------------------------------------===//
-#include "cost/CostModel.h"
-#include "sema/Hardware.h"
 #include "codegen/CppEmitter.h"
+#include "cost/CostModel.h"
+#include "driver/Compilation.h"
 #include "report/ReportWriter.h"
-#include "passes/Pass.h"
 #include "sema/Elaborator.h"
-#include "syntax/ModuleLoader.h"
 
 #include <benchmark/benchmark.h>
 #include <llvm/Support/FileSystem.h>
@@ -59,52 +57,36 @@ struct Input {
   std::string text; ///< in-memory source when path is empty
 };
 
-[[noreturn]] void die(const std::string &what, DiagEngine &diag) {
-  diag.print(llvm::errs());
+[[noreturn]] void die(const std::string &what, driver::Compilation &c) {
+  c.printDiagnostics();
   llvm::errs() << "netc_bench: " << what << " failed\n";
   std::exit(1);
 }
 
-std::optional<Program> load(const Input &in, DiagEngine &diag) {
-  if (!in.path.empty())
-    return loadProgram(diag, in.path);
-  return loadProgramFromText(diag, in.text, in.name + ".net");
+bool load(driver::Compilation &c, const Input &in) {
+  return in.path.empty() ? c.loadText(in.text, in.name + ".net") : c.load(in.path);
 }
 
-/// Everything a later stage needs, computed once per benchmark.
+/// Everything a later stage needs, computed once per benchmark through the
+/// driver, as netc does.
 struct Prepared {
-  llvm::SourceMgr sm;
-  std::unique_ptr<DiagEngine> diag;
-  std::optional<Program> program;
-  std::optional<target::HardwareProfile> hw;
+  driver::Compilation c{{}};
   std::optional<ir::Graph> graph;     ///< as elaborated
   std::optional<ir::Graph> optimized; ///< after the passes
   std::optional<cost::Report> report; ///< of the optimized graph
 };
 
-void optimize(ir::Graph &g) {
-  passes::PassContext ctx{g, nullptr, "", {}};
-  passes::PassOptions po;
-  std::string err = passes::runPasses(ctx, po, nullptr);
-  if (!err.empty()) {
-    llvm::errs() << "netc_bench: passes failed: " << err << "\n";
-    std::exit(1);
-  }
-}
-
 std::unique_ptr<Prepared> prepare(const Input &in) {
   auto p = std::make_unique<Prepared>();
-  p->diag = std::make_unique<DiagEngine>(p->sm);
-  if (!(p->program = load(in, *p->diag)))
-    die("loading " + in.name, *p->diag);
-  if (!(p->hw = sema::findHardware(target::kDefaultHardware, &*p->program, *p->diag, {})))
-    die("the default hardware profile", *p->diag);
-  if (!(p->graph = elaborate(*p->program, *p->diag)))
-    die("elaborating " + in.name, *p->diag);
+  if (!load(p->c, in))
+    die("loading " + in.name, p->c);
+  if (!p->c.hardware())
+    die("the default hardware profile", p->c);
+  if (!(p->graph = p->c.elaborate()))
+    die("elaborating " + in.name, p->c);
   p->optimized = *p->graph;
-  optimize(*p->optimized);
-  if (!(p->report = cost::buildReport(*p->optimized, *p->hw, {}, *p->diag)))
-    die("costing " + in.name, *p->diag);
+  if (!(p->report = p->c.report(*p->optimized)))
+    die("costing " + in.name, p->c);
   return p;
 }
 
@@ -119,27 +101,12 @@ void setCounters(benchmark::State &state, size_t layers) {
 
 /// netc --report: what main() does for it, output to a string.
 size_t pipeline(const Input &in) {
-  llvm::SourceMgr sm;
-  DiagEngine diag(sm);
-  std::optional<Program> program = load(in, diag);
-  if (!program)
-    die("loading " + in.name, diag);
-  std::optional<target::HardwareProfile> hw =
-      sema::findHardware(target::kDefaultHardware, &*program, diag, {});
-  std::optional<ir::Graph> graph = hw ? elaborate(*program, diag) : std::nullopt;
-  if (!graph)
-    die("elaborating " + in.name, diag);
-  std::optional<cost::Report> before = cost::buildReport(*graph, *hw, {}, diag);
-  if (!before)
-    die("costing " + in.name, diag);
-  optimize(*graph);
-  std::optional<cost::Report> report = cost::buildReport(*graph, *hw, {}, diag);
+  driver::Compilation c({});
+  if (!load(c, in))
+    die("loading " + in.name, c);
+  std::optional<cost::Report> report = c.hardware() ? c.report() : std::nullopt;
   if (!report)
-    die("costing " + in.name, diag);
-  report->unoptimized = before->totals;
-  report->unoptimized->nodes = static_cast<int64_t>(before->layers.size());
-  for (const passes::PassInfo &p : passes::allPasses())
-    report->passes.push_back(p.name);
+    die("the report of " + in.name, c);
   std::string text;
   llvm::raw_string_ostream os(text);
   report::writeReport(os, *report, report::ReportFormat::Table);
@@ -163,17 +130,16 @@ void registerAll(const Input &in) {
   reg("load", [in, get](benchmark::State &state) {
     size_t layers = get().graph->nodes.size();
     for (auto _ : state) {
-      llvm::SourceMgr sm;
-      DiagEngine diag(sm);
-      std::optional<Program> p = load(in, diag);
-      benchmark::DoNotOptimize(p);
+      driver::Compilation c({});
+      bool ok = load(c, in);
+      benchmark::DoNotOptimize(ok);
     }
     setCounters(state, layers);
   });
   reg("elaborate", [get](benchmark::State &state) {
     Prepared &p = get();
     for (auto _ : state) {
-      std::optional<ir::Graph> g = elaborate(*p.program, *p.diag);
+      std::optional<ir::Graph> g = p.c.elaborate();
       benchmark::DoNotOptimize(g);
     }
     setCounters(state, p.graph->nodes.size());
@@ -184,8 +150,8 @@ void registerAll(const Input &in) {
       state.PauseTiming();
       ir::Graph g = *p.graph;
       state.ResumeTiming();
-      optimize(g);
-      benchmark::DoNotOptimize(g);
+      bool ok = p.c.optimize(g);
+      benchmark::DoNotOptimize(ok);
       state.PauseTiming();
       { ir::Graph dead = std::move(g); } // its destruction is not the passes' time
       state.ResumeTiming();
@@ -195,7 +161,8 @@ void registerAll(const Input &in) {
   reg("cost", [get](benchmark::State &state) {
     Prepared &p = get();
     for (auto _ : state) {
-      std::optional<cost::Report> r = cost::buildReport(*p.optimized, *p.hw, {}, *p.diag);
+      std::optional<cost::Report> r =
+          cost::buildReport(*p.optimized, *p.c.hardware(), {}, p.c.diag());
       benchmark::DoNotOptimize(r);
     }
     setCounters(state, p.graph->nodes.size());
@@ -218,7 +185,7 @@ void registerAll(const Input &in) {
   reg("emit_cpp", [get](benchmark::State &state) {
     Prepared &p = get();
     for (auto _ : state) {
-      auto files = codegen::emitCpp(*p.graph, *p.optimized, *p.report, *p.diag);
+      auto files = codegen::emitCpp(*p.graph, *p.optimized, *p.report, p.c.diag());
       benchmark::DoNotOptimize(files);
     }
     setCounters(state, p.graph->nodes.size());

@@ -1,14 +1,8 @@
 #include "FuzzPipeline.h"
 
-#include "cost/CostModel.h"
-#include "sema/Hardware.h"
 #include "codegen/CppEmitter.h"
+#include "driver/Compilation.h"
 #include "report/ReportWriter.h"
-#include "ir/Verifier.h"
-#include "passes/Pass.h"
-#include "sema/Elaborator.h"
-#include "support/Diagnostics.h"
-#include "syntax/ModuleLoader.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -43,60 +37,54 @@ const target::HardwareProfile &profile() {
 
 void runPipeline(const uint8_t *data, size_t size) {
   const std::string text(reinterpret_cast<const char *>(data), size);
-  llvm::SourceMgr sm;
-  DiagEngine diag(sm, 20);
-  LoadOptions load; // imports: the stdlib and the current directory
-  std::optional<Program> program = loadProgramFromText(diag, text, "fuzz.net", load);
-  if (!program) {
-    if (!diag.hasErrors())
-      bug("loading failed without an error", text);
-    return;
-  }
-  for (const auto &m : program->modules)
-    for (const auto &d : m->decls)
-      if (const auto *hw = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
-        (void)sema::readHardware(*hw, diag);
   // Small limits keep each input fast; they are the same checks as the
-  // defaults, only lower.
-  ElabOptions elab;
-  elab.maxNodes = 20'000;
-  elab.maxEdges = 50'000;
-  elab.maxSteps = 200'000;
-  elab.maxRange = 20'000;
-  std::optional<ir::Graph> graph = elaborate(*program, diag, elab);
-  if (!graph) {
-    if (!diag.hasErrors())
-      bug("elaboration failed without an error", text);
+  // defaults, only lower. Imports: the stdlib and the current directory.
+  driver::PipelineOptions opts;
+  opts.elab.maxNodes = 20'000;
+  opts.elab.maxEdges = 50'000;
+  opts.elab.maxSteps = 200'000;
+  opts.elab.maxRange = 20'000;
+  opts.verifyEach = true;
+  std::string stderrText; // diagnostics and internal errors
+  llvm::raw_string_ostream err(stderrText);
+  driver::Compilation c(opts, err);
+  c.setHardware(profile());
+  // A stage that fails must say why: a new error, or the error limit.
+  auto failedSilently = [&](unsigned errorsBefore) {
+    return c.diag().errorCount() == errorsBefore && !c.diag().limitReached();
+  };
+  auto stage = [&](bool ok, unsigned errorsBefore, const char *what) {
+    if (c.failure() == driver::Failure::Internal)
+      bug(what, err.str() + "\n" + text);
+    if (!ok && failedSilently(errorsBefore))
+      bug(what, "failed without an error\n" + text);
+    return ok;
+  };
+  unsigned before = c.diag().errorCount();
+  if (!stage(c.loadText(text, "fuzz.net"), before, "loading"))
     return;
-  }
-  if (std::vector<std::string> problems = ir::verifyGraph(*graph); !problems.empty())
-    bug("elaboration produced an invalid graph", problems.front() + "\n" + text);
+  (void)c.checkHardwareDecls(); // errors are fine; the network may still cost
+  before = c.diag().errorCount();
+  std::optional<ir::Graph> graph = c.elaborate();
+  if (!stage(graph.has_value(), before, "elaboration"))
+    return;
   const ir::Graph original = *graph;
-  passes::PassContext ctx{*graph, nullptr, "", {}};
-  passes::PassOptions po;
-  po.verifyEach = true;
-  if (std::string e = passes::runPasses(ctx, po, nullptr); !e.empty())
-    bug("a pass failed", e + "\n" + text);
-
-  DiagEngine costDiag(sm, 20);
-  std::optional<cost::Report> report = cost::buildReport(*graph, profile(), {}, costDiag);
-  if (!report) {
-    if (!costDiag.hasErrors())
-      bug("costing failed without an error", text);
+  before = c.diag().errorCount();
+  std::optional<cost::Report> report = c.report(*graph);
+  if (!stage(report.has_value(), before, "costing"))
     return;
-  }
   std::string out;
   llvm::raw_string_ostream os(out);
   for (report::ReportFormat f : {report::ReportFormat::Table, report::ReportFormat::Json,
-                               report::ReportFormat::Csv, report::ReportFormat::Markdown})
+                                 report::ReportFormat::Csv, report::ReportFormat::Markdown})
     report::writeReport(os, *report, f, {});
   os.flush();
 
-  DiagEngine emitDiag(sm, 20);
   codegen::EmitOptions emitOpts;
   emitOpts.maxBytes = 4 << 20; // a graph with many edges writes O(edges) bytes
-  if (!codegen::emitCpp(original, *graph, *report, emitDiag, emitOpts) && !emitDiag.hasErrors())
-    bug("kernel emission failed without an error", text);
+  before = c.diag().errorCount();
+  bool emitted = codegen::emitCpp(original, *graph, *report, c.diag(), emitOpts).has_value();
+  stage(emitted, before, "kernel emission");
 }
 
 } // namespace netc::fuzz

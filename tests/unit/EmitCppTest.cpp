@@ -1,10 +1,11 @@
-// The C++ emitter (emit/CppEmitter) and the kernel helpers (ir/Kernel.h).
+// The C++ emitter (codegen/CppEmitter) and the kernel helpers (ir/Kernel.h).
 // Building and running the emitted programs is tested by tests/emit/*.sh.
 #include "TestUtil.h"
 
 #include "cost/CostModel.h"
 #include "analysis/MemoryPlanner.h"
 #include "codegen/CppEmitter.h"
+#include "driver/Compilation.h"
 #include "ir/Kernel.h"
 #include "ir/OpTable.h"
 #include "passes/Pass.h"
@@ -31,20 +32,24 @@ std::optional<std::map<std::string, std::string>> emitFiles(const std::string &t
                                                             std::string *errors = nullptr,
                                                        const ir::OpDef *replaceOps = nullptr,
                                                        codegen::EmitOptions opts = {}) {
-  test::Elaborated e(text);
-  ir::Graph original = *e.graph;
+  std::string diagnostics;
+  llvm::raw_string_ostream err(diagnostics);
+  driver::Compilation c({}, err);
+  c.setHardware(testHardware());
+  REQUIRE(c.loadText(text, "t.net"));
+  std::optional<ir::Graph> original = c.elaborate();
+  REQUIRE(original);
   if (replaceOps)
-    for (ir::Node &n : original.nodes)
+    for (ir::Node &n : original->nodes)
       if (n.op->name == replaceOps->name.substr(1))
         n.op = replaceOps;
-  ir::Graph optimized = original;
-  passes::PassContext ctx{optimized, nullptr, "", {}};
-  REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
-  std::optional<cost::Report> report = cost::buildReport(optimized, testHardware(), {}, e.diag);
+  ir::Graph optimized = *original;
+  std::optional<cost::Report> report = c.report(optimized);
   REQUIRE(report);
-  auto files = codegen::emitCpp(original, optimized, *report, e.diag, opts);
+  auto files = codegen::emitCpp(*original, optimized, *report, c.diag(), opts);
+  c.printDiagnostics();
   if (errors)
-    *errors = e.errors();
+    *errors = err.str();
   if (!files)
     return std::nullopt;
   std::map<std::string, std::string> out;

@@ -2,10 +2,7 @@
 // with them (README, "Accuracy: the seeds' comparisons", says where and why
 // it does not).
 #include "cost/CostModel.h"
-#include "sema/Hardware.h"
-#include "passes/Pass.h"
-#include "sema/Elaborator.h"
-#include "syntax/ModuleLoader.h"
+#include "driver/Compilation.h"
 
 #include <doctest/doctest.h>
 #include <llvm/ADT/SmallString.h>
@@ -24,18 +21,14 @@ std::string example(const char *name) {
 /// Costs a network as --report does by default (optimized), on a built-in profile.
 cost::Report costed(const char *file, ElabOptions elab, const char *hwName,
                     cost::CostOptions opts = {}) {
-  llvm::SourceMgr sm;
-  DiagEngine diag(sm);
-  std::optional<Program> program = loadProgram(diag, example(file));
-  REQUIRE(program);
-  std::optional<ir::Graph> g = elaborate(*program, diag, elab);
-  REQUIRE(g);
-  passes::PassContext ctx{*g, nullptr, "", {}};
-  REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
-  std::optional<target::HardwareProfile> hw = sema::findHardware(hwName, nullptr, diag, {});
-  REQUIRE(hw);
-  std::optional<cost::Report> r = cost::buildReport(*g, *hw, opts, diag);
-  REQUIRE(r);
+  driver::PipelineOptions po;
+  po.elab = std::move(elab);
+  po.hardware = hwName;
+  po.cost = opts;
+  driver::Compilation c(po);
+  REQUIRE(c.load(example(file)));
+  std::optional<cost::Report> r = c.report();
+  REQUIRE_MESSAGE(r, c.diag().errorCount());
   return *r;
 }
 

@@ -1,0 +1,218 @@
+// driver::Compilation: the one pipeline every entry point calls.
+#include "driver/Compilation.h"
+
+#include "cost/CostModel.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace netc;
+using driver::Compilation;
+using driver::Failure;
+using driver::PipelineOptions;
+
+namespace {
+
+const char *kNet = R"(
+block unit(x) {
+  y = conv2d(x, channels(x), k=3, padding=1, bias=false) |> batchnorm
+  return relu(x + y)
+}
+network n(res: int = 8) {
+  x = input([1, 4, res, res])
+  x = unit(x)
+  x = unit(x)
+  return x |> global_avg_pool |> flatten
+}
+)";
+
+target::HardwareProfile device() {
+  target::HardwareProfile hw;
+  hw.name = "test";
+  hw.peak[0] = 1e12;
+  hw.bandwidth = 1e11;
+  hw.memory = 1e9;
+  return hw;
+}
+
+/// A Compilation of `text` on device(), its diagnostics captured.
+struct Compiled {
+  std::string err;
+  llvm::raw_string_ostream errs{err};
+  Compilation c;
+  explicit Compiled(const std::string &text, PipelineOptions opts = {}) : c(opts, errs) {
+    c.setHardware(device());
+    REQUIRE(c.loadText(text, "t.net"));
+  }
+  std::string errors() {
+    c.printDiagnostics();
+    return errs.str();
+  }
+};
+
+} // namespace
+
+TEST_CASE("driver: the report is complete: optimized and as-written totals, passes, total row") {
+  Compiled k(kNet);
+  std::optional<cost::Report> r = k.c.report();
+  REQUIRE_MESSAGE(r, k.errors());
+  // As written: input, 2 x (conv2d, batchnorm, add, relu), global_avg_pool, flatten.
+  REQUIRE(r->unoptimized);
+  CHECK(r->unoptimized->nodes == 11);
+  CHECK(r->unoptimized->buffers == 2 * 8); // the batchnorms' running mean and var
+  CHECK(r->totals.buffers == 0);           // folded away
+  CHECK(r->layers.size() < 11);
+  CHECK(r->passes == driver::passNames({}));
+  CHECK(r->passes.size() == passes::allPasses().size());
+  // The total row is the totals, its roofline recomputed.
+  CHECK(r->totalRow.flops == r->totals.flops);
+  CHECK(r->totalRow.latency == r->totals.latency);
+  CHECK(r->totalRow.intensity > 0);
+  CHECK(r->groups.empty());
+  CHECK(&r->rows() == &r->layers);
+  CHECK(!r->maxBatch);
+}
+
+TEST_CASE("driver: -O0 costs the graph as written, with no as-written column") {
+  PipelineOptions o;
+  o.optimize = false;
+  Compiled k(kNet, o);
+  std::optional<cost::Report> r = k.c.report();
+  REQUIRE(r);
+  CHECK(!r->unoptimized);
+  CHECK(r->passes.empty());
+  CHECK(r->layers.size() == 11);
+  CHECK(r->totals.buffers == 16);
+}
+
+TEST_CASE("driver: --group-by and --max-batch are part of the report") {
+  PipelineOptions o;
+  o.groupBy = cost::GroupBy::Op;
+  o.maxBatch = true;
+  Compiled k(kNet, o);
+  std::optional<cost::Report> r = k.c.report();
+  REQUIRE(r);
+  REQUIRE(!r->groups.empty());
+  CHECK(&r->rows() == &r->groups);
+  int64_t flops = 0;
+  for (const cost::LayerCost &g : r->groups)
+    flops += g.flops;
+  CHECK(flops == r->totals.flops);
+  CHECK(r->groups.front().name == "input");
+  REQUIRE(r->maxBatch);
+  CHECK(r->maxBatch->batch >= 1);
+}
+
+TEST_CASE("driver: --passes selects the passes the report lists") {
+  PipelineOptions o;
+  o.passes = {"fold-batchnorm"};
+  Compiled k(kNet, o);
+  std::optional<cost::Report> r = k.c.report();
+  REQUIRE(r);
+  CHECK(r->passes == std::vector<std::string>{"fold-batchnorm"});
+  CHECK(r->totals.buffers == 0);
+}
+
+TEST_CASE("driver: the hardware is resolved once, from --hw or the program") {
+  const std::string text = std::string(kNet) + R"(
+hardware my_box {
+  peak_fp32 = 2 TFLOP/s
+  bandwidth = 50 GB/s
+}
+)";
+  PipelineOptions o;
+  o.hardware = "my_box";
+  std::string err;
+  llvm::raw_string_ostream errs(err);
+  Compilation c(o, errs);
+  REQUIRE(c.loadText(text, "t.net"));
+  const target::HardwareProfile *hw = c.hardware();
+  REQUIRE(hw);
+  CHECK(hw->name == "my_box");
+  CHECK(hw->peakFor(ir::DType::F32) == 2e12);
+  CHECK(c.hardware() == hw); // the same profile, not looked up again
+  std::optional<cost::Report> r = c.report();
+  REQUIRE(r);
+  CHECK(r->hardware.name == "my_box");
+}
+
+TEST_CASE("driver: an unknown --hw is an input error, reported once") {
+  PipelineOptions o;
+  o.hardware = "no_such_device";
+  std::string err;
+  llvm::raw_string_ostream errs(err);
+  Compilation c(o, errs);
+  REQUIRE(c.loadText(kNet, "t.net"));
+  CHECK(c.hardware() == nullptr);
+  CHECK(c.hardware() == nullptr);
+  CHECK(!c.report());
+  CHECK(c.failure() == Failure::Input);
+  CHECK(c.exitCode() == 1);
+  c.printDiagnostics();
+  c.printDiagnostics(); // nothing twice
+  const std::string out = errs.str();
+  CHECK(out.find("unknown hardware 'no_such_device'") != std::string::npos);
+  CHECK(out.find("unknown hardware", out.find("unknown hardware") + 1) == std::string::npos);
+}
+
+TEST_CASE("driver: errors in the input fail with exit code 1 and are located") {
+  std::string err;
+  llvm::raw_string_ostream errs(err);
+  Compilation c({}, errs);
+  CHECK(!c.loadText("network n() {\n  return relu(\n}\n", "bad.net"));
+  CHECK(c.exitCode() == 1);
+  c.printDiagnostics();
+  CHECK(errs.str().rfind("bad.net:3:1: error:", 0) == 0);
+
+  Compiled k("network n() {\n  x = input([1, 3, 8, 8])\n  return conv2d(x, 4, k=9)\n}\n");
+  CHECK(!k.c.elaborate());
+  CHECK(k.c.failure() == Failure::Input);
+  CHECK(k.errors().find("t.net:3:10: error:") != std::string::npos);
+}
+
+TEST_CASE("driver: a file of blocks has no network; -D or --network asks for one") {
+  Compiled blocks("block b(x) {\n  return relu(x)\n}\n");
+  CHECK(!blocks.c.hasNetwork());
+  Compiled net(kNet);
+  CHECK(net.c.hasNetwork());
+  PipelineOptions o;
+  o.elab.network = "other";
+  Compiled named("block b(x) {\n  return relu(x)\n}\n", o);
+  CHECK(named.c.hasNetwork());
+}
+
+TEST_CASE("driver: the opt report's trace measures each rewrite") {
+  Compiled k(kNet);
+  std::optional<ir::Graph> g = k.c.elaborate();
+  REQUIRE(g);
+  driver::PassTrace trace;
+  trace.measureEach = true;
+  std::optional<cost::Report> r = k.c.report(*g, &trace);
+  REQUIRE(r);
+  CHECK(trace.steps.size() == passes::allPasses().size());
+  size_t applied = 0;
+  for (const passes::Rewrite &w : trace.rewrites)
+    if (w.applied) {
+      ++applied;
+      CHECK(w.measured);
+      CHECK(w.after.nodes <= w.before.nodes);
+    }
+  CHECK(applied >= 2); // both batchnorms fold
+  CHECK(g->nodes.size() == r->layers.size());
+}
+
+TEST_CASE("driver: emitCpp writes the program of the optimized graph") {
+  Compiled k(kNet);
+  auto files = k.c.emitCpp({});
+  REQUIRE_MESSAGE(files, k.errors());
+  bool model = false;
+  for (const codegen::EmittedFile &f : *files)
+    model |= f.name == "model.cpp" && f.text.find("fold_batchnorm") != std::string::npos;
+  CHECK(model);
+  codegen::EmitOptions tiny;
+  tiny.maxBytes = 100;
+  Compiled small(kNet);
+  CHECK(!small.c.emitCpp(tiny));
+  CHECK(small.c.exitCode() == 1);
+}
