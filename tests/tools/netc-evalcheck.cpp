@@ -12,10 +12,8 @@
 // what the op table says, not just what the fused path says.
 //
 //===----------------------------------------------------------------------===//
+#include "driver/Compilation.h"
 #include "eval/Evaluator.h"
-#include "sema/Elaborator.h"
-#include "support/Diagnostics.h"
-#include "syntax/ModuleLoader.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -56,13 +54,13 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  llvm::SourceMgr sm;
-  DiagEngine diag(sm);
-  std::optional<Program> program = loadProgram(diag, argv[1]);
-  std::optional<ir::Graph> g = program ? elaborate(*program, diag, elab) : std::nullopt;
+  driver::PipelineOptions po;
+  po.elab = elab;
+  driver::Compilation c(po);
+  std::optional<ir::Graph> g = c.load(argv[1]) ? c.elaborate() : std::nullopt;
   if (!g) {
-    diag.print(llvm::errs());
-    return 1;
+    c.printDiagnostics();
+    return c.exitCode();
   }
   ir::WeightStore weights = eval::randomWeights(*g, seed);
   std::vector<ir::Buffer> inputs = eval::randomInputs(*g, seed);
