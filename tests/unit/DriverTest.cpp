@@ -1,6 +1,8 @@
 // driver::Compilation: the one pipeline every entry point calls.
 #include "driver/Compilation.h"
 
+#include "TestUtil.h"
+
 #include "cost/CostModel.h"
 
 #include <doctest/doctest.h>
@@ -14,18 +16,7 @@ using driver::PipelineOptions;
 
 namespace {
 
-const char *kNet = R"(
-block unit(x) {
-  y = conv2d(x, channels(x), k=3, padding=1, bias=false) |> batchnorm
-  return relu(x + y)
-}
-network n(res: int = 8) {
-  x = input([1, 4, res, res])
-  x = unit(x)
-  x = unit(x)
-  return x |> global_avg_pool |> flatten
-}
-)";
+const char *const kNet = test::kResidualNet;
 
 target::HardwareProfile device() {
   target::HardwareProfile hw;
@@ -36,13 +27,15 @@ target::HardwareProfile device() {
   return hw;
 }
 
-/// A Compilation of `text` on device(), its diagnostics captured.
+/// A Compilation of `text`, its diagnostics captured; on device() unless
+/// the options name a --hw.
 struct Compiled {
   std::string err;
   llvm::raw_string_ostream errs{err};
   Compilation c;
   explicit Compiled(const std::string &text, PipelineOptions opts = {}) : c(opts, errs) {
-    c.setHardware(device());
+    if (opts.hardware.empty())
+      c.setHardware(device());
     REQUIRE(c.loadText(text, "t.net"));
   }
   std::string errors() {
@@ -123,10 +116,8 @@ hardware my_box {
 )";
   PipelineOptions o;
   o.hardware = "my_box";
-  std::string err;
-  llvm::raw_string_ostream errs(err);
-  Compilation c(o, errs);
-  REQUIRE(c.loadText(text, "t.net"));
+  Compiled k(text, o);
+  Compilation &c = k.c;
   const target::HardwareProfile *hw = c.hardware();
   REQUIRE(hw);
   CHECK(hw->name == "my_box");
@@ -140,10 +131,8 @@ hardware my_box {
 TEST_CASE("driver: an unknown --hw is an input error, reported once") {
   PipelineOptions o;
   o.hardware = "no_such_device";
-  std::string err;
-  llvm::raw_string_ostream errs(err);
-  Compilation c(o, errs);
-  REQUIRE(c.loadText(kNet, "t.net"));
+  Compiled k(kNet, o);
+  Compilation &c = k.c;
   CHECK(c.hardware() == nullptr);
   CHECK(c.hardware() == nullptr);
   CHECK(!c.report());
@@ -151,7 +140,7 @@ TEST_CASE("driver: an unknown --hw is an input error, reported once") {
   CHECK(c.exitCode() == 1);
   c.printDiagnostics();
   c.printDiagnostics(); // nothing twice
-  const std::string out = errs.str();
+  const std::string out = k.errs.str();
   CHECK(out.find("unknown hardware 'no_such_device'") != std::string::npos);
   CHECK(out.find("unknown hardware", out.find("unknown hardware") + 1) == std::string::npos);
 }

@@ -65,18 +65,7 @@ size_t count(const std::string &text, const std::string &what) {
   return n;
 }
 
-const char *kBlocks = R"(
-block unit(x) {
-  y = conv2d(x, channels(x), k=3, padding=1, bias=false) |> batchnorm
-  return relu(x + y)
-}
-network n(res: int = 8) {
-  x = input([1, 4, res, res])
-  x = unit(x)
-  x = unit(x)
-  return x |> global_avg_pool |> flatten
-}
-)";
+const char *const kBlocks = test::kResidualNet;
 
 } // namespace
 

@@ -68,6 +68,21 @@ struct Elaborated {
   }
 };
 
+/// A small residual network: two conv + batchnorm + add + relu units, then
+/// a classifier head (as written: 11 nodes, two batchnorms to fold).
+inline const char *const kResidualNet = R"(
+block unit(x) {
+  y = conv2d(x, channels(x), k=3, padding=1, bias=false) |> batchnorm
+  return relu(x + y)
+}
+network n(res: int = 8) {
+  x = input([1, 4, res, res])
+  x = unit(x)
+  x = unit(x)
+  return x |> global_avg_pool |> flatten
+}
+)";
+
 /// The first statement of the body of the first block/network.
 inline const ast::Stmt &firstStmt(const ast::Module &m) {
   return *llvm::cast<ast::FuncDecl>(*m.decls.front()).body.front();
