@@ -2,14 +2,13 @@
 //
 // Reads `hardware NAME { field = value unit ... }` declarations into
 // HardwareProfiles, and finds the profile --hw names: a file, a declaration
-// of the user's program, or a built-in profile of std/hardware.net.
-//
-// Units are strict: exactly the spellings listed below (case matters, so
-// "Gb/s" - bits - is not "GB/s"), no "FLOPS" or "TOPS" without the "/s".
-// Near misses get a suggestion.
+// of the user's program, or a built-in profile of std/hardware.net. The
+// units and their messages are in HardwareUnits.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "sema/Hardware.h"
+
+#include "sema/HardwareUnits.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/STLExtras.h>
@@ -31,83 +30,6 @@ using target::OpClass;
 using llvm::StringRef;
 
 namespace {
-
-struct UnitSpelling {
-  const char *text;
-  double scale;
-  UnitKind kind;
-};
-
-/// Every accepted unit, grouped by kind, in the order error messages list them.
-constexpr UnitSpelling kUnits[] = {
-    // Compute rates: FLOP/s, and OP/s (the usual name for integer rates).
-    {"FLOP/s", 1, UnitKind::FlopRate},
-    {"kFLOP/s", 1e3, UnitKind::FlopRate},
-    {"MFLOP/s", 1e6, UnitKind::FlopRate},
-    {"GFLOP/s", 1e9, UnitKind::FlopRate},
-    {"TFLOP/s", 1e12, UnitKind::FlopRate},
-    {"PFLOP/s", 1e15, UnitKind::FlopRate},
-    {"OP/s", 1, UnitKind::FlopRate},
-    {"kOP/s", 1e3, UnitKind::FlopRate},
-    {"MOP/s", 1e6, UnitKind::FlopRate},
-    {"GOP/s", 1e9, UnitKind::FlopRate},
-    {"TOP/s", 1e12, UnitKind::FlopRate},
-    {"POP/s", 1e15, UnitKind::FlopRate},
-    // Bytes per second: decimal (k and K both mean 1000) and binary prefixes.
-    {"B/s", 1, UnitKind::ByteRate},
-    {"kB/s", 1e3, UnitKind::ByteRate},
-    {"KB/s", 1e3, UnitKind::ByteRate},
-    {"MB/s", 1e6, UnitKind::ByteRate},
-    {"GB/s", 1e9, UnitKind::ByteRate},
-    {"TB/s", 1e12, UnitKind::ByteRate},
-    {"KiB/s", 1024.0, UnitKind::ByteRate},
-    {"MiB/s", 1024.0 * 1024, UnitKind::ByteRate},
-    {"GiB/s", 1024.0 * 1024 * 1024, UnitKind::ByteRate},
-    {"TiB/s", 1024.0 * 1024 * 1024 * 1024, UnitKind::ByteRate},
-    // Sizes in bytes, with the same prefixes.
-    {"B", 1, UnitKind::Bytes},
-    {"kB", 1e3, UnitKind::Bytes},
-    {"KB", 1e3, UnitKind::Bytes},
-    {"MB", 1e6, UnitKind::Bytes},
-    {"GB", 1e9, UnitKind::Bytes},
-    {"TB", 1e12, UnitKind::Bytes},
-    {"KiB", 1024.0, UnitKind::Bytes},
-    {"MiB", 1024.0 * 1024, UnitKind::Bytes},
-    {"GiB", 1024.0 * 1024 * 1024, UnitKind::Bytes},
-    {"TiB", 1024.0 * 1024 * 1024 * 1024, UnitKind::Bytes},
-};
-
-/// Times, for layer_overhead only: kept out of kUnits, so that parseUnit (and
-/// every other field) still refuses "s".
-constexpr UnitSpelling kTimeUnits[] = {
-    {"s", 1, UnitKind::Seconds},
-    {"ms", 1e-3, UnitKind::Seconds},
-    {"us", 1e-6, UnitKind::Seconds},
-    {"ns", 1e-9, UnitKind::Seconds},
-};
-
-std::optional<Unit> parseTimeUnit(StringRef text) {
-  for (const UnitSpelling &u : kTimeUnits)
-    if (text == u.text)
-      return Unit{u.scale, u.kind};
-  return std::nullopt;
-}
-
-const char *describe(UnitKind k) {
-  switch (k) {
-  case UnitKind::FlopRate:
-    return "a compute rate";
-  case UnitKind::ByteRate:
-    return "bytes per second";
-  case UnitKind::Bytes:
-    return "a size in bytes";
-  case UnitKind::Seconds:
-    return "a time";
-  case UnitKind::Ratio:
-    return "a plain number";
-  }
-  return "a quantity";
-}
 
 /// Where an expression starts in the source (a binary expression's own loc
 /// is its operator): errors about a value point at its first character.
@@ -189,48 +111,6 @@ std::string knownFieldList(bool calibration = false) {
     if ((static_cast<int>(f.field) >= static_cast<int>(Field::EffDense)) == calibration)
       s += (s.empty() ? "" : ", ") + std::string(f.name);
   return s;
-}
-
-std::string acceptedUnits(UnitKind kind) {
-  std::string s;
-  if (kind == UnitKind::Seconds)
-    for (const UnitSpelling &u : kTimeUnits)
-      s += (s.empty() ? "" : ", ") + std::string(u.text);
-  for (const UnitSpelling &u : kUnits)
-    if (u.kind == kind)
-      s += (s.empty() ? "" : ", ") + std::string(u.text);
-  return s;
-}
-
-/// Lower-cased, without '/': "GFLOPS", "gflop/s" and "GFLOP/s" all compare
-/// equal to "gflops".
-std::string loose(StringRef s) {
-  std::string out;
-  for (char c : s)
-    if (c != '/')
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
-
-/// The error for a unit parseUnit does not know.
-std::string unknownUnitMessage(StringRef unit, const FieldSpec &f) {
-  // Bits are the commonest slip: say so rather than silently suggest bytes.
-  std::string asBytes = unit.str();
-  std::replace(asBytes.begin(), asBytes.end(), 'b', 'B');
-  if (asBytes != unit && parseUnit(asBytes))
-    return fmt::format("unknown unit '{}': netc counts bytes (B), not bits (b); 8 bits are "
-                       "1 byte, so for example 8 Gb/s is 1 GB/s",
-                       unit.str());
-  // A case or spelling variant of a known unit: suggest it, preferring one of
-  // the kind the field wants.
-  const UnitSpelling *best = nullptr;
-  for (const UnitSpelling &u : kUnits)
-    if (loose(u.text) == loose(unit) && (!best || (best->kind != f.kind && u.kind == f.kind)))
-      best = &u;
-  if (best)
-    return fmt::format("unknown unit '{}'; did you mean '{}'?", unit.str(), best->text);
-  return fmt::format("unknown unit '{}' ({} takes {}: {})", unit.str(), f.name,
-                     describe(f.kind), acceptedUnits(f.kind));
 }
 
 class HardwareReader {
@@ -328,7 +208,7 @@ private:
     } else if (spec.kind == UnitKind::Seconds && (unit = parseTimeUnit(field.unit))) {
       // a time, for the one field that takes one
     } else if (!(unit = parseUnit(field.unit))) {
-      fail(field.unitLoc, unknownUnitMessage(field.unit, spec));
+      fail(field.unitLoc, unknownUnitMessage(field.unit, spec.name, spec.kind));
     } else if (unit->kind != spec.kind) {
       fail(field.unitLoc, fmt::format("{} is {}; '{}' is {}", spec.name, describe(spec.kind),
                                       field.unit, describe(unit->kind)));
@@ -443,13 +323,6 @@ std::optional<Program> loadBuiltins(DiagEngine &diag, const LoadOptions &load) {
 const ast::Module &builtinModule(const Program &p) { return *p.modules.front(); }
 
 } // namespace
-
-std::optional<Unit> parseUnit(llvm::StringRef text) {
-  for (const UnitSpelling &u : kUnits)
-    if (text == u.text)
-      return Unit{u.scale, u.kind};
-  return std::nullopt;
-}
 
 std::optional<HardwareProfile> readHardware(const ast::HardwareDecl &decl, DiagEngine &diag) {
   return HardwareReader(decl, diag).run();
