@@ -24,6 +24,8 @@
 #ifndef NETC_CALIBRATE_CALIBRATE_H
 #define NETC_CALIBRATE_CALIBRATE_H
 
+#include "target/HardwareProfile.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,9 +46,10 @@ struct ProfileData {
   double peakFp32 = 0;  ///< FLOP/s
   double bandwidth = 0; ///< B/s
   double memory = 0;    ///< bytes; 0 = leave out
-  double efficiency[4] = {0, 0, 0, 0}; ///< by target::OpClass; 0 = leave out
-  double layerOverhead = 0;            ///< seconds; 0 = leave out
-  std::vector<std::string> comments;   ///< lines above the declaration, without '#'
+  /// Indexed by target::OpClass (written as eff_<opClassName>); 0 = leave out.
+  double efficiency[target::kNumOpClasses] = {0, 0, 0, 0};
+  double layerOverhead = 0;          ///< seconds; 0 = leave out
+  std::vector<std::string> comments; ///< lines above the declaration, without '#'
 };
 
 /// The profile in .net hardware syntax: comments, then one declaration whose

@@ -1,0 +1,224 @@
+//===- EmitModel.cpp - the fused path: kernels.h, model.h, model.cpp ------===//
+//
+// The optimized graph as a program: a kernel per distinct fused group
+// (kernels.h, each with a comment of its cost), prepare_weights() (copies
+// weights, folds batchnorm at load time) and run() (every node in order over
+// one arena laid out by the memory planner) in model.cpp, and the tables
+// that describe them in model.h.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/EmitterImpl.h"
+
+#include "analysis/MemoryPlanner.h"
+#include "codegen/templates/kernels.h.h"
+#include "codegen/templates/model.cpp.h"
+#include "codegen/templates/model.h.h"
+#include "support/Format.h"
+
+namespace netc::codegen::detail {
+
+std::string Emitter::kernelComment(const KernelSet::Entry &k) {
+  const Node &n = opt.nodes[k.nodes.front()];
+  const cost::LayerCost &l = report.layers[k.nodes.front()];
+  std::string c;
+  auto line = [&](const std::string &s) { c += "// " + commentText(s) + "\n"; };
+  line(k.src.what);
+  std::string ins, outs;
+  for (const TensorType &t : opt.inputTypes(n))
+    ins += (ins.empty() ? "" : ", ") + formatType(t);
+  for (ValueId v : n.outputs)
+    outs += (outs.empty() ? "" : ", ") + formatType(opt.type(v));
+  line(fmt::format("  {} -> {}", ins.empty() ? "()" : ins, outs));
+  std::string ws;
+  for (const WeightSpec &s : opt.weights(n))
+    ws += (ws.empty() ? "" : ", ") + s.name + formatShape(s.shape);
+  if (!ws.empty())
+    line("  weights: " + ws + (n.folds.empty() ? "" : " (batchnorm folded in)"));
+  const std::string profile = report.hardware.name;
+  line(fmt::format("  per call: {} MACs, {} FLOPs ({}), {} bytes moved ({}), {} FLOP/B",
+                   withThousands(l.macs), withThousands(l.flops),
+                   flopConventionName(report.options.flops).str(),
+                   withThousands(l.memoryBytes), memoryModelName(report.options.memory).str(),
+                   sig3(l.intensity)));
+  line(fmt::format("  roofline on {}: {}-bound, at least {} (attainable {})", profile,
+                   l.memoryBound ? "memory" : "compute", humanTime(l.latency),
+                   siRate(l.attainable, "FLOP/s")));
+  if (k.nodes.size() == 1) {
+    line("  serves: " + n.name);
+  } else {
+    line(fmt::format("  serves {} layers:", k.nodes.size()));
+    for (size_t i : k.nodes)
+      line("    " + opt.nodes[i].name);
+  }
+  return c;
+}
+
+/// The fused path: kernels.h, the body of run() and of prepare_weights().
+bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string &prepareBody) {
+  std::optional<analysis::MemoryPlan> plan = analysis::planMemory(opt);
+  if (!plan) {
+    diag.globalError(fmt::format("cannot emit C++ for '{}': its tensors overflow 64-bit sizes",
+                                 opt.name));
+    return false;
+  }
+  arenaFloats = plan->arenaElements;
+  KernelSet kernels;
+  CodeWriter run(1), prep(1);
+  // Weights, in node order, each node's in the order of its weights rule.
+  std::vector<std::vector<int64_t>> weightOffset(opt.nodes.size());
+  std::map<std::string, size_t> origByName;
+  for (size_t i = 0; i < orig.nodes.size(); ++i)
+    origByName[orig.nodes[i].name] = i;
+  size_t nextInput = 0;
+  for (size_t i = 0; i < opt.nodes.size(); ++i) {
+    const Node &n = opt.nodes[i];
+    std::vector<WeightSpec> specs = opt.weights(n);
+    for (const WeightSpec &s : specs) {
+      weightOffset[i].push_back(weightFloats);
+      weightFloats += static_cast<int64_t>(Buffer::count(s.shape));
+    }
+    // prepare_weights: copy, or fold batchnorms at load time.
+    if (!specs.empty()) {
+      if (!origByName.count(n.name))
+        return fail(n, "it has weights but no node of that name in the graph as written");
+      if (n.folds.empty()) {
+        for (size_t j = 0; j < specs.size(); ++j)
+          prep.line("load.copy({}, W + {}, {});", cppString(n.name + "." + specs[j].name),
+                    weightOffset[i][j], Buffer::count(specs[j].shape));
+      } else {
+        if (specs.size() != 2 || specs[0].name != "weight" || specs[1].name != "bias")
+          return fail(n, "a folded batchnorm needs a layer with a weight and a bias");
+        const Shape &ws = specs[0].shape;
+        const bool transposed = n.op->name == "conv_transpose2d";
+        const int64_t groups = n.attrs.has("groups") ? n.attrs.getInt("groups") : 1;
+        prep.open("");
+        prep.line("// {}: {}", commentText(n.name),
+                  commentText("batchnorm folded in: W' = W * s, b' = (b - mean) * s + beta, "
+                              "s = gamma / sqrt(var + eps)"));
+        prep.line("std::vector<double> w = load.get({}, {});", cppString(n.name + ".weight"),
+                  Buffer::count(ws));
+        if (n.folds.front().hadBias)
+          prep.line("std::vector<double> b = load.get({}, {});", cppString(n.name + ".bias"),
+                    specs[1].shape[0]);
+        else
+          prep.line("std::vector<double> b({}, 0.0);", specs[1].shape[0]);
+        for (const FoldedNorm &f : n.folds) {
+          auto tensor = [&](const char *t) {
+            return fmt::format("load.get({}, {})", cppString(f.name + "." + t), specs[1].shape[0]);
+          };
+          prep.line("fold_batchnorm(w, b, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});",
+                    f.affine ? tensor("weight") : "std::vector<double>()",
+                    f.affine ? tensor("bias") : "std::vector<double>()", tensor("running_mean"),
+                    tensor("running_var"), real(f.eps), transposed, ws[0],
+                    ws.size() > 1 ? ws[1] : 1, ws.size() > 3 ? ws[2] * ws[3] : 1, groups);
+        }
+        prep.line("store(w, W + {});", weightOffset[i][0]);
+        prep.line("store(b, W + {});", weightOffset[i][1]);
+        prep.close();
+      }
+    }
+    auto at = [&](ValueId v) { return fmt::format("A + {}", plan->offset[v]); };
+    if (n.op->name == "input") {
+      const ValueId v = n.outputs[0];
+      run.line("std::copy(inputs[{0}], inputs[{0}] + {1}, {2}); // {3}", nextInput++,
+               countOf(opt.type(v)), at(v), commentText(n.name));
+      continue;
+    }
+    if (n.op->view) {
+      run.line("// {} ({}): a view of its input, no kernel", commentText(n.name), n.op->name);
+      continue;
+    }
+    KernelSource src;
+    if (std::string e = generateKernel(opt, n, src); !e.empty())
+      return fail(n, e);
+    const std::string &fn = kernels.add(std::move(src), i);
+    std::vector<std::string> args;
+    for (size_t j = 0; j < n.primaryInputs(); ++j)
+      args.push_back(at(n.inputs[j]));
+    for (int64_t off : weightOffset[i])
+      args.push_back(fmt::format("W + {}", off));
+    for (const Epilogue &ep : n.epilogue)
+      if (ep.extraInput >= 0)
+        args.push_back(at(n.inputs[static_cast<size_t>(ep.extraInput)]));
+    for (ValueId v : n.outputs)
+      args.push_back(at(v));
+    std::string call;
+    for (const std::string &a : args)
+      call += (call.empty() ? "" : ", ") + a;
+    run.line("k::{}({}); // {}", fn, call, commentText(n.name));
+    if (!withinLimit(n, kernels.bytes() + run.str().size() + prep.str().size()))
+      return false;
+  }
+  for (size_t i = 0; i < opt.outputs.size(); ++i) {
+    const ValueId v = opt.outputs[i];
+    run.line("std::copy({0}, {0} + {1}, outputs[{2}]);",
+             fmt::format("A + {}", plan->offset[v]), countOf(opt.type(v)), i);
+  }
+  runBody = run.str();
+  prepareBody = prep.str();
+
+  std::string kernelText;
+  for (const KernelSet::Entry &e : kernels.all())
+    kernelText += "\n" + kernelFunction(kernelComment(e), "inline ", e);
+  kernelsH = fillTemplate(templates::kernels_h, {{"NETWORK", commentText(opt.name)},
+                                                 {"HARDWARE", commentText(report.hardware.name)},
+                                                 {"KERNELS", kernelText}});
+  return true;
+}
+
+std::string Emitter::modelSource(const std::string &prepareBody, const std::string &runBody) {
+  return fillTemplate(templates::model_cpp, {{"NETWORK", commentText(opt.name)},
+                                             {"PREPARE_BODY", prepareBody},
+                                             {"RUN_BODY", runBody}});
+}
+
+namespace {
+
+std::string tensorInfo(const std::string &name, const Shape &shape) {
+  std::string dims;
+  for (int64_t d : shape)
+    dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+  return fmt::format("{{{}, {}, {{{}}}, {}}}", cppString(name), shape.size(), dims,
+                     Buffer::count(shape));
+}
+
+/// The rows of a TensorInfo table, one line each.
+std::string tableRows(const std::vector<std::string> &rows) {
+  std::string text;
+  for (const std::string &r : rows)
+    text += "    " + r + ",\n";
+  return text;
+}
+
+} // namespace
+
+std::string Emitter::modelHeader() {
+  std::string params;
+  for (const auto &[k, v] : opt.params)
+    params += (params.empty() ? "" : ", ") + k + "=" + v;
+  std::vector<std::string> inputs, outputs, weights;
+  for (const Node &n : opt.nodes)
+    if (n.op->name == "input")
+      inputs.push_back(tensorInfo(n.name, opt.type(n.outputs[0]).shape));
+  for (ValueId v : opt.outputs)
+    outputs.push_back(tensorInfo(llvm::StringRef(opt.valueName(v)).ltrim('%').str(),
+                                 opt.type(v).shape));
+  for (const StateEntry &e : state)
+    weights.push_back(tensorInfo(e.node + "." + e.tensor, e.shape));
+  const int64_t peak = report.totals.peakActivationBytes;
+  return fillTemplate(
+      templates::model_h,
+      {{"NETWORK", commentText(opt.name)},
+       {"PARAMS", params.empty() ? "" : " (" + commentText(params) + ")"},
+       {"NUM_INPUTS", std::to_string(inputs.size())},
+       {"INPUT_ROWS", tableRows(inputs)},
+       {"NUM_OUTPUTS", std::to_string(outputs.size())},
+       {"OUTPUT_ROWS", tableRows(outputs)},
+       {"NUM_STATE", std::to_string(weights.size())},
+       {"STATE_ROWS", tableRows(weights)},
+       {"PEAK_BYTES", withThousands(peak)},
+       {"ARENA_FLOATS", std::to_string(arenaFloats)},
+       {"WEIGHT_FLOATS", std::to_string(weightFloats)}});
+}
+
+} // namespace netc::codegen::detail
