@@ -37,10 +37,10 @@ calibrate::ProfileData sample() {
   p.peakFp32 = 123.456789012e9;
   p.bandwidth = 17.25e9;
   p.memory = 23.5 * 1024 * 1024 * 1024;
-  p.efficiency[0] = 0.6234;
-  p.efficiency[1] = 0.1875;
-  p.efficiency[2] = 2.5; // caches beat DRAM: above 1 is allowed
-  p.efficiency[3] = 0.0412;
+  p.efficiency[static_cast<int>(OpClass::Dense)] = 0.6234;
+  p.efficiency[static_cast<int>(OpClass::Depthwise)] = 0.1875;
+  p.efficiency[static_cast<int>(OpClass::Elementwise)] = 2.5; // caches beat DRAM: above 1 is allowed
+  p.efficiency[static_cast<int>(OpClass::Pool)] = 0.0412;
   p.layerOverhead = 37e-9;
   p.comments = {"Written by a test.", "", "peak fp32: 1 / 2 / 3 GFLOP/s"};
   return p;
