@@ -39,7 +39,7 @@ calibrate::ProfileData sample() {
   p.memory = 23.5 * 1024 * 1024 * 1024;
   p.efficiency[static_cast<int>(OpClass::Dense)] = 0.6234;
   p.efficiency[static_cast<int>(OpClass::Depthwise)] = 0.1875;
-  p.efficiency[static_cast<int>(OpClass::Elementwise)] = 2.5; // caches beat DRAM: above 1 is allowed
+  p.efficiency[static_cast<int>(OpClass::Elementwise)] = 2.5; // above 1: caches beat DRAM
   p.efficiency[static_cast<int>(OpClass::Pool)] = 0.0412;
   p.layerOverhead = 37e-9;
   p.comments = {"Written by a test.", "", "peak fp32: 1 / 2 / 3 GFLOP/s"};
