@@ -68,6 +68,10 @@ struct WeightSpec {
   std::string name;  ///< as in PyTorch's state dict: "weight", "bias", "running_mean"
   Shape shape;
   bool learnable;    ///< true: a parameter (counts in params); false: a buffer
+  /// Must be positive (a norm's scale gamma, a running variance): random
+  /// weights (eval::randomWeights, the emitted self-check) draw it from
+  /// [0.5, 1.5) instead of [-1, 1).
+  bool positive = false;
 };
 
 struct OpDef;
@@ -106,6 +110,24 @@ using CostRule = std::string (*)(const OpCall &call, llvm::ArrayRef<TensorType> 
 using EvalRule = void (*)(const OpCall &call, llvm::ArrayRef<const Buffer *> inputs,
                           llvm::ArrayRef<const Buffer *> weights, std::vector<Buffer> &outputs);
 
+/// How a layer's "weight" holds its output channels: batchnorm folding
+/// scales each output channel's filter (passes/FoldBatchNorm and the emitted
+/// fold_batchnorm()); eval scales such weights by 1/sqrt(fan-in), fan-in being
+/// the weight's size over its dim 0, as PyTorch initializes them.
+enum class WeightLayout : uint8_t {
+  None,       ///< no filter per output channel: nothing folds into the op
+  OutFirst,   ///< [out, in/groups, ...]: output channel = index along dim 0 (conv2d, linear)
+  Transposed, ///< [in, out/groups, kh, kw]: output channel = group * (out/groups) + dim-1
+              ///< index, group = in-channel / (in/groups) (conv_transpose2d)
+};
+
+/// Absorbs a zero pad of the input's last two dims, `pad` = [top, bottom,
+/// left, right] (all >= 0), into the op's own padding attribute: returns true
+/// and updates `attrs`, or returns false and leaves them, with `why` set to
+/// the reason (completing "left: ...") or left empty when the op cannot take
+/// a pad of this kind at all.
+using AbsorbPadRule = bool (*)(Attrs &attrs, const Ints &pad, std::string &why);
+
 struct OpDef {
   std::string name;
   std::vector<ParamSpec> params; ///< tensors first, then attributes
@@ -129,6 +151,28 @@ struct OpDef {
   /// with neither cannot be emitted (an error naming it); views need neither.
   ScalarRule scalar = nullptr;
   KernelRule kernel = nullptr;
+
+  // ---- Traits: what passes, eval and the emitter ask of an op, instead of
+  // ---- comparing its name. Set after add(), like eval.
+
+  /// The graph input (input): its tensor is supplied by the caller, in the
+  /// order of the input nodes (Graph::inputs(), eval, the emitted run()).
+  bool isInput = false;
+  /// A layer with one filter per output channel in its "weight" (and a
+  /// "bias" attribute): a following batchnorm can fold into it.
+  WeightLayout weightLayout = WeightLayout::None;
+  /// With a weightLayout: the dim of the output that holds the output
+  /// channels, negative counting from the end (linear: -1). A batchnorm
+  /// (channels at dim 1) folds in only where this names dim 1.
+  int outputChannelDim = 1;
+  /// A per-channel affine map at inference over dim 1 (batchnorm, with
+  /// attributes eps and affine and weights weight, bias, running_mean,
+  /// running_var): folds into a layer with a weightLayout before it.
+  bool foldsIntoLayer = false;
+  /// Null: a zero pad before the op stays a pad. Else FoldPad asks this rule
+  /// to take the pad into the op's padding (conv2d always; avg_pool2d when it
+  /// counts padded zeros and the pad is symmetric).
+  AbsorbPadRule absorbPad = nullptr;
 };
 
 class OpTable {
