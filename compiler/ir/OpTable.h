@@ -135,16 +135,15 @@ struct OpDef {
   ShapeRule shape = nullptr;
   WeightsRule weights = nullptr; ///< null: the op owns no weights
   std::string doc;               ///< one line for --list-ops
-  /// Required: OpTable::add refuses an op without one, so no op can be costed
-  /// as a silent zero.
+  /// Required (validateOpTable), so no op can be costed as a silent zero.
   CostRule cost = nullptr;
   std::string costDoc; ///< the FLOP formula, for --list-ops and the README
   /// A view at inference (reshape, flatten, dropout, identity; and input,
   /// whose tensor is already in memory): its outputs alias its input, so it
   /// moves no bytes and takes no time.
   bool view = false;
-  /// Required: OpTable::get() refuses a table with an op that has none. Set
-  /// right after the op is added: t.add({...}).eval = conv2dEval;
+  /// Required (validateOpTable). Set right after the op is added:
+  /// t.add({...}).eval = conv2dEval;
   EvalRule eval = nullptr;
   /// How the C++ emitter computes the op (ir/Kernel.h): elementwise and
   /// broadcast ops give a scalar expression, the others a loop nest. An op
@@ -177,7 +176,8 @@ struct OpDef {
 
 class OpTable {
 public:
-  /// The table with every op of netc.
+  /// The table with every op of netc. Aborts (in every build) if
+  /// validateOpTable finds a problem.
   static const OpTable &get();
 
   const OpDef *lookup(llvm::StringRef name) const;
@@ -192,6 +192,19 @@ private:
   std::vector<std::unique_ptr<OpDef>> defs;
   llvm::StringMap<const OpDef *> byName;
 };
+
+/// What is incomplete in `t`, one message per problem (an op without an eval
+/// rule, without a shape or cost rule or cost doc, ...); empty when every op
+/// is complete. OpTable::get() refuses a table with problems.
+std::vector<std::string> validateOpTable(const OpTable &t);
+
+/// An op's cost doc as --list-ops and the README show it: its costDoc, and
+/// " (a view)" for a view.
+std::string costText(const OpDef &op);
+
+/// The README's table of ops and their FLOP formulas (OpDef::costDoc), as
+/// Markdown rows; tests/unit/OpCoverageTest checks README.md holds it.
+std::string opTableMarkdown(const OpTable &t);
 
 // One registration function per op family (ir/ops/*.cpp).
 void registerInputOps(OpTable &t);
