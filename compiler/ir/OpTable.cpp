@@ -21,7 +21,9 @@ const OpTable &OpTable::get() {
     registerActivationOps(t);
     registerPoolOps(t);
     registerElementwiseOps(t);
-    registerShapeOps(t);
+    registerConcatOps(t);
+    registerPermuteOps(t);
+    registerViewOps(t);
     registerResampleOps(t);
     // Checked in every build: an op without a shape, cost or eval rule must
     // never reach a user as a silent zero or an unproved pass.
@@ -220,6 +222,12 @@ std::string wrapDim(const char *what, int64_t dim, const TensorType &x, int64_t 
                        -rank, rank - 1);
   out = dim < 0 ? dim + rank : dim;
   return "";
+}
+
+size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x) {
+  int64_t d = 0;
+  (void)wrapDim(name, c.attrs.getInt(name), x, d);
+  return static_cast<size_t>(d);
 }
 
 std::string checkElementCount(const TensorType &t) {

@@ -214,7 +214,9 @@ void registerNormOps(OpTable &t);
 void registerActivationOps(OpTable &t);
 void registerPoolOps(OpTable &t);
 void registerElementwiseOps(OpTable &t);
-void registerShapeOps(OpTable &t);
+void registerConcatOps(OpTable &t);
+void registerPermuteOps(OpTable &t);
+void registerViewOps(OpTable &t);
 void registerResampleOps(OpTable &t);
 
 // ---- helpers shared by the shape rules -----------------------------------
@@ -264,6 +266,10 @@ DType promoteDTypes(DType a, DType b);
 /// rank of `x`. Returns an error naming the argument (`what`) and the shape,
 /// or "". 0-d tensors have no dims to name.
 std::string wrapDim(const char *what, int64_t dim, const TensorType &x, int64_t &out);
+
+/// The int attribute `name` of a call, a dim of `x` already checked by the
+/// shape rule (wrapDim), wrapped into [0, rank) (eval rules).
+size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x);
 
 /// An error if `t` has more elements than int64 can count (a broadcast or a
 /// wide layer can grow past its inputs), else "".
