@@ -19,7 +19,7 @@ std::string Emitter::checkSource() {
                          real(e.dist.lo), real(e.dist.hi), real(e.dist.scale));
   std::string inputNames;
   for (const Node &n : orig.nodes)
-    if (n.op->name == "input")
+    if (n.op->isInput)
       inputNames += "    " + cppString(n.name) + ",\n";
   return fillTemplate(templates::check_cpp, {{"INITS", inits}, {"INPUT_NODES", inputNames}});
 }

@@ -89,7 +89,7 @@ bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string
         if (specs.size() != 2 || specs[0].name != "weight" || specs[1].name != "bias")
           return fail(n, "a folded batchnorm needs a layer with a weight and a bias");
         const Shape &ws = specs[0].shape;
-        const bool transposed = n.op->name == "conv_transpose2d";
+        const bool transposed = n.op->weightLayout == ir::WeightLayout::Transposed;
         const int64_t groups = n.attrs.has("groups") ? n.attrs.getInt("groups") : 1;
         prep.open("");
         prep.line("// {}: {}", commentText(n.name),
@@ -118,7 +118,7 @@ bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string
       }
     }
     auto at = [&](ValueId v) { return fmt::format("A + {}", plan->offset[v]); };
-    if (n.op->name == "input") {
+    if (n.op->isInput) {
       const ValueId v = n.outputs[0];
       run.line("std::copy(inputs[{0}], inputs[{0}] + {1}, {2}); // {3}", nextInput++,
                countOf(opt.type(v)), at(v), commentText(n.name));
@@ -198,7 +198,7 @@ std::string Emitter::modelHeader() {
     params += (params.empty() ? "" : ", ") + k + "=" + v;
   std::vector<std::string> inputs, outputs, weights;
   for (const Node &n : opt.nodes)
-    if (n.op->name == "input")
+    if (n.op->isInput)
       inputs.push_back(tensorInfo(n.name, opt.type(n.outputs[0]).shape));
   for (ValueId v : opt.outputs)
     outputs.push_back(tensorInfo(llvm::StringRef(opt.valueName(v)).ltrim('%').str(),

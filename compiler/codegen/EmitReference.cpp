@@ -30,7 +30,7 @@ bool Emitter::emitReference(std::string &text) {
     if (!n.epilogue.empty())
       return fail(n, "the graph as written has a fused node");
     body.line("// {}", commentText(n.name));
-    if (n.op->name == "input") {
+    if (n.op->isInput) {
       body.line("v[{0}].assign(inputs[{1}].begin(), inputs[{1}].end());", n.outputs[0],
                 nextInput++);
     } else if (n.op->view) {

@@ -51,14 +51,6 @@ Buffer randomBuffer(const Shape &shape, Stream stream, double lo, double hi, dou
   return b;
 }
 
-bool isScaledByFanIn(const std::string &op) {
-  return op == "conv2d" || op == "conv_transpose2d" || op == "linear";
-}
-
-bool isNorm(const std::string &op) {
-  return op == "batchnorm" || op == "layernorm" || op == "groupnorm";
-}
-
 /// Runs `op`'s shape rule on `types` (so attributes are normalized as the
 /// eval rule expects, and the outputs are shaped), then its eval rule.
 std::string runOp(const OpDef &op, const Attrs &attrs, llvm::ArrayRef<TensorType> types,
@@ -103,10 +95,9 @@ uint64_t streamState(uint64_t seed, const std::string &node, const std::string &
 }
 
 WeightDistribution weightDistribution(const Graph &g, const Node &node, const WeightSpec &spec) {
-  const std::string &op = node.op->name;
-  if (isNorm(op) && (spec.name == "weight" || spec.name == "running_var"))
+  if (spec.positive)
     return {0.5, 1.5, 1.0};
-  if (isScaledByFanIn(op)) {
+  if (node.op->weightLayout != WeightLayout::None) {
     // PyTorch's fan-in: the weight's dims after the first (conv and linear
     // biases use the weight's).
     const WeightSpec weight = g.weights(node).front();
@@ -130,7 +121,7 @@ WeightStore randomWeights(const Graph &g, uint64_t seed) {
 std::vector<Buffer> randomInputs(const Graph &g, uint64_t seed) {
   std::vector<Buffer> out;
   for (const Node &node : g.nodes)
-    if (node.op->name == "input")
+    if (node.op->isInput)
       out.push_back(
           randomBuffer(g.type(node.outputs[0]).shape, Stream(seed, node.name, "<input>"), -1, 1));
   return out;
@@ -154,7 +145,7 @@ std::string evaluate(const Graph &g, const WeightStore &w, const std::vector<Buf
   size_t nextInput = 0;
   for (const Node &node : g.nodes) {
     std::string e;
-    if (node.op->name == "input") {
+    if (node.op->isInput) {
       const Buffer &b = inputs[nextInput++];
       const Shape &shape = g.type(node.outputs[0]).shape;
       if (b.shape != shape || b.data.size() != Buffer::count(shape))

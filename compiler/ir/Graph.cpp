@@ -43,7 +43,7 @@ std::vector<WeightSpec> Graph::weights(const Node &n) const {
 std::vector<ValueId> Graph::inputs() const {
   std::vector<ValueId> out;
   for (const Node &n : nodes)
-    if (n.op->name == "input")
+    if (n.op->isInput)
       out.push_back(n.outputs[0]);
   return out;
 }

@@ -21,18 +21,53 @@ const OpTable &OpTable::get() {
     registerActivationOps(t);
     registerPoolOps(t);
     registerElementwiseOps(t);
-    registerShapeOps(t);
+    registerConcatOps(t);
+    registerPermuteOps(t);
+    registerViewOps(t);
     registerResampleOps(t);
-    // Checked in every build, like add() checks cost rules: every op must
-    // have reference semantics, or the passes could not be proved exact.
-    for (const auto &d : t.defs)
-      if (!d->eval) {
-        std::fprintf(stderr, "netc: internal error: op '%s' has no eval rule\n", d->name.c_str());
-        std::abort();
-      }
+    // Checked in every build: an op without a shape, cost or eval rule must
+    // never reach a user as a silent zero or an unproved pass.
+    std::vector<std::string> problems = validateOpTable(t);
+    for (const std::string &p : problems)
+      std::fprintf(stderr, "netc: internal error: %s\n", p.c_str());
+    if (!problems.empty())
+      std::abort();
     return t;
   }();
   return table;
+}
+
+std::vector<std::string> validateOpTable(const OpTable &t) {
+  std::vector<std::string> problems;
+  std::vector<const OpDef *> ops = t.all();
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const OpDef &op = *ops[i];
+    auto problem = [&](const char *what) {
+      problems.push_back(fmt::format("op '{}' {}", op.name, what));
+    };
+    if (i > 0 && ops[i - 1]->name == op.name)
+      problem("is defined twice");
+    if (!op.shape)
+      problem("has no shape rule");
+    if (!op.cost)
+      problem("has no cost rule");
+    if (op.costDoc.empty())
+      problem("has no cost doc (its FLOP formula)");
+    if (!op.eval)
+      problem("has no eval rule");
+    if (op.weightLayout != WeightLayout::None && !op.weights)
+      problem("has a weight layout but no weights rule");
+  }
+  return problems;
+}
+
+std::string costText(const OpDef &op) { return op.costDoc + (op.view ? " (a view)" : ""); }
+
+std::string opTableMarkdown(const OpTable &t) {
+  std::string md = "| op | cost |\n|---|---|\n";
+  for (const OpDef *op : t.all())
+    md += fmt::format("| `{}` | {} |\n", op->name, costText(*op));
+  return md;
 }
 
 const OpDef *OpTable::lookup(llvm::StringRef name) const {
@@ -50,14 +85,8 @@ std::vector<const OpDef *> OpTable::all() const {
 }
 
 OpDef &OpTable::add(OpDef def) {
-  // Checked in every build: an op without a shape or cost rule must never
-  // reach a user as a silent zero.
-  if (!def.shape || !def.cost || def.costDoc.empty()) {
-    std::fprintf(stderr, "netc: internal error: op '%s' lacks a shape rule, cost rule or cost doc\n",
-                 def.name.c_str());
-    std::abort();
-  }
-  assert(!byName.count(def.name) && "op defined twice");
+  // A missing rule, or a second op of the same name, is found by
+  // validateOpTable (get() refuses such a table).
   defs.push_back(std::make_unique<OpDef>(std::move(def)));
   byName[defs.back()->name] = defs.back().get();
   return *defs.back();
@@ -193,6 +222,12 @@ std::string wrapDim(const char *what, int64_t dim, const TensorType &x, int64_t 
                        -rank, rank - 1);
   out = dim < 0 ? dim + rank : dim;
   return "";
+}
+
+size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x) {
+  int64_t d = 0;
+  (void)wrapDim(name, c.attrs.getInt(name), x, d);
+  return static_cast<size_t>(d);
 }
 
 std::string checkElementCount(const TensorType &t) {

@@ -68,6 +68,10 @@ struct WeightSpec {
   std::string name;  ///< as in PyTorch's state dict: "weight", "bias", "running_mean"
   Shape shape;
   bool learnable;    ///< true: a parameter (counts in params); false: a buffer
+  /// Must be positive (a norm's scale gamma, a running variance): random
+  /// weights (eval::randomWeights, the emitted self-check) draw it from
+  /// [0.5, 1.5) instead of [-1, 1).
+  bool positive = false;
 };
 
 struct OpDef;
@@ -106,6 +110,29 @@ using CostRule = std::string (*)(const OpCall &call, llvm::ArrayRef<TensorType> 
 using EvalRule = void (*)(const OpCall &call, llvm::ArrayRef<const Buffer *> inputs,
                           llvm::ArrayRef<const Buffer *> weights, std::vector<Buffer> &outputs);
 
+/// How a layer's "weight" holds its output channels: batchnorm folding
+/// scales each output channel's filter (passes/FoldBatchNorm and the emitted
+/// fold_batchnorm()); eval scales such weights by 1/sqrt(fan-in), fan-in being
+/// the weight's size over its dim 0, as PyTorch initializes them.
+enum class WeightLayout : uint8_t {
+  None,       ///< no filter per output channel: nothing folds into the op
+  OutFirst,   ///< [out, in/groups, ...]: output channel = index along dim 0 (conv2d, linear)
+  Transposed, ///< [in, out/groups, kh, kw]: output channel = group * (out/groups) + dim-1
+              ///< index, group = in-channel / (in/groups) (conv_transpose2d)
+};
+
+/// Absorbs a zero pad of the input's last two dims, `pad` = [top, bottom,
+/// left, right] (all >= 0), into the op's own padding attribute: returns true
+/// and updates `attrs`, or returns false and leaves them, with `why` set to
+/// the reason (completing "left: ...") or left empty when the op cannot take
+/// a pad of this kind at all.
+using AbsorbPadRule = bool (*)(Attrs &attrs, const Ints &pad, std::string &why);
+/// Whether a call of the op (attributes `attrs`, input `in`) is a constant
+/// zero pad of the last two dims of a 4-d tensor: then `tblr` gets its
+/// [top, bottom, left, right]; else `why` says what keeps it from being one.
+using ZeroPadRule = bool (*)(const Attrs &attrs, const TensorType &in, Ints &tblr,
+                             std::string &why);
+
 struct OpDef {
   std::string name;
   std::vector<ParamSpec> params; ///< tensors first, then attributes
@@ -113,27 +140,52 @@ struct OpDef {
   ShapeRule shape = nullptr;
   WeightsRule weights = nullptr; ///< null: the op owns no weights
   std::string doc;               ///< one line for --list-ops
-  /// Required: OpTable::add refuses an op without one, so no op can be costed
-  /// as a silent zero.
+  /// Required (validateOpTable), so no op can be costed as a silent zero.
   CostRule cost = nullptr;
   std::string costDoc; ///< the FLOP formula, for --list-ops and the README
   /// A view at inference (reshape, flatten, dropout, identity; and input,
   /// whose tensor is already in memory): its outputs alias its input, so it
   /// moves no bytes and takes no time.
   bool view = false;
-  /// Required: OpTable::get() refuses a table with an op that has none. Set
-  /// right after the op is added: t.add({...}).eval = conv2dEval;
+  /// Required (validateOpTable). Set right after the op is added:
+  /// t.add({...}).eval = conv2dEval;
   EvalRule eval = nullptr;
   /// How the C++ emitter computes the op (ir/Kernel.h): elementwise and
   /// broadcast ops give a scalar expression, the others a loop nest. An op
   /// with neither cannot be emitted (an error naming it); views need neither.
   ScalarRule scalar = nullptr;
   KernelRule kernel = nullptr;
+
+  // ---- Traits: what passes, eval and the emitter ask of an op, instead of
+  // ---- comparing its name. Set after add(), like eval.
+
+  /// The graph input (input): its tensor is supplied by the caller, in the
+  /// order of the input nodes (Graph::inputs(), eval, the emitted run()).
+  bool isInput = false;
+  /// A layer with one filter per output channel in its "weight" (and a
+  /// "bias" attribute): a following batchnorm can fold into it.
+  WeightLayout weightLayout = WeightLayout::None;
+  /// With a weightLayout: the dim of the output that holds the output
+  /// channels, negative counting from the end (linear: -1). A batchnorm
+  /// (channels at dim 1) folds in only where this names dim 1.
+  int outputChannelDim = 1;
+  /// A per-channel affine map at inference over dim 1 (batchnorm, with
+  /// attributes eps and affine and weights weight, bias, running_mean,
+  /// running_var): folds into a layer with a weightLayout before it.
+  bool foldsIntoLayer = false;
+  /// Null: a zero pad before the op stays a pad. Else FoldPad asks this rule
+  /// to take the pad into the op's padding (conv2d always; avg_pool2d when it
+  /// counts padded zeros and the pad is symmetric).
+  AbsorbPadRule absorbPad = nullptr;
+  /// Set on a padding op (pad): FoldPad asks it whether a call is a zero pad
+  /// a following op may absorb (absorbPad).
+  ZeroPadRule zeroPad = nullptr;
 };
 
 class OpTable {
 public:
-  /// The table with every op of netc.
+  /// The table with every op of netc. Aborts (in every build) if
+  /// validateOpTable finds a problem.
   static const OpTable &get();
 
   const OpDef *lookup(llvm::StringRef name) const;
@@ -149,6 +201,19 @@ private:
   llvm::StringMap<const OpDef *> byName;
 };
 
+/// What is incomplete in `t`, one message per problem (an op without an eval
+/// rule, without a shape or cost rule or cost doc, ...); empty when every op
+/// is complete. OpTable::get() refuses a table with problems.
+std::vector<std::string> validateOpTable(const OpTable &t);
+
+/// An op's cost doc as --list-ops and the README show it: its costDoc, and
+/// " (a view)" for a view.
+std::string costText(const OpDef &op);
+
+/// The README's table of ops and their FLOP formulas (OpDef::costDoc), as
+/// Markdown rows; tests/unit/OpCoverageTest checks README.md holds it.
+std::string opTableMarkdown(const OpTable &t);
+
 // One registration function per op family (ir/ops/*.cpp).
 void registerInputOps(OpTable &t);
 void registerConvOps(OpTable &t);
@@ -157,7 +222,9 @@ void registerNormOps(OpTable &t);
 void registerActivationOps(OpTable &t);
 void registerPoolOps(OpTable &t);
 void registerElementwiseOps(OpTable &t);
-void registerShapeOps(OpTable &t);
+void registerConcatOps(OpTable &t);
+void registerPermuteOps(OpTable &t);
+void registerViewOps(OpTable &t);
 void registerResampleOps(OpTable &t);
 
 // ---- helpers shared by the shape rules -----------------------------------
@@ -207,6 +274,10 @@ DType promoteDTypes(DType a, DType b);
 /// rank of `x`. Returns an error naming the argument (`what`) and the shape,
 /// or "". 0-d tensors have no dims to name.
 std::string wrapDim(const char *what, int64_t dim, const TensorType &x, int64_t &out);
+
+/// The int attribute `name` of a call, a dim of `x` already checked by the
+/// shape rule (wrapDim), wrapped into [0, rank) (eval rules).
+size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x);
 
 /// An error if `t` has more elements than int64 can count (a broadcast or a
 /// wide layer can grow past its inputs), else "".

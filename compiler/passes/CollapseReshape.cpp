@@ -26,7 +26,7 @@ void collapseReshape(PassContext &ctx) {
       continue;
     ir::NodeId p = g.values[node.inputs[0]].producer;
     const ir::Node &prev = g.nodes[p];
-    if (ed.erased(p) || !isReshapeLike(prev) || prev.op->name == "input" ||
+    if (ed.erased(p) || !isReshapeLike(prev) || prev.op->isInput ||
         !ed.hasSingleUse(prev.outputs[0]))
       continue;
     if (!ctx.mayRewrite())

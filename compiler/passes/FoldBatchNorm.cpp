@@ -9,6 +9,8 @@
 //
 // The layer gains a bias if it had none. It folds only when the batchnorm is
 // the layer's only reader; otherwise it is left, and the opt report says why.
+// The traits say which ops take part: a norm with OpDef::foldsIntoLayer folds
+// into a layer with an OpDef::weightLayout (where its output channels lie).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Pass.h"
@@ -23,13 +25,11 @@ namespace netc::passes {
 
 namespace {
 
-bool foldsInto(const ir::Node &n) {
-  return n.op->name == "conv2d" || n.op->name == "conv_transpose2d" || n.op->name == "linear";
-}
+bool foldsInto(const ir::Node &n) { return n.op->weightLayout != ir::WeightLayout::None; }
 
 /// Output channel of flat weight index `i` of layer `n` with weight shape `w`.
 int64_t outChannel(const ir::Node &n, const ir::Shape &w, size_t i) {
-  if (n.op->name == "conv_transpose2d") {
+  if (n.op->weightLayout == ir::WeightLayout::Transposed) {
     // [Cin, out/groups, kh, kw]: group = ci / (Cin/groups)
     int64_t per = w[2] * w[3];
     int64_t j = (static_cast<int64_t>(i) / per) % w[1];
@@ -37,7 +37,7 @@ int64_t outChannel(const ir::Node &n, const ir::Shape &w, size_t i) {
     int64_t groups = n.attrs.getInt("groups");
     return (ci / (w[0] / groups)) * w[1] + j;
   }
-  // conv2d [out, C/groups, kh, kw] and linear [out, in]: the leading dim
+  // OutFirst: conv2d [out, C/groups, kh, kw] and linear [out, in]: the leading dim
   size_t per = 1;
   for (size_t d = 1; d < w.size(); ++d)
     per *= static_cast<size_t>(w[d]);
@@ -78,7 +78,7 @@ void foldBatchNorm(PassContext &ctx) {
   ir::GraphEditor ed(g);
   for (ir::NodeId n = 0; n < g.nodes.size(); ++n) {
     const ir::Node &bn = g.nodes[n];
-    if (bn.op->name != "batchnorm" || !bn.epilogue.empty())
+    if (!bn.op->foldsIntoLayer || !bn.epilogue.empty())
       continue;
     ir::NodeId p = g.values[bn.inputs[0]].producer;
     ir::Node &layer = g.nodes[p];
@@ -91,8 +91,14 @@ void foldBatchNorm(PassContext &ctx) {
       ctx.left(bn.name, fmt::format("left: the output of '{}' has other readers", layer.name));
       continue;
     }
-    if (layer.op->name == "linear" && g.type(layer.outputs[0]).rank() != 2) {
-      ctx.left(bn.name, "left: a linear folds only with a batchnorm over its features [N, C]");
+    // The batchnorm scales dim 1; the layer's output channels must be there
+    // (a linear's features are its last dim: only [N, C] folds).
+    const int64_t rank = static_cast<int64_t>(g.type(layer.outputs[0]).rank());
+    const int64_t channelDim = layer.op->outputChannelDim;
+    if ((channelDim < 0 ? channelDim + rank : channelDim) != 1) {
+      ctx.left(bn.name, fmt::format("left: a {} folds only with a batchnorm over its features "
+                                    "[N, C]",
+                                    layer.op->name));
       continue;
     }
     if (!ctx.mayRewrite())

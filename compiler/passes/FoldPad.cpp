@@ -2,7 +2,8 @@
 //
 // conv2d(pad(x, [l, r, t, b])) with a constant 0 pad reads the same zeros as
 // conv2d(x) with its padding [top, bottom, left, right] grown by [t, b, l, r].
-// avg_pool2d counting padded zeros (count_include_pad) takes a symmetric one.
+// Which readers take a pad, and how, is the reader's OpDef::absorbPad rule
+// (conv2d always; avg_pool2d counting padded zeros takes a symmetric one).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Pass.h"
@@ -18,18 +19,16 @@ namespace netc::passes {
 void foldPad(PassContext &ctx) {
   ir::Graph &g = ctx.graph;
   ir::GraphEditor ed(g);
+  // Padding ops (OpDef::zeroPad) and their readers (OpDef::absorbPad) are
+  // asked through their traits.
   for (ir::NodeId n = 0; n < g.nodes.size(); ++n) {
     const ir::Node &pad = g.nodes[n];
-    if (pad.op->name != "pad" || !pad.epilogue.empty())
+    if (!pad.op->zeroPad || !pad.epilogue.empty())
       continue;
-    const ir::Ints &pads = pad.attrs.getInts("pads");
-    if (pad.attrs.getStr("mode") != "constant" || pad.attrs.getFloat("value") != 0.0 ||
-        (pads.size() != 2 && pads.size() != 4) || g.type(pad.inputs[0]).rank() != 4) {
-      ctx.left(pad.name, "left: only a zero pad of the last two dims folds");
-      continue;
-    }
-    if (std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p < 0; })) {
-      ctx.left(pad.name, "left: a negative pad crops");
+    ir::Ints tblr;
+    std::string notZero;
+    if (!pad.op->zeroPad(pad.attrs, g.type(pad.inputs[0]), tblr, notZero)) {
+      ctx.left(pad.name, "left: " + notZero);
       continue;
     }
     {
@@ -40,22 +39,11 @@ void foldPad(PassContext &ctx) {
       if (!ctx.mayRewrite())
         break;
       ir::Node &user = g.nodes[ed.users(pad.outputs[0])[0]];
-      int64_t l = pads[0], r = pads[1], t = pads.size() == 4 ? pads[2] : 0,
-              b = pads.size() == 4 ? pads[3] : 0;
-      if (user.op->name == "conv2d") {
-        ir::Ints p = user.attrs.getInts("padding");
-        user.attrs.set("padding", ir::Ints{p[0] + t, p[1] + b, p[2] + l, p[3] + r});
-      } else if (user.op->name == "avg_pool2d" && user.attrs.getBool("count_include_pad") &&
-                 t == b && l == r) {
-        ir::Ints p = user.attrs.getInts("padding");
-        const ir::Ints &k = user.attrs.getInts("k");
-        if (2 * (p[0] + t) > k[0] || 2 * (p[1] + l) > k[1]) {
-          ctx.left(pad.name, "left: the pool's padding would exceed half its kernel");
-          continue;
-        }
-        user.attrs.set("padding", ir::Ints{p[0] + t, p[1] + l});
-      } else {
-        ctx.left(pad.name, fmt::format("left: '{}' cannot take the padding", user.name));
+      std::string why;
+      if (!user.op->absorbPad || !user.op->absorbPad(user.attrs, tblr, why)) {
+        ctx.left(pad.name, why.empty()
+                               ? fmt::format("left: '{}' cannot take the padding", user.name)
+                               : "left: " + why);
         continue;
       }
       ed.replaceUses(pad.outputs[0], pad.inputs[0]);

@@ -33,8 +33,8 @@ static void listOps(llvm::raw_ostream &os) {
       if (!p.required)
         sig += "=" + ir::formatAttrValue(p.defaultValue);
     }
-    os << op->name << "(" << sig << ")\n    " << op->doc << "\n    cost: " << op->costDoc
-       << (op->view ? " (a view)" : "") << "\n";
+    os << op->name << "(" << sig << ")\n    " << op->doc << "\n    cost: " << ir::costText(*op)
+       << "\n";
   }
 }
 

@@ -171,6 +171,34 @@ void fuseInto(Graph &g, NodeId target, NodeId consumer) {
 // ---- the op table ------------------------------------------------------------
 
 TEST_CASE("eval: every op has an eval rule") {
+  // OpTable::get() aborts on an incomplete table, so check the check itself
+  // on a table built here: validateOpTable must name each gap.
+  ShapeRule shape = [](OpCall &c, std::vector<TensorType> &outs) {
+    outs.push_back(c.inputs[0]);
+    return std::string();
+  };
+  EvalRule eval = [](const OpCall &, llvm::ArrayRef<const Buffer *>,
+                     llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &) {};
+  OpTable t;
+  t.add({"complete", {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, shape, nullptr, "doc",
+         costPerOutput<1>, "1 FLOP per element"})
+      .eval = eval;
+  t.add({"no_eval", {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, shape, nullptr, "doc",
+         costPerOutput<1>, "1 FLOP per element"});
+  t.add({"no_cost", {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, shape, nullptr, "doc",
+         nullptr, ""})
+      .eval = eval;
+  t.add({"no_shape", {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, nullptr, nullptr,
+         "doc", costPerOutput<1>, "1 FLOP per element"})
+      .eval = eval;
+  std::vector<std::string> problems = validateOpTable(t);
+  CHECK(problems == std::vector<std::string>{"op 'no_cost' has no cost rule",
+                                             "op 'no_cost' has no cost doc (its FLOP formula)",
+                                             "op 'no_eval' has no eval rule",
+                                             "op 'no_shape' has no shape rule"});
+  // And the real table has no gaps.
+  for (const std::string &p : validateOpTable(OpTable::get()))
+    FAIL_CHECK(p);
   for (const OpDef *op : OpTable::get().all())
     CHECK_MESSAGE(static_cast<bool>(op->eval), op->name);
   const bool shared = OpTable::get().lookup("swish")->eval == OpTable::get().lookup("silu")->eval;

@@ -336,6 +336,14 @@ std::string convTranspose2dKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// conv2d(pad(x)) with a zero pad reads the zeros its own padding would:
+// padding [top, bottom, left, right] grows by the pad, asymmetric or not.
+bool conv2dAbsorbPad(Attrs &attrs, const Ints &pad, std::string &) {
+  const Ints p = attrs.getInts("padding");
+  attrs.set("padding", Ints{p[0] + pad[0], p[1] + pad[1], p[2] + pad[2], p[3] + pad[3]});
+  return true;
+}
+
 } // namespace
 
 void registerConvOps(OpTable &t) {
@@ -357,6 +365,8 @@ void registerConvOps(OpTable &t) {
          "+1 with bias"});
   conv.eval = conv2dEval;
   conv.kernel = conv2dKernel;
+  conv.weightLayout = WeightLayout::OutFirst;
+  conv.absorbPad = conv2dAbsorbPad;
   OpDef &convT = t.add({"conv_transpose2d",
          {{"x", ParamKind::Tensor},
           {"out", ParamKind::Int},
@@ -376,6 +386,7 @@ void registerConvOps(OpTable &t) {
          "with bias"});
   convT.eval = convTranspose2dEval;
   convT.kernel = convTranspose2dKernel;
+  convT.weightLayout = WeightLayout::Transposed;
 }
 
 } // namespace netc::ir

@@ -33,7 +33,7 @@ void inputEval(const OpCall &, llvm::ArrayRef<const Buffer *>, llvm::ArrayRef<co
 } // namespace
 
 void registerInputOps(OpTable &t) {
-  t.add({"input",
+  OpDef &in = t.add({"input",
          {{"shape", ParamKind::Ints}, {"dtype", ParamKind::Str, false, std::string("f32")}},
          PatternKind::Opaque,
          inputShape,
@@ -41,8 +41,9 @@ void registerInputOps(OpTable &t) {
          "a graph input: input([N, C, H, W], dtype=\"f32\")",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: the input is already in memory; the ops reading it count its bytes",
-         /*view=*/true})
-      .eval = inputEval;
+         /*view=*/true});
+  in.eval = inputEval;
+  in.isInput = true;
 }
 
 } // namespace netc::ir

@@ -232,6 +232,8 @@ void registerLinearOps(OpTable &t) {
        "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"});
   linear.eval = linearEval;
   linear.kernel = linearKernel;
+  linear.weightLayout = WeightLayout::OutFirst;
+  linear.outputChannelDim = -1; // features: the last dim
   OpDef &matmul = t.add({"matmul",
          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
          PatternKind::OutElementwiseFusable,

@@ -44,11 +44,11 @@ std::string batchnormShape(OpCall &c, std::vector<TensorType> &outs) {
 void batchnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   int64_t ch = c.inputs[0].shape[1];
   if (c.attrs.getBool("affine")) {
-    ws.push_back({"weight", {ch}, true});
+    ws.push_back({"weight", {ch}, true, /*positive=*/true});
     ws.push_back({"bias", {ch}, true});
   }
   ws.push_back({"running_mean", {ch}, false});
-  ws.push_back({"running_var", {ch}, false});
+  ws.push_back({"running_var", {ch}, false, /*positive=*/true});
   // PyTorch's state dict also holds num_batches_tracked, a 0-d int64 step
   // counter used only in training when momentum is None. It is not listed:
   // it is no tensor of the model's arithmetic and has no element type here.
@@ -100,7 +100,7 @@ void layernormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
     return;
   Ints norm = normalizedShape(c);
   Shape s(norm.begin(), norm.end());
-  ws.push_back({"weight", s, true});
+  ws.push_back({"weight", s, true, /*positive=*/true});
   ws.push_back({"bias", s, true});
 }
 
@@ -122,7 +122,7 @@ void groupnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   if (!c.attrs.getBool("affine"))
     return;
   int64_t ch = c.inputs[0].shape[1];
-  ws.push_back({"weight", {ch}, true});
+  ws.push_back({"weight", {ch}, true, /*positive=*/true});
   ws.push_back({"bias", {ch}, true});
 }
 
@@ -332,6 +332,7 @@ void registerNormOps(OpTable &t) {
          "2 FLOPs per element (the inference-time scale and shift)"});
   bn.eval = batchnormEval;
   bn.kernel = batchnormKernel;
+  bn.foldsIntoLayer = true;
   // layernorm and groupnorm compute statistics at run time: reductions.
   OpDef &ln = t.add({"layernorm",
          {{"x", ParamKind::Tensor},

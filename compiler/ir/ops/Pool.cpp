@@ -387,6 +387,21 @@ std::string globalAvgPoolKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// avg_pool2d counting padded zeros (count_include_pad) takes a symmetric
+// zero pad into its padding (ph, pw), up to PyTorch's limit of half the kernel.
+bool avgPoolAbsorbPad(Attrs &attrs, const Ints &pad, std::string &why) {
+  if (!attrs.getBool("count_include_pad") || pad[0] != pad[1] || pad[2] != pad[3])
+    return false;
+  const Ints p = attrs.getInts("padding");
+  const Ints &k = attrs.getInts("k");
+  if (2 * (p[0] + pad[0]) > k[0] || 2 * (p[1] + pad[2]) > k[1]) {
+    why = "the pool's padding would exceed half its kernel";
+    return false;
+  }
+  attrs.set("padding", Ints{p[0] + pad[0], p[1] + pad[2]});
+  return true;
+}
+
 } // namespace
 
 void registerPoolOps(OpTable &t) {
@@ -420,6 +435,7 @@ void registerPoolOps(OpTable &t) {
          "kh*kw FLOPs per output element (adds and a divide)"});
   avgPool.eval = avgPoolEval;
   avgPool.kernel = avgPoolKernel;
+  avgPool.absorbPad = avgPoolAbsorbPad;
   OpDef &adaptive = t.add({"adaptive_avg_pool2d",
          {{"x", ParamKind::Tensor}, {"size", ParamKind::IntPair}},
          PatternKind::Reduce,

@@ -378,6 +378,22 @@ std::string upsampleKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+/// pad's pads run from the last dim: [l, r] or [l, r, t, b].
+bool padIsZeroPad(const Attrs &attrs, const TensorType &in, Ints &tblr, std::string &why) {
+  const Ints &pads = attrs.getInts("pads");
+  if (attrs.getStr("mode") != "constant" || attrs.getFloat("value") != 0.0 ||
+      (pads.size() != 2 && pads.size() != 4) || in.rank() != 4) {
+    why = "only a zero pad of the last two dims folds";
+    return false;
+  }
+  if (std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p < 0; })) {
+    why = "a negative pad crops";
+    return false;
+  }
+  tblr = {pads.size() == 4 ? pads[2] : 0, pads.size() == 4 ? pads[3] : 0, pads[0], pads[1]};
+  return true;
+}
+
 } // namespace
 
 void registerResampleOps(OpTable &t) {
@@ -394,6 +410,7 @@ void registerResampleOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   pad.eval = padEval;
   pad.kernel = padKernel;
+  pad.zeroPad = padIsZeroPad;
   OpDef &upsample = t.add({"upsample",
          {{"x", ParamKind::Tensor},
           {"scale", ParamKind::OptFloat, false, NoneAttr{}},

@@ -1,4 +1,4 @@
-//===- Shape.cpp - concat, split, chunk, shuffle, reshape, permute, dropout -===//
+//===- Concat.cpp - concat, split, chunk, channel_shuffle -------------------===//
 #include "ir/OpTable.h"
 
 #include "support/Checked.h"
@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace netc::ir {
 
@@ -112,136 +111,12 @@ std::string channelShuffleShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
-// flatten: torch.flatten(x, start, end) merges dims start..end (inclusive).
-std::string flattenShape(OpCall &c, std::vector<TensorType> &outs) {
-  const TensorType &x = c.inputs[0];
-  int64_t start, end;
-  if (std::string e = wrapDim("start", c.attrs.getInt("start"), x, start); !e.empty())
-    return e;
-  if (std::string e = wrapDim("end", c.attrs.getInt("end"), x, end); !e.empty())
-    return e;
-  if (start > end)
-    return fmt::format("start dim {} comes after end dim {} in {}", start, end, shapeText(x));
-  int64_t merged = 1;
-  for (int64_t d = start; d <= end; ++d) {
-    auto m = checkedMul(merged, x.shape[d]);
-    if (!m)
-      return fmt::format("flattening {} overflows 64-bit integers", shapeText(x));
-    merged = *m;
-  }
-  TensorType y{{}, x.dtype};
-  y.shape.append(x.shape.begin(), x.shape.begin() + start);
-  y.shape.push_back(merged);
-  y.shape.append(x.shape.begin() + end + 1, x.shape.end());
-  outs.push_back(std::move(y));
-  return "";
-}
-
-// reshape: torch.reshape; one dim may be -1 (inferred). The element count is
-// kept. An empty shape makes a 0-d tensor of one element, as in PyTorch.
-std::string reshapeShape(OpCall &c, std::vector<TensorType> &outs) {
-  const TensorType &x = c.inputs[0];
-  const Ints &shape = c.attrs.getInts("shape");
-  auto count = x.numElements();
-  if (!count)
-    return fmt::format("{} has more elements than 64-bit integers can count", shapeText(x));
-  int inferred = -1;
-  int64_t known = 1;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] == -1) {
-      if (inferred >= 0)
-        return fmt::format("can infer only one dimension (-1), got {}", formatAttrValue(shape));
-      inferred = static_cast<int>(i);
-      continue;
-    }
-    if (shape[i] <= 0)
-      return fmt::format("shape dimensions must be positive or -1, got {}", formatAttrValue(shape));
-    auto k = checkedMul(known, shape[i]);
-    if (!k)
-      return fmt::format("shape {} overflows 64-bit integers", formatAttrValue(shape));
-    known = *k;
-  }
-  auto mismatch = [&] {
-    return fmt::format("cannot reshape {} ({} elements) to {}", shapeText(x), *count,
-                       formatAttrValue(shape));
-  };
-  TensorType y{Shape(shape.begin(), shape.end()), x.dtype};
-  if (inferred >= 0) {
-    if (*count % known != 0)
-      return mismatch();
-    y.shape[inferred] = *count / known;
-  } else if (known != *count) {
-    return mismatch();
-  }
-  outs.push_back(std::move(y));
-  return "";
-}
-
-// transpose: torch.transpose swaps two dims.
-std::string transposeShape(OpCall &c, std::vector<TensorType> &outs) {
-  const TensorType &x = c.inputs[0];
-  int64_t d0, d1;
-  if (std::string e = wrapDim("dim0", c.attrs.getInt("dim0"), x, d0); !e.empty())
-    return e;
-  if (std::string e = wrapDim("dim1", c.attrs.getInt("dim1"), x, d1); !e.empty())
-    return e;
-  TensorType y = x;
-  std::swap(y.shape[d0], y.shape[d1]);
-  outs.push_back(std::move(y));
-  return "";
-}
-
-// permute: torch.permute; output dim i is input dim dims[i].
-std::string permuteShape(OpCall &c, std::vector<TensorType> &outs) {
-  const TensorType &x = c.inputs[0];
-  const Ints &dims = c.attrs.getInts("dims");
-  if (dims.size() != x.rank())
-    return fmt::format("needs {} dims for {}, got {}", x.rank(), shapeText(x),
-                       formatAttrValue(dims));
-  TensorType y{{}, x.dtype};
-  std::vector<bool> seen(x.rank(), false);
-  for (int64_t d : dims) {
-    int64_t n;
-    if (std::string e = wrapDim("dim", d, x, n); !e.empty())
-      return e;
-    if (seen[n])
-      return fmt::format("permute dims {} are not a permutation: dim {} repeats",
-                         formatAttrValue(dims), n);
-    seen[n] = true;
-    y.shape.push_back(x.shape[n]);
-  }
-  outs.push_back(std::move(y));
-  return "";
-}
-
-// dropout: identity at inference; p is checked as torch.nn.Dropout does.
-std::string dropoutShape(OpCall &c, std::vector<TensorType> &outs) {
-  double p = c.attrs.getFloat("p");
-  if (!(p >= 0 && p <= 1))
-    return fmt::format("dropout probability must be between 0 and 1, got {}", formatAttrValue(p));
-  outs.push_back(c.inputs[0]);
-  return "";
-}
-
-std::string identityShape(OpCall &c, std::vector<TensorType> &outs) {
-  outs.push_back(c.inputs[0]);
-  return "";
-}
-
-
 /// Product of the dims of `s` in [from, to).
 size_t dimsSize(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
   size_t n = 1;
   for (size_t i = from; i < to; ++i)
     n *= static_cast<size_t>(s[i]);
   return n;
-}
-
-/// `dim` of `x` wrapped into [0, rank) (the shape rule has checked it).
-size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x) {
-  int64_t d = 0;
-  (void)wrapDim(name, c.attrs.getInt(name), x, d);
-  return static_cast<size_t>(d);
 }
 
 // concat: per slice of the dims before `dim`, each input's block in turn.
@@ -291,45 +166,6 @@ void channelShuffleEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
       std::copy_n(x.data.begin() + static_cast<ptrdiff_t>((b * ch + ic) * inner), inner,
                   outs[0].data.begin() + static_cast<ptrdiff_t>((b * ch + oc) * inner));
     }
-}
-
-// flatten, reshape, dropout (at inference), identity: the same elements.
-void copyEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
-              std::vector<Buffer> &outs) {
-  outs[0].data = ins[0]->data;
-}
-
-/// Output dim i of `y` is input dim perm[i] of `x`.
-void permuteInto(const Buffer &x, llvm::ArrayRef<size_t> perm, Buffer &y) {
-  const size_t rank = x.shape.size();
-  std::vector<size_t> inStride(rank, 1);
-  for (size_t d = rank; d-- > 1;)
-    inStride[d - 1] = inStride[d] * static_cast<size_t>(x.shape[d]);
-  for (size_t i = 0; i < y.size(); ++i) {
-    size_t rest = i, offset = 0;
-    for (size_t d = rank; d-- > 0;) {
-      offset += rest % static_cast<size_t>(y.shape[d]) * inStride[perm[d]];
-      rest /= static_cast<size_t>(y.shape[d]);
-    }
-    y.data[i] = x.data[offset];
-  }
-}
-
-void transposeEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
-                   llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
-  std::vector<size_t> perm(ins[0]->shape.size());
-  for (size_t d = 0; d < perm.size(); ++d)
-    perm[d] = d;
-  std::swap(perm[wrappedDim(c, "dim0", c.inputs[0])], perm[wrappedDim(c, "dim1", c.inputs[0])]);
-  permuteInto(*ins[0], perm, outs[0]);
-}
-
-void permuteEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
-                 llvm::ArrayRef<const Buffer *>, std::vector<Buffer> &outs) {
-  std::vector<size_t> perm;
-  for (int64_t d : c.attrs.getInts("dims"))
-    perm.push_back(static_cast<size_t>(d < 0 ? d + static_cast<int64_t>(ins[0]->shape.size()) : d));
-  permuteInto(*ins[0], perm, outs[0]);
 }
 
 /// Product of the dims of `s` in [from, to), as an int64.
@@ -415,56 +251,9 @@ std::string channelShuffleKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
-/// One loop per output dim (o0, o1, ...); output dim i reads input dim
-/// perm[i].
-void emitPermute(KernelCall &c, CodeWriter &w, llvm::ArrayRef<size_t> perm) {
-  const Shape &x = c.inputs[0].shape, &y = c.outputs[0].shape;
-  const size_t rank = y.size();
-  std::vector<std::string> outCoords(rank), inCoords(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    outCoords[i] = fmt::format("o{}", i);
-    inCoords[perm[i]] = outCoords[i];
-  }
-  for (size_t i = 0; i < rank; ++i)
-    w.forLoop(outCoords[i], y[i]);
-  c.store(w, 0, flatIndex(y, outCoords),
-          fmt::format("{}[{}]", c.in[0], flatIndex(x, inCoords)));
-  for (size_t i = 0; i < rank; ++i)
-    w.close();
-}
-
-std::string transposeKernel(KernelCall &c, CodeWriter &w) {
-  int64_t d0, d1;
-  if (std::string e = wrapDim("dim0", c.attrs.getInt("dim0"), c.inputs[0], d0); !e.empty())
-    return e;
-  if (std::string e = wrapDim("dim1", c.attrs.getInt("dim1"), c.inputs[0], d1); !e.empty())
-    return e;
-  std::vector<size_t> perm(c.inputs[0].rank());
-  for (size_t d = 0; d < perm.size(); ++d)
-    perm[d] = d;
-  std::swap(perm[static_cast<size_t>(d0)], perm[static_cast<size_t>(d1)]);
-  c.name = fmt::format("transpose{}{}", std::min(d0, d1), std::max(d0, d1));
-  emitPermute(c, w, perm);
-  return "";
-}
-
-std::string permuteKernel(KernelCall &c, CodeWriter &w) {
-  std::vector<size_t> perm;
-  c.name = "permute";
-  for (int64_t d : c.attrs.getInts("dims")) {
-    int64_t n;
-    if (std::string e = wrapDim("dim", d, c.inputs[0], n); !e.empty())
-      return e;
-    perm.push_back(static_cast<size_t>(n));
-    c.name += fmt::format("{}", n);
-  }
-  emitPermute(c, w, perm);
-  return "";
-}
-
 } // namespace
 
-void registerShapeOps(OpTable &t) {
+void registerConcatOps(OpTable &t) {
   OpDef &concat = t.add({"concat",
          {{"xs", ParamKind::Tensors}, {"dim", ParamKind::Int, false, int64_t{1}}},
          PatternKind::Injective,
@@ -509,69 +298,6 @@ void registerShapeOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   shuffle.eval = channelShuffleEval;
   shuffle.kernel = channelShuffleKernel;
-  t.add({"flatten",
-         {{"x", ParamKind::Tensor},
-          {"start", ParamKind::Int, false, int64_t{1}},
-          {"end", ParamKind::Int, false, int64_t{-1}}},
-         PatternKind::Injective,
-         flattenShape,
-         nullptr,
-         "merges dims start..end into one (torch.flatten)",
-         costPerOutput<0>,
-         "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
-  t.add({"reshape",
-         {{"x", ParamKind::Tensor}, {"shape", ParamKind::Ints}},
-         PatternKind::Injective,
-         reshapeShape,
-         nullptr,
-         "the same elements in another shape; one dim may be -1 (torch.reshape)",
-         costPerOutput<0>,
-         "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
-  OpDef &transpose = t.add({"transpose",
-         {{"x", ParamKind::Tensor}, {"dim0", ParamKind::Int}, {"dim1", ParamKind::Int}},
-         PatternKind::Injective,
-         transposeShape,
-         nullptr,
-         "swaps two dims (torch.transpose)",
-         costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
-  transpose.eval = transposeEval;
-  transpose.kernel = transposeKernel;
-  OpDef &permute = t.add({"permute",
-         {{"x", ParamKind::Tensor}, {"dims", ParamKind::Ints}},
-         PatternKind::Injective,
-         permuteShape,
-         nullptr,
-         "reorders the dims: output dim i is input dim dims[i] (torch.permute)",
-         costPerOutput<0>,
-         "0 FLOPs: data movement only (its bytes are counted)"});
-  permute.eval = permuteEval;
-  permute.kernel = permuteKernel;
-  t.add({"dropout",
-         {{"x", ParamKind::Tensor}, {"p", ParamKind::Float, false, 0.5}},
-         PatternKind::Elementwise,
-         dropoutShape,
-         nullptr,
-         "zeroes elements with probability p in training; the identity at inference "
-         "(torch.nn.Dropout)",
-         costPerOutput<0>,
-         "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
-  t.add({"identity",
-         {{"x", ParamKind::Tensor}},
-         PatternKind::Elementwise,
-         identityShape,
-         nullptr,
-         "returns its input (torch.nn.Identity)",
-         costPerOutput<0>,
-         "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
 }
 
 } // namespace netc::ir
