@@ -14,7 +14,7 @@ if [[ $# -ne 2 ]]; then
   echo "usage: $0 WORK CXX" >&2
   exit 2
 fi
-work=$1 cxx=$2
+work=$(cd "$1" && pwd) cxx=$2
 build="$work/build-$(basename "$cxx")"
 if ! cmake -S tests/emit/all -B "$build" -G "Unix Makefiles" -DCMAKE_CXX_COMPILER="$cxx" \
      -DNETC_EMIT_SRC="$work/src" >"$work/log/configure-$(basename "$cxx").log" 2>&1; then

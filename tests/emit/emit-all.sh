@@ -16,7 +16,10 @@ if [[ $# -ne 3 ]]; then
   echo "usage: $0 NETC WORK LIST" >&2
   exit 2
 fi
-netc=$1 work=$2 list=$3
+netc=$1 list=$3
+mkdir -p "$2"
+# Absolute: netc --emit=cpp -o a/b fails when a relative path has a parent.
+work=$(cd "$2" && pwd)
 reference=tests/emit/small.expected/CMakeLists.txt
 mkdir -p "$work/src" "$work/log" "$work/tmp"
 status=0 count=0
