@@ -229,7 +229,10 @@ TEST_CASE("passes on the zoo's blocks: exact within 1e-5") {
   }
 }
 
-TEST_CASE("passes on every example at 64x64: verified after each pass, exact within 1e-5") {
+// About a minute: in the doctest suite `slow` (so the ctest label slow, which
+// scripts/test.sh --fast skips).
+TEST_CASE("passes on every example at 64x64: verified after each pass and exact within 1e-5" *
+          doctest::test_suite("slow")) {
   std::vector<std::string> files;
   std::error_code ec;
   llvm::SmallString<256> dir(NETC_TEST_DIR);

@@ -1,6 +1,8 @@
 // The whole pipeline on real networks: every example (and the golden
-// networks) is reported in every format; the JSON report is parsed back and
-// its totals must be the sums of its layers.
+// networks) is reported in every format, and each format's content is
+// checked against the report: the network's name, one row per layer, the
+// totals; the JSON report is parsed back and its totals must be the sums of
+// its layers.
 #include "JsonReader.h"
 
 #include "cost/CostModel.h"
@@ -45,6 +47,207 @@ int64_t integer(const Json &j) {
   return std::stoll(j.text);
 }
 
+std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos)
+      end = text.size();
+    out.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+bool startsWith(const std::string &s, const std::string &prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+/// 1234567 -> "1,234,567", as the table and Markdown formats print counts.
+std::string thousands(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+/// Markdown escapes the underscores of names.
+std::string mdEscape(const std::string &s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '_')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+/// The fields of one CSV record (RFC 4180 quoting; no newlines in fields).
+std::vector<std::string> csvFields(const std::string &line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::string render(const cost::Report &r, report::ReportFormat f) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  report::writeReport(os, r, f);
+  return os.str();
+}
+
+target::HardwareProfile testHardware() {
+  target::HardwareProfile hw;
+  hw.name = "test";
+  hw.peak[static_cast<int>(ir::DType::F32)] = 1e12;
+  hw.peak[static_cast<int>(ir::DType::F16)] = 2e12;
+  hw.bandwidth = 1e11;
+  hw.memory = 1e10;
+  return hw;
+}
+
+/// The report of FILE's network (the graph as elaborated).
+std::optional<cost::Report> reportOf(const std::string &file, const cost::CostOptions &options,
+                                     size_t *nodes = nullptr) {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm);
+  std::optional<Program> program = loadProgram(diag, file);
+  REQUIRE(program);
+  std::optional<ir::Graph> graph = elaborate(*program, diag);
+  REQUIRE(graph);
+  if (nodes)
+    *nodes = graph->nodes.size();
+  return cost::buildReport(*graph, testHardware(), options, diag);
+}
+
+/// Table: the header names the network, the hardware and the conventions;
+/// one row per layer between the rules; the total row and the totals
+/// section show the report's params.
+void checkTable(const cost::Report &r, const std::string &text) {
+  std::vector<std::string> ls = lines(text);
+  REQUIRE(ls.size() > 5);
+  CHECK(startsWith(ls[0], "network      " + r.network));
+  CHECK(std::any_of(ls.begin(), ls.end(),
+                    [](const std::string &l) { return startsWith(l, "hardware     test"); }));
+  CHECK(std::any_of(ls.begin(), ls.end(), [](const std::string &l) {
+    return startsWith(l, "conventions  FLOPs 2mac, memory ideal, dtype f32, batch 1");
+  }));
+  auto heading = std::find_if(ls.begin(), ls.end(),
+                              [](const std::string &l) { return startsWith(l, "layer "); });
+  REQUIRE(heading != ls.end());
+  REQUIRE(heading + 1 != ls.end());
+  CHECK(startsWith(heading[1], "-----"));
+  auto rule = std::find_if(heading + 2, ls.end(),
+                           [](const std::string &l) { return startsWith(l, "-----"); });
+  REQUIRE(rule != ls.end());
+  CHECK(size_t(rule - (heading + 2)) == r.layers.size());
+  REQUIRE(rule + 1 != ls.end());
+  CHECK(startsWith(rule[1], "total "));
+  CHECK(rule[1].find(" " + thousands(r.totals.params) + " ") != std::string::npos);
+  auto params = std::find_if(ls.begin(), ls.end(),
+                             [](const std::string &l) { return startsWith(l, "  params "); });
+  REQUIRE(params != ls.end());
+  CHECK(params->find(" " + thousands(r.totals.params) + " ") != std::string::npos);
+}
+
+/// CSV: the column header, one row per layer in order, a (total) row with
+/// the report's totals; every row as wide as the header.
+void checkCsv(const cost::Report &r, const std::string &text) {
+  std::vector<std::string> ls = lines(text);
+  REQUIRE(ls.size() == 1 + r.layers.size() + 1);
+  std::vector<std::string> header = csvFields(ls[0]);
+  REQUIRE(header.size() > 5);
+  CHECK(header[0] == "name");
+  CHECK(header[4] == "params");
+  CHECK(header[6] == "macs");
+  CHECK(header.back() == "latency_model");
+  for (size_t i = 0; i < r.layers.size(); ++i) {
+    std::vector<std::string> row = csvFields(ls[1 + i]);
+    REQUIRE(row.size() == header.size());
+    CHECK(row[0] == r.layers[i].name);
+    CHECK(row[4] == std::to_string(r.layers[i].params));
+  }
+  std::vector<std::string> total = csvFields(ls.back());
+  REQUIRE(total.size() == header.size());
+  CHECK(total[0] == "(total)");
+  CHECK(total[4] == std::to_string(r.totals.params));
+  CHECK(total[6] == std::to_string(r.totals.macs));
+}
+
+/// Markdown: the title names the network; the layer table has its heading
+/// row, the alignment row and one row per layer; the totals show params.
+void checkMarkdown(const cost::Report &r, const std::string &text) {
+  std::vector<std::string> ls = lines(text);
+  REQUIRE(!ls.empty());
+  CHECK(ls[0] == "# netc report: " + mdEscape(r.network));
+  auto heading = std::find(ls.begin(), ls.end(), "## Layers");
+  REQUIRE(heading != ls.end());
+  auto table = std::find_if(heading, ls.end(),
+                            [](const std::string &l) { return startsWith(l, "| "); });
+  REQUIRE(table != ls.end());
+  CHECK(startsWith(*table, "| layer | op | output shape | params | MACs | FLOPs |"));
+  auto end = std::find_if(table, ls.end(), [](const std::string &l) { return !startsWith(l, "|"); });
+  CHECK(size_t(end - table) == 2 + r.layers.size());
+  CHECK(std::find(ls.begin(), ls.end(), "## Totals") != ls.end());
+  CHECK(text.find("| params | " + thousands(r.totals.params) + " |") != std::string::npos);
+}
+
+/// JSON: parses, has the documented top-level and per-layer keys, names the
+/// network, and its totals are the report's and the sums of its layers.
+void checkJson(const cost::Report &r, const std::string &text, size_t nodes) {
+  std::unique_ptr<Json> doc = JsonReader(text).parse();
+  REQUIRE(doc);
+  CHECK(doc->keys() == std::vector<std::string>{"netc_report", "network", "params", "hardware",
+                                                "conventions", "totals", "max_batch",
+                                                "optimization", "layers"});
+  CHECK((*doc)["network"].text == r.network);
+  CHECK((*doc)["hardware"]["name"].text == "test");
+  const Json &totals = (*doc)["totals"];
+  CHECK(integer(totals["params"]) == r.totals.params);
+  CHECK(integer(totals["macs"]) == r.totals.macs);
+  CHECK(integer(totals["flops"]) == r.totals.flops);
+  const Json &layers = (*doc)["layers"];
+  REQUIRE(layers.kind == Json::Array);
+  CHECK(layers.items.size() == nodes);
+  REQUIRE(layers.items.size() == r.layers.size());
+  for (size_t i = 0; i < r.layers.size(); ++i) {
+    CHECK(layers.items[i].keys() ==
+          std::vector<std::string>{"name", "op", "block", "output_shape", "params", "buffers",
+                                   "macs", "flops", "memory_bytes", "activations", "intensity",
+                                   "attainable_flops", "bound", "latency_s"});
+    CHECK(layers.items[i]["name"].text == r.layers[i].name);
+  }
+  for (const char *key : {"params", "buffers", "macs", "flops", "memory_bytes"}) {
+    CAPTURE(key);
+    int64_t sum = 0;
+    for (const Json &l : layers.items)
+      sum += integer(l[key]);
+    CHECK(integer(totals[key]) == sum);
+  }
+  // Latency is the sum of layer latencies (doubles, so within rounding).
+  double latency = 0;
+  for (const Json &l : layers.items)
+    latency += l["latency_s"].number;
+  CHECK(totals["latency_s"].number == doctest::Approx(latency).epsilon(1e-12));
+}
+
 } // namespace
 
 TEST_CASE("pipeline: every example reports in every format; JSON totals are the layer sums") {
@@ -52,46 +255,49 @@ TEST_CASE("pipeline: every example reports in every format; JSON totals are the 
   REQUIRE(files.size() >= 3);
   for (const std::string &file : files) {
     CAPTURE(file);
-    llvm::SourceMgr sm;
-    DiagEngine diag(sm);
-    std::optional<Program> program = loadProgram(diag, file);
-    REQUIRE(program);
-    std::optional<ir::Graph> graph = elaborate(*program, diag);
-    REQUIRE(graph);
-    target::HardwareProfile hw;
-    hw.name = "test";
-    hw.peak[0] = 1e12;
-    hw.bandwidth = 1e11;
-    hw.memory = 1e10;
-    std::optional<cost::Report> report = cost::buildReport(*graph, hw, {}, diag);
+    size_t nodes = 0;
+    std::optional<cost::Report> report = reportOf(file, {}, &nodes);
     REQUIRE(report);
-    for (report::ReportFormat f : {report::ReportFormat::Table, report::ReportFormat::Csv,
-                                 report::ReportFormat::Markdown}) {
-      std::string out;
-      llvm::raw_string_ostream os(out);
-      report::writeReport(os, *report, f);
-      CHECK(os.str().size() > 100);
-    }
-    std::string json;
-    llvm::raw_string_ostream os(json);
-    report::writeReport(os, *report, report::ReportFormat::Json);
-    std::unique_ptr<Json> doc = JsonReader(os.str()).parse();
-    REQUIRE(doc);
-    const Json &totals = (*doc)["totals"];
-    const Json &layers = (*doc)["layers"];
-    REQUIRE(layers.kind == Json::Array);
-    CHECK(layers.items.size() == graph->nodes.size());
-    for (const char *key : {"params", "buffers", "macs", "flops", "memory_bytes"}) {
-      CAPTURE(key);
-      int64_t sum = 0;
-      for (const Json &l : layers.items)
-        sum += integer(l[key]);
-      CHECK(integer(totals[key]) == sum);
-    }
-    // Latency is the sum of layer latencies (doubles, so within rounding).
-    double latency = 0;
-    for (const Json &l : layers.items)
-      latency += l["latency_s"].number;
-    CHECK(totals["latency_s"].number == doctest::Approx(latency).epsilon(1e-12));
+    REQUIRE(!report->network.empty());
+    REQUIRE(!report->layers.empty());
+    checkTable(*report, render(*report, report::ReportFormat::Table));
+    checkCsv(*report, render(*report, report::ReportFormat::Csv));
+    checkMarkdown(*report, render(*report, report::ReportFormat::Markdown));
+    checkJson(*report, render(*report, report::ReportFormat::Json), nodes);
   }
+}
+
+// The report goldens leave the header out (tests/golden/golden-output.sh), so
+// the labels of non-default conventions are checked here, in every format.
+TEST_CASE("pipeline: every format labels the conventions it was given") {
+  cost::CostOptions options;
+  options.flops = cost::FlopConvention::Exact;
+  options.memory = cost::MemoryModel::NoReuse;
+  options.dtype = ir::DType::F16;
+  options.batch = 8;
+  std::optional<cost::Report> report =
+      reportOf(repoPath("tests/golden/graph/blocks_loops.net"), options);
+  REQUIRE(report);
+  std::string table = render(*report, report::ReportFormat::Table);
+  CHECK(table.find("conventions  FLOPs exact, memory no-reuse, dtype f16, batch 8") !=
+        std::string::npos);
+  CHECK(table.find("peak 2.00 TFLOP/s (f16)") != std::string::npos);
+  std::string md = render(*report, report::ReportFormat::Markdown);
+  CHECK(md.find("FLOPs `exact`, memory model `no-reuse`, dtype `f16`, batch 8") !=
+        std::string::npos);
+  std::vector<std::string> csv = lines(render(*report, report::ReportFormat::Csv));
+  REQUIRE(csv.size() > 1);
+  for (size_t i = 1; i < csv.size(); ++i) {
+    std::vector<std::string> row = csvFields(csv[i]);
+    REQUIRE(row.size() >= 5);
+    CHECK(std::vector<std::string>(row.end() - 5, row.end()) ==
+          std::vector<std::string>{"exact", "no-reuse", "f16", "8", "roofline lower bound"});
+  }
+  std::unique_ptr<Json> doc = JsonReader(render(*report, report::ReportFormat::Json)).parse();
+  REQUIRE(doc);
+  const Json &conventions = (*doc)["conventions"];
+  CHECK(conventions["flops"].text == "exact");
+  CHECK(conventions["memory"].text == "no-reuse");
+  CHECK(conventions["dtype"].text == "f16");
+  CHECK(conventions["batch"].text == "8");
 }
