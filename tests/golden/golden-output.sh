@@ -21,8 +21,9 @@
 # comparison, so a change of the header touches only the few cases that keep
 # it (report/blocks_loops_* and report/calibrated_* hold the full header).
 # The header is, in the table format, every line up to the first blank line;
-# in Markdown, every line before the first `## ` heading; in JSON, the
-# members before "totals". stdout is then marked `--- stdout after the header`.
+# in Markdown, every line before the first `## ` heading (a sweep's: before
+# its table); in JSON, the members before "totals" (a sweep's: "variants").
+# sweep/table, sweep/json and sweep/md keep the sweep's full header. stdout is then marked `--- stdout after the header`.
 # A case that asks for it but has no such header fails.
 set -u
 netc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -63,8 +64,10 @@ else
   # The lines after the header; without a header, a line that fails the case.
   awk '
     NR == 1 { fmt = ($0 == "{") ? "json" : ($0 ~ /^# netc report: /) ? "md" : "table" }
-    !body && fmt == "json" && NR > 1 && /^  "totals": / { body = 1 }
+    NR == 1 && /^# netc sweep: / { fmt = "mdsweep" }
+    !body && fmt == "json" && NR > 1 && /^  "(totals|variants)": / { body = 1 }
     !body && fmt == "md" && /^## / { body = 1 }
+    !body && fmt == "mdsweep" && /^\| / { body = 1 }
     body || (fmt == "json" && NR == 1) { print; next }
     fmt == "table" && $0 == "" { body = 1 }
     END { if (!body) { print "(no report header found: # GOLDEN: skip-header needs one)"; exit 1 } }
