@@ -6,9 +6,8 @@
 #include "JsonReader.h"
 
 #include "cost/CostModel.h"
+#include "driver/Compilation.h"
 #include "report/ReportWriter.h"
-#include "sema/Elaborator.h"
-#include "syntax/ModuleLoader.h"
 
 #include <doctest/doctest.h>
 #include <llvm/Support/FileSystem.h>
@@ -126,15 +125,17 @@ target::HardwareProfile testHardware() {
 /// The report of FILE's network (the graph as elaborated).
 std::optional<cost::Report> reportOf(const std::string &file, const cost::CostOptions &options,
                                      size_t *nodes = nullptr) {
-  llvm::SourceMgr sm;
-  DiagEngine diag(sm);
-  std::optional<Program> program = loadProgram(diag, file);
-  REQUIRE(program);
-  std::optional<ir::Graph> graph = elaborate(*program, diag);
+  driver::PipelineOptions po;
+  po.cost = options;
+  po.optimize = false;
+  driver::Compilation c(po);
+  c.setHardware(testHardware());
+  REQUIRE(c.load(file));
+  std::optional<ir::Graph> graph = c.elaborate();
   REQUIRE(graph);
   if (nodes)
     *nodes = graph->nodes.size();
-  return cost::buildReport(*graph, testHardware(), options, diag);
+  return c.report(*graph);
 }
 
 /// Table: the header names the network, the hardware and the conventions;
