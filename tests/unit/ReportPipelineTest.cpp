@@ -4,6 +4,7 @@
 // totals; the JSON report is parsed back and its totals must be the sums of
 // its layers.
 #include "JsonReader.h"
+#include "TestUtil.h"
 
 #include "cost/CostModel.h"
 #include "driver/Compilation.h"
@@ -46,18 +47,7 @@ int64_t integer(const Json &j) {
   return std::stoll(j.text);
 }
 
-std::vector<std::string> lines(const std::string &text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos)
-      end = text.size();
-    out.push_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
+using test::lines;
 
 bool startsWith(const std::string &s, const std::string &prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;

@@ -4,6 +4,7 @@
 #include "support/Format.h"
 
 #include "JsonReader.h"
+#include "TestUtil.h"
 
 #include <doctest/doctest.h>
 
@@ -114,18 +115,7 @@ std::string renderComparison(const Report &a, const Report &b, ReportFormat f) {
   return os.str();
 }
 
-std::vector<std::string> lines(const std::string &s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = s.find('\n', start);
-    if (end == std::string::npos)
-      end = s.size();
-    out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
+using test::lines;
 
 bool contains(const std::string &s, const std::string &what) {
   return s.find(what) != std::string::npos;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace netc::test {
 
@@ -82,6 +83,20 @@ network n(res: int = 8) {
   return x |> global_avg_pool |> flatten
 }
 )";
+
+/// The lines of `text`, without their '\n' (a last line without one too).
+inline std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos)
+      end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 /// The first statement of the body of the first block/network.
 inline const ast::Stmt &firstStmt(const ast::Module &m) {
