@@ -9,6 +9,7 @@ packages=(
   libfmt-dev doctest-dev         # formatting, unit tests
   clang                          # the emitted C++ is also built with clang++ in the tests
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
+  python3                        # generates the golden inputs too large to commit (CASE.gen)
 )
 missing=()
 for p in "${packages[@]}"; do
