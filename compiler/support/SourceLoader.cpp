@@ -61,6 +61,24 @@ static Diagnostic &reportAt(DiagEngine &diag, SourceLoc from, llvm::StringRef fi
   return diag.fileError(file, std::move(msg));
 }
 
+/// Registers a copy of `text` named `name`. A lone CR (old Mac line ends) is
+/// stored as LF, so that lines, columns and the source line under a caret
+/// come out right: the grammar treats both as white space, and the byte
+/// offsets do not change. CRLF is left alone (SourceMgr handles it).
+static unsigned addBuffer(DiagEngine &diag, llvm::StringRef text, llvm::StringRef name) {
+  std::unique_ptr<llvm::MemoryBuffer> buf;
+  if (text.contains('\r')) {
+    std::string copy = text.str();
+    for (size_t i = 0; i < copy.size(); ++i)
+      if (copy[i] == '\r' && (i + 1 == copy.size() || copy[i + 1] != '\n'))
+        copy[i] = '\n';
+    buf = llvm::MemoryBuffer::getMemBufferCopy(copy, name);
+  } else {
+    buf = llvm::MemoryBuffer::getMemBufferCopy(text, name);
+  }
+  return diag.sourceMgr().AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
+}
+
 /// Content checks shared by files and in-memory text; `id` is registered.
 static bool checkContents(DiagEngine &diag, unsigned id) {
   llvm::StringRef text = diag.sourceMgr().getMemoryBuffer(id)->getBuffer();
@@ -89,8 +107,7 @@ unsigned loadSourceText(DiagEngine &diag, llvm::StringRef text, llvm::StringRef 
                                             text.size(), limits.maxFileBytes));
     return 0;
   }
-  auto buf = llvm::MemoryBuffer::getMemBufferCopy(text, displayName);
-  unsigned id = diag.sourceMgr().AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
+  unsigned id = addBuffer(diag, text, displayName);
   return checkContents(diag, id) ? id : 0;
 }
 
@@ -126,8 +143,7 @@ unsigned loadSourceFile(DiagEngine &diag, llvm::StringRef path, llvm::StringRef 
                          lowerFirst(bufOr.getError().message())));
     return 0;
   }
-  auto buf = llvm::MemoryBuffer::getMemBufferCopy((*bufOr)->getBuffer(), displayName);
-  unsigned id = diag.sourceMgr().AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
+  unsigned id = addBuffer(diag, (*bufOr)->getBuffer(), displayName);
   return checkContents(diag, id) ? id : 0;
 }
 
