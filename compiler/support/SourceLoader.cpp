@@ -116,7 +116,11 @@ unsigned loadSourceFile(DiagEngine &diag, llvm::StringRef path, llvm::StringRef 
   llvm::sys::fs::file_status st;
   if (std::error_code ec = llvm::sys::fs::status(path, st)) {
     reportAt(diag, from, displayName,
-             fmt::format("cannot open '{}': {}", displayName.str(), lowerFirst(ec.message())));
+             ec == std::errc::too_many_symbolic_link_levels
+                 ? fmt::format("cannot open '{}': it is a loop of symbolic links",
+                               displayName.str())
+                 : fmt::format("cannot open '{}': {}", displayName.str(),
+                               lowerFirst(ec.message())));
     return 0;
   }
   if (llvm::sys::fs::is_directory(st)) {

@@ -127,6 +127,14 @@ private:
     diag.error(d.loc, fmt::format("import cycle: {}", chain));
   }
 
+  /// The path names something: a file, or a link even when it leads
+  /// nowhere or in a loop (then loading it says so, rather than "cannot
+  /// find").
+  static bool present(const llvm::Twine &p) {
+    fs::file_status st;
+    return !fs::status(p, st, /*follow=*/false) && fs::exists(st);
+  }
+
   std::optional<Resolved> resolve(const ast::Decl &d, const ast::Module &from) {
     llvm::StringRef p = d.name;
     if (p.empty()) {
@@ -136,25 +144,25 @@ private:
     std::vector<std::string> tried;
     if (p.startswith("std/")) {
       std::string real = joinClean(stdlib, p.drop_front(4));
-      if (fs::exists(real))
+      if (present(real))
         return Resolved{real, p.str()};
       diag.error(d.loc, fmt::format("cannot find '{}': the standard library has no '{}'",
                                     p.str(), p.drop_front(4).str()));
       return std::nullopt;
     } else if (path::is_absolute(p)) {
-      if (fs::exists(p))
+      if (present(p))
         return Resolved{p.str(), p.str()};
     } else {
       llvm::StringRef dirDisplay = path::parent_path(from.path);
       llvm::StringRef dirReal =
           path::parent_path(diag.sourceMgr().getMemoryBuffer(from.fileId)->getBufferIdentifier());
       std::string real = joinClean(dirReal, p);
-      if (fs::exists(real))
+      if (present(real))
         return Resolved{real, joinClean(dirDisplay, p)};
       tried.push_back(dirDisplay.empty() ? "." : dirDisplay.str());
       for (const std::string &inc : opts.includeDirs) {
         std::string cand = joinClean(inc, p);
-        if (fs::exists(cand))
+        if (present(cand))
           return Resolved{cand, cand};
         tried.push_back(inc);
       }
