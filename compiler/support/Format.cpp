@@ -22,8 +22,12 @@ int significantDigits(llvm::StringRef s) {
 }
 
 /// v > 0 and finite, in fixed point with 3 significant digits (all integer
-/// digits when v >= 1000).
+/// digits when v >= 1000); outside [1e-3, 1e6), where fixed point would run
+/// to hundreds of digits (a profile of 1e-300 FLOP/s), in scientific
+/// notation with 3 significant digits: "7.78e+136".
 std::string fixedSig3(double v) {
+  if (v < 1e-3 || v >= 1e6)
+    return fmt::format("{:.2e}", v);
   int d = std::max(0, 2 - static_cast<int>(std::floor(std::log10(v))));
   std::string s = fmt::format("{:.{}f}", v, d);
   if (d > 0 && significantDigits(s) > 3) // rounding carried into a new digit
@@ -34,6 +38,8 @@ std::string fixedSig3(double v) {
 /// Scales v >= 1 by `base` until it is below it, then formats it with 3
 /// significant digits; returns the digits and the index of the prefix used.
 std::pair<std::string, size_t> scaled(double v, double base, size_t maxPrefix) {
+  if (v >= 1000 * std::pow(base, static_cast<double>(maxPrefix))) // past the largest prefix
+    return {fmt::format("{:.2e}", v), 0};
   size_t i = 0;
   while (v >= base && i < maxPrefix) {
     v /= base;
@@ -76,6 +82,10 @@ std::string withThousands(int64_t v) { return groupDigits(fmt::format("{}", v));
 std::string withThousands(double v, int decimals) {
   if (!std::isfinite(v))
     return fmt::format("{}", v);
+  // Beyond any real count, or so small it would print as 0: bounded width,
+  // and never a silent zero.
+  if (std::fabs(v) >= 1e15 || (v != 0 && std::fabs(v) < 0.5 * std::pow(10.0, -decimals)))
+    return fmt::format("{:.{}e}", v, std::max(decimals, 2));
   return groupDigits(fmt::format("{:.{}f}", v, decimals));
 }
 

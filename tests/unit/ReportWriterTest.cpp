@@ -194,7 +194,7 @@ TEST_CASE("report: exact numbers get thousands separators") {
   CHECK(withThousands(std::numeric_limits<int64_t>::max()) == "9,223,372,036,854,775,807");
   CHECK(withThousands(std::numeric_limits<int64_t>::min()) == "-9,223,372,036,854,775,808");
   CHECK(withThousands(12345.678, 1) == "12,345.7");
-  CHECK(withThousands(0.04, 1) == "0.0");
+  CHECK(withThousands(0.04, 1) == "4.00e-02"); // not a silent "0.0"
 }
 
 TEST_CASE("report: human numbers have 3 significant digits") {
@@ -240,8 +240,31 @@ TEST_CASE("report: human numbers have 3 significant digits") {
   CHECK(ratioText(4, 1) == "0.250x");
   CHECK(ratioText(1000, 137) == "0.137x");
   CHECK(ratioText(1, 41.93) == "41.9x");
-  CHECK(ratioText(1e6, 1) == "0.00000100x");
+  CHECK(ratioText(1e6, 1) == "1.00e-06x");
   CHECK(ratioText(0, 5) == "-");
+
+  // Extreme values (a profile of 1e-300 FLOP/s) in bounded width, not
+  // hundreds of digits: scientific notation with 3 significant digits.
+  CHECK(sig3(1e-300) == "1.00e-300");
+  CHECK(sig3(999999) == "999999");
+  CHECK(sig3(1e6) == "1.00e+06");
+  CHECK(siRate(1e-300, "FLOP/s") == "1.00e-300 FLOP/s");
+  CHECK(siRate(1e300, "FLOP/s") == "1.00e+300 FLOP/s");
+  CHECK(siRate(999e18, "FLOP/s") == "999 EFLOP/s");
+  CHECK(siBytes(1e300) == "1.00e+300 B");
+  CHECK(binaryBytes(1e300) == "1.00e+300 B");
+  CHECK(siCount(1e300) == "1.00e+300");
+  CHECK(humanTime(7.776e303) == "7.78e+303 s");
+  CHECK(humanTime(1e-300) == "1.00e-291 ns");
+  CHECK(withThousands(1e300, 1) == "1.00e+300");
+  CHECK(withThousands(123456789012.25, 1) == "123,456,789,012.2");
+  CHECK(withThousands(1.26e-304, 1) == "1.26e-304"); // not a silent 0.0
+  CHECK(withThousands(0.05, 1) == "0.1");
+  CHECK(withThousands(0.0, 1) == "0.0");
+  for (double v : {1e-308, 1e-30, 1e30, 1e308})
+    for (const std::string &s : {sig3(v), siCount(v), siBytes(v), binaryBytes(v),
+                                 siRate(v, "B/s"), humanTime(v), withThousands(v, 1)})
+      CHECK_MESSAGE(s.size() <= 16, s);
 }
 
 TEST_CASE("report: long names are shortened from the left") {
