@@ -33,8 +33,9 @@ bool Compilation::fail(Failure f) {
 
 void Compilation::printDiagnostics() {
   const std::vector<Diagnostic> &all = diags->diagnostics();
+  const bool color = DiagEngine::useColor(err);
   for (; printed < all.size(); ++printed)
-    err << diags->format(all[printed]);
+    err << diags->format(all[printed], color);
   err.flush();
 }
 

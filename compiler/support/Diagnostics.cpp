@@ -4,6 +4,7 @@
 #include <llvm/Support/Unicode.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace netc {
 
@@ -132,39 +133,63 @@ static std::pair<std::string, size_t> sourceSnippet(llvm::StringRef text, uint32
   return {shown, caretCol};
 }
 
-void DiagEngine::printOne(llvm::raw_ostream &os, const Diagnostic &d) const {
+namespace {
+// ANSI escapes, as clang colours its diagnostics.
+constexpr const char *kReset = "\033[0m";
+constexpr const char *kBold = "\033[1m";
+constexpr const char *kCaret = "\033[1;32m"; // bold green
+const char *severityColor(Severity s) {
+  switch (s) {
+  case Severity::Error: return "\033[1;31m";   // bold red
+  case Severity::Warning: return "\033[1;35m"; // bold magenta
+  case Severity::Note: return "\033[1;30m";    // bold grey
+  }
+  return kBold;
+}
+} // namespace
+
+bool DiagEngine::useColor(llvm::raw_ostream &os) {
+  const char *noColor = std::getenv("NO_COLOR");
+  return os.has_colors() && !(noColor && *noColor);
+}
+
+void DiagEngine::printOne(llvm::raw_ostream &os, const Diagnostic &d, bool color) const {
+  // "where: severity: message", the parts coloured when asked.
+  auto head = [&](const std::string &where) {
+    if (!color)
+      return fmt::format("{}: {}: {}\n", where, nameOf(d.severity), d.message);
+    return fmt::format("{}{}: {}{}: {}{}{}{}\n", kBold, where, severityColor(d.severity),
+                       nameOf(d.severity), kReset, kBold, d.message, kReset);
+  };
   if (!d.loc.valid()) {
-    std::string where = d.file.empty() ? std::string("netc") : d.file;
-    os << fmt::format("{}: {}: {}\n", where, nameOf(d.severity), d.message);
+    os << head(d.file.empty() ? std::string("netc") : d.file);
     return;
   }
   const llvm::MemoryBuffer *buf = sm.getMemoryBuffer(d.loc.file);
-  if (!d.showSource) {
-    os << fmt::format("{}:{}:{}: {}: {}\n", buf->getBufferIdentifier().str(), d.loc.line,
-                      d.loc.col, nameOf(d.severity), d.message);
+  os << head(fmt::format("{}:{}:{}", buf->getBufferIdentifier().str(), d.loc.line, d.loc.col));
+  if (!d.showSource)
     return;
-  }
-  os << fmt::format("{}:{}:{}: {}: {}\n", buf->getBufferIdentifier().str(), d.loc.line,
-                    d.loc.col, nameOf(d.severity), d.message);
   auto [line, caret] = sourceSnippet(buf->getBuffer(), d.loc.offset, d.loc.col);
-  os << line << '\n' << std::string(caret, ' ') << "^\n";
+  os << line << '\n' << std::string(caret, ' ') << (color ? kCaret : "") << "^"
+     << (color ? kReset : "") << "\n";
 }
 
 void DiagEngine::print(llvm::raw_ostream &os) const {
+  const bool color = useColor(os);
   for (const Diagnostic &d : diags) {
-    printOne(os, d);
+    printOne(os, d, color);
     for (const Diagnostic &n : d.notes)
-      printOne(os, n);
+      printOne(os, n, color);
   }
   os.flush();
 }
 
-std::string DiagEngine::format(const Diagnostic &d) const {
+std::string DiagEngine::format(const Diagnostic &d, bool color) const {
   std::string out;
   llvm::raw_string_ostream os(out);
-  printOne(os, d);
+  printOne(os, d, color);
   for (const Diagnostic &n : d.notes)
-    printOne(os, n);
+    printOne(os, n, color);
   os.flush();
   return out;
 }

@@ -60,10 +60,15 @@ public:
   bool limitReached() const { return overflowed; }
   const std::vector<Diagnostic> &diagnostics() const { return diags; }
 
-  /// Prints every collected diagnostic in the order reported.
+  /// Prints every collected diagnostic in the order reported, in colour
+  /// when useColor(os).
   void print(llvm::raw_ostream &os) const;
-  /// Formats one diagnostic exactly as print() would (used by tests).
-  std::string format(const Diagnostic &d) const;
+  /// Formats one diagnostic (and its notes) as print() would; `color` adds
+  /// the terminal's escape sequences.
+  std::string format(const Diagnostic &d, bool color = false) const;
+  /// Colour as clang and rustc do: when `os` is a terminal that has colours
+  /// and the NO_COLOR environment variable is unset or empty.
+  static bool useColor(llvm::raw_ostream &os);
 
   llvm::SourceMgr &sourceMgr() { return sm; }
   /// Converts a buffer offset into a full location (line and byte column).
@@ -71,7 +76,7 @@ public:
 
 private:
   Diagnostic &add(Diagnostic d);
-  void printOne(llvm::raw_ostream &os, const Diagnostic &d) const;
+  void printOne(llvm::raw_ostream &os, const Diagnostic &d, bool color) const;
 
   llvm::SourceMgr &sm;
   unsigned errorLimit;
