@@ -27,8 +27,12 @@ std::optional<ir::Graph> Elaborator::run() {
 
 // ---- errors -----------------------------------------------------------------
 
-void Elaborator::fail(SourceLoc loc, std::string msg) {
+void Elaborator::fail(SourceLoc loc, std::string msg) { fail(loc, std::move(msg), {}, {}); }
+
+void Elaborator::fail(SourceLoc loc, std::string msg, SourceLoc noteLoc, std::string note) {
   Diagnostic &d = diag.error(loc, std::move(msg));
+  if (!note.empty())
+    DiagEngine::addNote(d, noteLoc, std::move(note));
   // The chain of block calls, innermost first; a long recursion is elided.
   size_t shown = 0;
   for (size_t k = frames.size(); k-- > 1;) {

@@ -61,6 +61,7 @@ Value Elaborator::eval(const Expr &e) {
   case ExprKind::Call: {
     const auto &c = llvm::cast<CallExpr>(e);
     Value callee = eval(*c.callee);
+    checkCallable(*c.callee, callee, c.loc);
     return callValue(callee, evalArgs(c.args), c.loc);
   }
   case ExprKind::Pipe: {
@@ -70,16 +71,40 @@ Value Elaborator::eval(const Expr &e) {
     std::vector<CallArg> args{{"", lhs, p.lhs->loc}};
     if (const auto *c = llvm::dyn_cast<CallExpr>(p.rhs.get())) {
       Value callee = eval(*c->callee);
+      checkCallable(*c->callee, callee, c->loc);
       for (CallArg &a : evalArgs(c->args))
         args.push_back(std::move(a));
       return callValue(callee, std::move(args), c->loc);
     }
-    return callValue(eval(*p.rhs), std::move(args), p.rhs->loc);
+    Value callee = eval(*p.rhs);
+    checkCallable(*p.rhs, callee, p.rhs->loc);
+    return callValue(callee, std::move(args), p.rhs->loc);
   }
   case ExprKind::Index:
   case ExprKind::Slice: return evalIndex(e);
   }
   fail(e.loc, "unsupported expression");
+}
+
+void Elaborator::checkCallable(const Expr &calleeExpr, const Value &callee, SourceLoc loc) {
+  const auto *n = llvm::dyn_cast<NameExpr>(&calleeExpr);
+  if (callee.kind == K::Func || !n)
+    return;
+  // A local name (a parameter, a variable) that hides a block, op or
+  // built-in: "cannot call an int" alone would not say why.
+  std::string hidden;
+  auto g = globals.find(n->name);
+  if (g != globals.end() && llvm::isa<BlockDecl>(g->second))
+    hidden = "block";
+  else if (ir::OpTable::get().lookup(n->name))
+    hidden = "op";
+  else if (lookupBuiltin(n->name))
+    hidden = "built-in function";
+  if (hidden.empty())
+    return;
+  fail(loc, fmt::format("cannot call {}", kindName(callee.kind)), n->loc,
+       fmt::format("'{}' here is a local name ({}), which hides the {} '{}'", n->name,
+                   kindName(callee.kind), hidden, n->name));
 }
 
 Value Elaborator::evalName(const NameExpr &n) {
