@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/ElaboratorImpl.h"
 
+#include "support/Suggest.h"
+
 namespace netc::sema {
 
 std::vector<CallArg> Elaborator::evalArgs(const std::vector<Arg> &args) {
@@ -56,8 +58,14 @@ static std::string bindArgs(const std::vector<CallArg> &args, size_t numParams, 
       for (size_t p = 0; p < numParams; ++p)
         if (a.name == nameOf(p))
           idx = p;
-      if (idx == numParams)
-        return fmt::format("{} has no parameter '{}'", callee.str(), a.name);
+      if (idx == numParams) {
+        std::vector<std::string> names;
+        for (size_t p = 0; p < numParams; ++p)
+          names.push_back(std::string(nameOf(p)));
+        std::vector<llvm::StringRef> refs(names.begin(), names.end());
+        return fmt::format("{} has no parameter '{}'{}", callee.str(), a.name,
+                           didYouMean(a.name, refs));
+      }
     }
     if (slots[idx] >= 0)
       return fmt::format("argument '{}' of {} is given twice", nameOf(idx), callee.str());

@@ -7,6 +7,7 @@
 #include "sema/ElaboratorImpl.h"
 
 #include "support/Checked.h"
+#include "support/Suggest.h"
 
 #include <cmath>
 
@@ -124,25 +125,16 @@ Value Elaborator::evalName(const NameExpr &n) {
   if (const ir::OpDef *op = ir::OpTable::get().lookup(n.name))
     return Value::ofFunc({Func::Kind::Op, nullptr, op, Builtin::Min, n.name});
   // Suggest the closest visible name.
-  std::string best;
-  unsigned bestDist = 3;
-  auto consider = [&](llvm::StringRef cand) {
-    unsigned d = llvm::StringRef(n.name).edit_distance(cand, true, bestDist);
-    if (d < bestDist) {
-      bestDist = d;
-      best = cand.str();
-    }
-  };
+  std::vector<llvm::StringRef> visible;
   for (const auto &kv : f.vars)
-    consider(kv.first());
+    visible.push_back(kv.first());
   for (const auto &kv : globals)
-    consider(kv.first());
+    visible.push_back(kv.first());
   for (const ir::OpDef *op : ir::OpTable::get().all())
-    consider(op->name);
+    visible.push_back(op->name);
   for (const BuiltinSpec &b : allBuiltins())
-    consider(b.name);
-  fail(n.loc, best.empty() ? fmt::format("unknown name '{}'", n.name)
-                           : fmt::format("unknown name '{}'; did you mean '{}'?", n.name, best));
+    visible.push_back(b.name);
+  fail(n.loc, fmt::format("unknown name '{}'{}", n.name, didYouMean(n.name, visible)));
 }
 
 Value Elaborator::evalBinary(const BinaryExpr &b) {

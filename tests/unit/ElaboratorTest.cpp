@@ -152,7 +152,14 @@ TEST_CASE("elaborate: error messages for common mistakes") {
   CHECK(first(errorOf("network n() { return conv2 }")) ==
         "t.net:1:22: error: unknown name 'conv2'; did you mean 'conv2d'?");
   CHECK(first(errorOf("network n() { return conv2d(input([1,3,8,8]), 8, 3, strid=2) }")) ==
-        "t.net:1:53: error: conv2d has no parameter 'strid'");
+        "t.net:1:53: error: conv2d has no parameter 'strid'; did you mean 'stride'?");
+  // Keyword arguments of blocks get the same suggestion; a far-off name none.
+  CHECK(first(errorOf("block b(x, width: int = 2) { return x }\n"
+                      "network n() { return b(input([1]), widht=3) }")) ==
+        "t.net:2:36: error: b has no parameter 'widht'; did you mean 'width'?");
+  CHECK(first(errorOf("block b(x, width: int = 2) { return x }\n"
+                      "network n() { return b(input([1]), depth=3) }")) ==
+        "t.net:2:36: error: b has no parameter 'depth'");
   CHECK(first(errorOf("network n() { return conv2d(input([1,3,8,8]), 8) }")) ==
         "t.net:1:22: error: conv2d needs the argument 'k'");
   CHECK(first(errorOf("network n() { return conv2d(input([1,3,8,8]), 8.5, 3) }")) ==
