@@ -166,6 +166,26 @@ void Elaborator::elaborateNetwork(const NetworkDecl &net) {
       fail(returnLoc, fmt::format("a network returns tensors, got {}", kindName(o.kind)));
     graph.outputs.push_back(o.tensor);
   }
+  warnUnused();
+}
+
+void Elaborator::warnUnused() {
+  // A layer none of whose outputs is read by another layer or returned is
+  // almost surely a mistake (a result assigned and forgotten): its work would
+  // be counted for nothing.
+  std::vector<bool> used(graph.values.size(), false);
+  for (const ir::Node &n : graph.nodes)
+    for (ir::ValueId v : n.inputs)
+      used[v] = true;
+  for (ir::ValueId v : graph.outputs)
+    used[v] = true;
+  for (const ir::Node &n : graph.nodes) {
+    bool anyUsed = n.outputs.empty();
+    for (ir::ValueId v : n.outputs)
+      anyUsed |= used[v];
+    if (!anyUsed)
+      diag.warning(n.loc, fmt::format("the output of '{}' is never used", n.name));
+  }
 }
 
 /// A -D value: int, float, true/false, none, "string", or a bare word.

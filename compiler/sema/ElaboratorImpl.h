@@ -56,6 +56,8 @@ private:
   /// The same with a note at `noteLoc` before the chain of block calls.
   [[noreturn]] void fail(SourceLoc loc, std::string msg, SourceLoc noteLoc, std::string note);
   [[noreturn]] void failGlobal(std::string msg);
+  /// Warns about each layer whose outputs nobody reads or returns.
+  void warnUnused();
   /// Fails with a note when `callee`, not callable, is a local name hiding a
   /// block, op or built-in of the same name (ElaboratorExpr.cpp).
   void checkCallable(const ast::Expr &calleeExpr, const Value &callee, SourceLoc loc);
