@@ -1,6 +1,7 @@
 #include "driver/Options.h"
 
 #include "passes/Pass.h"
+#include "support/Suggest.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/StringRef.h>
@@ -14,19 +15,30 @@ namespace netc {
 namespace {
 
 constexpr const char *kUsage = "usage: netc [options] FILE.net\n";
+constexpr const char *kCalibrateUsage =
+    "       netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME] "
+    "[-o FILE]\n";
 
 struct OptionSpec {
   const char *name;     ///< "--emit", "-I"
   const char *metavar;  ///< nullptr: a flag without a value
   const char *help;
   std::function<std::optional<std::string>(Options &, llvm::StringRef)> apply;
+  /// Only -D, -I, --sweep and --compare-D may be given more than once; any
+  /// other option with a value given twice is a usage error, never "the last
+  /// one wins" (flags without a value may repeat: they say the same thing).
+  bool repeatable = false;
 };
 
 /// A positive limit: --max-steps N and the like.
 template <typename T>
 std::optional<std::string> parseLimit(llvm::StringRef v, T &out, const char *name) {
   unsigned long long n;
-  if (v.getAsInteger(10, n) || n == 0 || n > std::numeric_limits<T>::max())
+  const unsigned long long max = std::numeric_limits<T>::max();
+  bool digits = !v.empty() && v.find_first_not_of("0123456789") == llvm::StringRef::npos;
+  if (digits && (v.getAsInteger(10, n) || n > max))
+    return fmt::format("{} is at most {}, got '{}'", name, max, v.str());
+  if (v.getAsInteger(10, n) || n == 0)
     return fmt::format("{} expects a positive integer, got '{}'", name, v.str());
   out = static_cast<T>(n);
   return std::nullopt;
@@ -34,6 +46,10 @@ std::optional<std::string> parseLimit(llvm::StringRef v, T &out, const char *nam
 
 std::optional<std::string> parseUnsigned(llvm::StringRef v, unsigned &out, const char *name) {
   unsigned x;
+  bool digits = !v.empty() && v.find_first_not_of("0123456789") == llvm::StringRef::npos;
+  if (digits && v.getAsInteger(10, x))
+    return fmt::format("{} is at most {}, got '{}'", name, std::numeric_limits<unsigned>::max(),
+                       v.str());
   if (v.getAsInteger(10, x))
     return fmt::format("{} expects a non-negative integer, got '{}'", name, v.str());
   out = x;
@@ -77,7 +93,8 @@ const std::vector<OptionSpec> &specs() {
            return fmt::format("-D expects NAME=VALUE, got '{}'", v.str());
          o.pipeline.elab.overrides.emplace_back(name.trim().str(), value.str());
          return std::nullopt;
-       }},
+       },
+       true},
       {"--max-nodes", "N", "limit on the nodes of the elaborated graph (default 10000000)",
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.elab.maxNodes, "--max-nodes");
@@ -146,12 +163,17 @@ const std::vector<OptionSpec> &specs() {
          o.pipeline.printAfterAll = true;
          return std::nullopt;
        }},
-      {"--hw", "NAME|FILE", "hardware profile (default xeon_silver_4210; see --list-hw)",
+      {"--hw", "NAME|FILE",
+       "hardware profile (default xeon_silver_4210; see --list-hw), or a .net file declaring "
+       "exactly one",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (v.trim().empty())
+           return std::string("--hw expects a profile name or a file, got ''");
          o.pipeline.hardware = v.str();
          return std::nullopt;
        }},
-      {"--format", "FMT", "report format: table (default), json, csv, md",
+      {"--format", "FMT",
+       "report format: table (default), json, csv, md (--opt-report: table or json)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (auto f = report::parseReportFormat(v)) {
            o.format = *f;
@@ -190,8 +212,12 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"--batch", "N", "batch size: multiplies the batch dimension of the inputs (default 1)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         constexpr long long kMaxBatch = 1LL << 40;
+         bool digits = !v.empty() && v.find_first_not_of("0123456789") == llvm::StringRef::npos;
          long long n;
-         if (v.getAsInteger(10, n) || n <= 0 || n > (1LL << 40))
+         if (digits && (v.getAsInteger(10, n) || n > kMaxBatch))
+           return fmt::format("--batch is at most {} (2^40), got '{}'", kMaxBatch, v.str());
+         if (v.getAsInteger(10, n) || n <= 0)
            return fmt::format("--batch expects a positive integer, got '{}'", v.str());
          o.pipeline.cost.batch = n;
          return std::nullopt;
@@ -228,7 +254,8 @@ const std::vector<OptionSpec> &specs() {
          o.compareElab.network = v.str();
          return std::nullopt;
        }},
-      {"--compare-D", "NAME=VALUE", "override a parameter of the --compare network",
+      {"--compare-D", "NAME=VALUE",
+       "override a parameter of the --compare network (repeatable)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          auto [name, value] = v.split('=');
          if (!v.contains('=') || name.trim().empty())
@@ -236,7 +263,8 @@ const std::vector<OptionSpec> &specs() {
          o.compareElab.overrides.emplace_back(name.trim().str(), value.str());
          o.compareElab.overrideFlag = "--compare-D";
          return std::nullopt;
-       }},
+       },
+       true},
       {"--sweep", "SPEC",
        "with --report: a row per variant, SPEC NAME=START:STOP:STEP or NAME=V1,V2,... "
        "(repeatable; the last varies fastest)",
@@ -249,7 +277,8 @@ const std::vector<OptionSpec> &specs() {
              return fmt::format("--sweep {} is given twice", spec.name);
          o.sweep.sweeps.push_back(std::move(spec));
          return std::nullopt;
-       }},
+       },
+       true},
       {"--pareto", nullptr, "with --sweep: mark the variants on the latency/MACs Pareto front",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
          o.sweep.pareto = true;
@@ -257,11 +286,7 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"--max-variants", "N", "with --sweep: limit on the number of variants (default 1000000)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         unsigned long long n;
-         if (v.getAsInteger(10, n) || n == 0)
-           return fmt::format("--max-variants expects a positive integer, got '{}'", v.str());
-         o.sweep.maxVariants = n;
-         return std::nullopt;
+         return parseLimit(v, o.sweep.maxVariants, "--max-variants");
        }},
       {"-o", "FILE", "write the output to FILE instead of standard output (--emit=cpp: a directory)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
@@ -277,7 +302,8 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          o.pipeline.load.includeDirs.push_back(v.str());
          return std::nullopt;
-       }},
+       },
+       true},
       {"--stdlib", "DIR", "the standard library directory for import \"std/...\"",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          o.pipeline.load.stdlibDir = v.str();
@@ -304,7 +330,11 @@ const std::vector<OptionSpec> &specs() {
 
 void printHelp(llvm::raw_ostream &out) {
   out << "netc - a compiler for .net neural-network descriptions\n\n" << kUsage
-      << "\nChecks FILE and everything it imports; with --emit, prints a stage.\n\n"
+      << kCalibrateUsage
+      << "\nChecks FILE and everything it imports; with --emit, prints a stage; with --report\n"
+      << "or --opt-report, reports costs. One output per run: --emit, --report, --opt-report,\n"
+      << "--list-ops and --list-hw exclude each other. netc calibrate measures this machine\n"
+      << "and writes a calibrated hardware profile (netc calibrate --help).\n\n"
       << "options:\n";
   auto row = [&](const std::string &left, llvm::StringRef help) {
     out << fmt::format("  {:<22} {}\n", left, help.str());
@@ -318,7 +348,8 @@ void printHelp(llvm::raw_ostream &out) {
     row(p.name, p.description);
   row("-h, --help", "print this help and exit");
   row("--version", "print the version and exit");
-  out << "\nexit status: 0 success, 1 errors in the input, 2 usage errors\n";
+  out << "\nexit status: 0 success, 1 errors in the input, 2 usage errors, 3 an internal error\n"
+      << "(a bug in netc)\n";
 }
 
 int usageError(llvm::raw_ostream &err, const std::string &msg) {
@@ -357,6 +388,56 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
   return std::nullopt;
 }
 
+/// --compare shows the two networks' totals side by side: no layer table, so
+/// neither --group-by nor --top; --compare-network and --compare-D need it.
+/// --opt-report lists passes and rewrites: only the table and JSON formats,
+/// and none of the options of the layer table or of --max-batch.
+std::optional<std::string> checkCompareAndOptReport(const Options &o,
+                                                    const std::vector<llvm::StringRef> &seen) {
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  if (o.compare.empty()) {
+    for (const char *name : {"--compare-network", "--compare-D"})
+      if (given(name))
+        return fmt::format("option '{}' needs --compare", name);
+  } else {
+    for (const char *name : {"--group-by", "--top"})
+      if (given(name))
+        return fmt::format("option '{}' cannot be combined with --compare (the comparison "
+                           "shows totals only)",
+                           name);
+  }
+  if (o.action != Action::OptReport)
+    return std::nullopt;
+  if (o.format != report::ReportFormat::Table && o.format != report::ReportFormat::Json)
+    return fmt::format("--opt-report writes a table or JSON, not --format {}",
+                       o.format == report::ReportFormat::Csv ? "csv" : "md");
+  for (const char *name : {"--group-by", "--top", "--max-batch"})
+    if (given(name))
+      return fmt::format("option '{}' needs --report (the optimization report has no layer "
+                         "table)",
+                         name);
+  return std::nullopt;
+}
+
+/// The options of the passes need an output that runs them; --force needs -o.
+std::optional<std::string> checkPassesAndOutput(const Options &o,
+                                                const std::vector<llvm::StringRef> &seen) {
+  bool runsPasses = o.action == Action::Report || o.action == Action::OptReport ||
+                    o.action == Action::EmitOptGraph || o.action == Action::EmitCpp;
+  if (!runsPasses)
+    for (llvm::StringRef name : seen)
+      if (name == "--passes" || name == "--verify-each" || name == "--print-after-all" ||
+          name == "-O0" || name == "--no-opt")
+        return fmt::format("option '{}' needs an output that runs the passes: --report, "
+                           "--opt-report, --emit=opt-graph or --emit=cpp",
+                           name.str());
+  if (o.output.empty() && std::find(seen.begin(), seen.end(), "--force") != seen.end())
+    return std::string("option '--force' needs -o");
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts,
@@ -366,6 +447,25 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   std::string firstReportOption; ///< a --report option, to check --report is there
   std::string firstReportOnlyNotHw; ///< the same but --hw, which --emit=cpp takes too
   std::vector<llvm::StringRef> seen; ///< the options given, by name
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  // The option that chose the output ("--emit=graph", "--report"), and its
+  // action: a second option asking for another output is a usage error, not
+  // a silent "the last one wins". --compare asks for the report too.
+  std::string actionBy;
+  Action actionChosen = Action::Check;
+  auto chooseAction = [&](const std::string &spelled) -> std::optional<std::string> {
+    if (actionBy.empty()) {
+      actionBy = spelled;
+      actionChosen = opts.action;
+      return std::nullopt;
+    }
+    if (opts.action == actionChosen)
+      return std::nullopt;
+    return fmt::format("options '{}' and '{}' ask for two outputs; run netc twice", actionBy,
+                       spelled);
+  };
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (onlyFiles || arg == "-" || !arg.startswith("-")) {
@@ -382,6 +482,8 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     }
     if (arg == "--list-ops" || arg == "--list-hw") {
       opts.action = arg == "--list-ops" ? Action::ListOps : Action::ListHardware;
+      if (auto problem = chooseAction(arg.str()))
+        return usageError(err, *problem);
       continue;
     }
     if (arg == "--version") {
@@ -404,8 +506,16 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
         break;
       }
     }
-    if (!match)
+    if (!match) {
+      std::vector<llvm::StringRef> names = {"--list-ops", "--list-hw", "--help", "--version"};
+      for (const OptionSpec &s : specs())
+        names.push_back(s.name);
+      llvm::StringRef spelled = arg.split('=').first;
+      if (auto near = closestName(spelled, names, 2, "-"))
+        return usageError(err, fmt::format("unknown option '{}'; did you mean '{}'?", arg.str(),
+                                           *near));
       return usageError(err, fmt::format("unknown option '{}'", arg.str()));
+    }
     static const llvm::StringRef reportOnly[] = {
         "--hw",  "--format",   "--flops",    "--memory",          "--dtype",    "--batch",
         "--top", "--group-by", "--max-batch", "--compare-network", "--compare-D"};
@@ -423,11 +533,22 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
                                            match->metavar));
       value = argv[++i];
     }
+    const llvm::StringRef name = match->name;
+    // --emit twice is two outputs (or the same one twice), said below.
+    if (match->metavar && !match->repeatable && name != "--emit" && given(name))
+      return usageError(err, fmt::format("option '{}' given twice", name.str()));
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);
+    if (name == "--emit" || name == "--report" || name == "--opt-report" || name == "--compare")
+      if (auto problem = chooseAction(name == "--emit" ? "--emit=" + *value : name.str()))
+        return usageError(err, *problem);
     seen.push_back(match->name);
   }
   if (auto problem = checkSweep(opts, seen))
+    return usageError(err, *problem);
+  if (auto problem = checkCompareAndOptReport(opts, seen))
+    return usageError(err, *problem);
+  if (auto problem = checkPassesAndOutput(opts, seen))
     return usageError(err, *problem);
   // --hw also chooses the profile of the kernel comments of --emit=cpp.
   if (opts.action == Action::EmitCpp && !firstReportOnlyNotHw.empty())

@@ -50,7 +50,12 @@ std::string formatScaled(int64_t v, unsigned scale, bool asFloat) {
 
 } // namespace
 
-std::optional<Decimal> parseDecimal(llvm::StringRef s) {
+std::optional<Decimal> parseDecimal(llvm::StringRef s, std::string *why) {
+  auto fail = [&](const char *reason) -> std::optional<Decimal> {
+    if (why)
+      *why = reason;
+    return std::nullopt;
+  };
   Decimal d;
   size_t i = 0;
   bool negative = false;
@@ -74,7 +79,7 @@ std::optional<Decimal> parseDecimal(llvm::StringRef s) {
     if (seenPoint)
       ++scale;
     if (digits > 18)
-      return std::nullopt;
+      return fail("has more than 18 significant digits");
   }
   if (!seenDigit)
     return std::nullopt;
@@ -106,10 +111,12 @@ std::optional<Decimal> parseDecimal(llvm::StringRef s) {
     mant *= 10;
     ++scale;
     if (mant > kMaxMantissa)
-      return std::nullopt;
+      return fail("is too large (at most 18 digits before the point)");
   }
-  if (scale > static_cast<int>(kMaxScale) || mant > kMaxMantissa)
-    return std::nullopt;
+  if (scale > static_cast<int>(kMaxScale))
+    return fail("has too many decimal places (at most 18)");
+  if (mant > kMaxMantissa)
+    return fail("is too large (at most 18 digits before the point)");
   d.mantissa = static_cast<int64_t>(negative ? -mant : mant);
   d.scale = static_cast<unsigned>(scale);
   return d;
@@ -141,10 +148,11 @@ std::optional<std::string> parseSweepSpec(llvm::StringRef text, SweepSpec &out,
     Decimal d[3];
     const char *what[3] = {"start", "stop", "step"};
     for (int k = 0; k < 3; ++k) {
-      std::optional<Decimal> v = parseDecimal(parts[k].trim());
+      std::string why = "is not a decimal number";
+      std::optional<Decimal> v = parseDecimal(parts[k].trim(), &why);
       if (!v)
-        return fmt::format("--sweep {}: {} '{}' is not a decimal number", out.name, what[k],
-                           parts[k].trim().str());
+        return fmt::format("--sweep {}: {} '{}' {}", out.name, what[k], parts[k].trim().str(),
+                           why);
       d[k] = *v;
       out.floatText |= parts[k].contains('.') || parts[k].contains_insensitive("e");
     }

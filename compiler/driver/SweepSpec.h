@@ -61,8 +61,10 @@ std::optional<std::string> parseSweepSpec(llvm::StringRef text, SweepSpec &out,
                                           uint64_t maxValues = 1'000'000);
 
 /// Reads a decimal: [+-]digits[.digits][(e|E)[+-]digits], at most 18
-/// significant digits and scale 18.
-std::optional<Decimal> parseDecimal(llvm::StringRef s);
+/// significant digits and scale 18. On failure, `why` (when given) is set to
+/// the reason when it is a limit ("is too large (...)"), and left as it was
+/// when the text is not a decimal at all.
+std::optional<Decimal> parseDecimal(llvm::StringRef s, std::string *why = nullptr);
 
 /// The number of variants (the product of the sweeps' sizes), saturating at
 /// UINT64_MAX.

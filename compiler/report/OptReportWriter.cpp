@@ -17,11 +17,89 @@ std::string change(int64_t before, int64_t after) {
                                                                            : before - after));
 }
 
+/// {"k": v, ...} on one line; the values are already JSON.
+std::string object(const std::vector<std::pair<std::string, std::string>> &members) {
+  std::string s = "{";
+  for (size_t i = 0; i < members.size(); ++i)
+    s += (i ? ", " : "") + jsonString(members[i].first) + ": " + members[i].second;
+  return s + "}";
+}
+
+std::string snapshotJson(const passes::Snapshot &s) {
+  return object({{"nodes", fmt::format("{}", s.nodes)},
+                 {"params", fmt::format("{}", s.params)},
+                 {"bytes", fmt::format("{}", s.bytes)},
+                 {"latency_s", jsonNumber(s.latency)}});
+}
+
+std::string quantitiesJson(const std::vector<detail::Quantity> &qs) {
+  std::vector<std::pair<std::string, std::string>> m;
+  for (const detail::Quantity &q : qs)
+    m.emplace_back(q.key, detail::quantityNumber(q));
+  return object(m);
+}
+
+/// A JSON array, one element per line, indented under a top-level member.
+std::string arrayJson(const std::vector<std::string> &items) {
+  if (items.empty())
+    return "[]";
+  std::string s = "[\n";
+  for (size_t i = 0; i < items.size(); ++i)
+    s += "    " + items[i] + (i + 1 < items.size() ? ",\n" : "\n");
+  return s + "  ]";
+}
+
+void writeOptReportJson(llvm::raw_ostream &os, const cost::Report &r,
+                        const std::vector<passes::PassStep> &steps,
+                        const std::vector<passes::Rewrite> &rewrites) {
+  std::vector<std::string> passList, rewriteList;
+  for (const passes::PassStep &s : steps)
+    passList.push_back(object({{"pass", jsonString(s.pass)},
+                               {"before", snapshotJson(s.before)},
+                               {"after", snapshotJson(s.after)}}));
+  for (const passes::Rewrite &w : rewrites) {
+    std::vector<std::pair<std::string, std::string>> m = {
+        {"pass", jsonString(w.pass)},
+        {"node", jsonString(w.node)},
+        {"applied", w.applied ? "true" : "false"},
+        {"message", jsonString(w.message)}};
+    if (w.measured) {
+      m.emplace_back("before", snapshotJson(w.before));
+      m.emplace_back("after", snapshotJson(w.after));
+    }
+    rewriteList.push_back(object(m));
+  }
+  std::string totals = "null";
+  if (r.unoptimized)
+    totals = object({{"as_written", quantitiesJson(detail::unoptimizedQuantities(r))},
+                     {"optimized", quantitiesJson(detail::optimizedQuantities(r))}});
+  std::vector<std::pair<std::string, std::string>> top = {
+      {"netc_opt_report", "1"},
+      {"network", jsonString(r.network)},
+      {"hardware", jsonString(r.hardware.name)},
+      {"conventions",
+       object({{"flops", jsonString(cost::flopConventionName(r.options.flops))},
+               {"memory", jsonString(cost::memoryModelName(r.options.memory))},
+               {"dtype", jsonString(ir::dtypeName(r.options.dtype))},
+               {"batch", fmt::format("{}", r.options.batch)},
+               {"latency", jsonString(detail::kLatencyNote)}})},
+      {"passes", arrayJson(passList)},
+      {"rewrites", arrayJson(rewriteList)},
+      {"totals", totals}};
+  os << "{\n";
+  for (size_t i = 0; i < top.size(); ++i)
+    os << "  " << jsonString(top[i].first) << ": " << top[i].second
+       << (i + 1 < top.size() ? ",\n" : "\n");
+  os << "}\n";
+}
+
 } // namespace
 
 void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
                     const std::vector<passes::PassStep> &steps,
-                    const std::vector<passes::Rewrite> &rewrites) {
+                    const std::vector<passes::Rewrite> &rewrites, ReportFormat format) {
+  if (format == ReportFormat::Json)
+    return writeOptReportJson(os, r, steps, rewrites);
   os << fmt::format("optimization report: {} on {} ({}, batch {}, FLOPs {}, memory {})\n\n",
                     r.network, r.hardware.name, ir::dtypeName(r.options.dtype).str(),
                     r.options.batch, cost::flopConventionName(r.options.flops).str(),

@@ -9,6 +9,7 @@
 #include "sema/Elaborator.h"
 
 #include "sema/ElaboratorImpl.h"
+#include "support/Suggest.h"
 
 namespace netc {
 
@@ -126,9 +127,15 @@ void Elaborator::elaborateNetwork(const NetworkDecl &net) {
     bool known = false;
     for (const Param &p : net.params)
       known |= p.name == name;
-    if (!known)
-      failGlobal(fmt::format("{} {}: network '{}' has no parameter '{}'", opts.overrideFlag,
-                             name, net.name, name));
+    if (known)
+      continue;
+    std::vector<llvm::StringRef> names;
+    for (const Param &p : net.params)
+      names.push_back(p.name);
+    std::optional<std::string> near = closestName(name, names);
+    failGlobal(fmt::format("{} {}: network '{}' has no parameter '{}'{}", opts.overrideFlag, name,
+                           net.name, name,
+                           near ? fmt::format("; did you mean '{}'?", *near) : ""));
   }
   for (const Param &p : net.params) {
     Value v;

@@ -9,6 +9,7 @@
 #include "sema/Hardware.h"
 
 #include "sema/HardwareUnits.h"
+#include "support/Suggest.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/STLExtras.h>
@@ -366,7 +367,18 @@ std::optional<HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Pr
                                              nameOrFile.str()));
       return std::nullopt;
     }
-    return readHardware(*decls.back(), diag);
+    // Never "the last one wins": a file for --hw holds exactly one profile.
+    if (decls.size() > 1) {
+      std::string names;
+      for (const ast::HardwareDecl *d : decls)
+        names += (names.empty() ? "'" : ", '") + d->name + "'";
+      diag.fileError(nameOrFile,
+                     fmt::format("'{}' declares {} hardware profiles ({}); --hw FILE needs a "
+                                 "file with exactly one, or import the file and give --hw NAME",
+                                 nameOrFile.str(), decls.size(), names));
+      return std::nullopt;
+    }
+    return readHardware(*decls.front(), diag);
   }
 
   // The user's program first: its main file, then its imports; within a
@@ -397,8 +409,11 @@ std::optional<HardwareProfile> findHardware(llvm::StringRef nameOrFile, const Pr
   std::string list;
   for (const std::string &k : known)
     list += (list.empty() ? "" : ", ") + k;
-  diag.globalError(fmt::format("unknown hardware '{}' (known: {}); see --list-hw",
-                               nameOrFile.str(), list.empty() ? "none" : list));
+  std::optional<std::string> near = closestName(nameOrFile, known, 3);
+  diag.globalError(fmt::format("unknown hardware '{}'{} (known: {}); see --list-hw",
+                               nameOrFile.str(),
+                               near ? fmt::format("; did you mean '{}'?", *near) : "",
+                               list.empty() ? "none" : list));
   return std::nullopt;
 }
 

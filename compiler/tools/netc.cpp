@@ -107,7 +107,7 @@ static int runOptReport(const Options &opts, driver::Compilation &c) {
   if (!report)
     return c.exitCode();
   return writeText(opts, [&](llvm::raw_ostream &os) {
-    report::writeOptReport(os, *report, trace.steps, trace.rewrites);
+    report::writeOptReport(os, *report, trace.steps, trace.rewrites, opts.format);
   });
 }
 

@@ -1,7 +1,12 @@
 #include "support/Diagnostics.h"
 #include "support/SourceLoader.h"
+#include "support/Suggest.h"
 
 #include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
 
 using namespace netc;
 
@@ -121,4 +126,18 @@ TEST_CASE("diagnostics: showSource=false prints only the located line") {
   Diagnostic &d = diag.error(diag.locate(id, 1), "no snippet");
   d.showSource = false;
   CHECK(printed(diag) == "f.net:1:2: error: no snippet\n");
+}
+
+// ---- "did you mean" (support/Suggest.h) ---------------------------------------
+
+TEST_CASE("suggest: the nearest name, within reach, without guessing") {
+  const std::vector<std::string> ops = {"elu", "gelu", "relu", "relu6", "conv2d"};
+  CHECK(netc::closestName("rleu", ops) == std::optional<std::string>("relu")); // not 'elu'
+  CHECK(netc::closestName("conv2", ops) == std::optional<std::string>("conv2d"));
+  CHECK(!netc::closestName("softmax", ops)); // nothing near
+  CHECK(!netc::closestName("-x", std::vector<std::string>{"-o"}, 2, "-")); // half the word
+  CHECK(!netc::closestName("ab", std::vector<std::string>{"ac", "ad"}));   // a tie: no guess
+  CHECK(netc::didYouMean("strid", std::vector<std::string>{"stride", "k"}) ==
+        "; did you mean 'stride'?");
+  CHECK(netc::didYouMean("zzz", std::vector<std::string>{"stride"}) == "");
 }

@@ -452,21 +452,30 @@ TEST_CASE("hardware: --hw NAME finds profiles in the program's imports") {
   CHECK(hw->ridge(ir::DType::F32) == doctest::Approx(20.0));
 }
 
-TEST_CASE("hardware: --hw FILE uses the file's last hardware declaration") {
+TEST_CASE("hardware: --hw FILE takes a file declaring exactly one profile") {
   TempDir t;
-  std::string file = t.write("boxes.net",
-                             "hardware first { peak_fp32 = 1 TFLOP/s  bandwidth = 1 GB/s }\n"
-                             "hardware second { peak_fp32 = 3 TFLOP/s  bandwidth = 30 GB/s }\n");
+  std::string one = t.write("box.net",
+                            "hardware second { peak_fp32 = 3 TFLOP/s  bandwidth = 30 GB/s }\n");
   llvm::SourceMgr sm;
   DiagEngine diag(sm);
-  std::optional<HardwareProfile> hw = findHardware(file, nullptr, diag, repoStdlib());
+  std::optional<HardwareProfile> hw = findHardware(one, nullptr, diag, repoStdlib());
   REQUIRE_MESSAGE(hw, printed(diag));
   CHECK(hw->name == "second");
   CHECK(hw->ridge(ir::DType::F32) == doctest::Approx(100.0));
 
+  // Two profiles: an error naming both, never "the last one wins".
+  std::string two = t.write("boxes.net",
+                            "hardware first { peak_fp32 = 1 TFLOP/s  bandwidth = 1 GB/s }\n"
+                            "hardware second { peak_fp32 = 3 TFLOP/s  bandwidth = 30 GB/s }\n");
+  CHECK_FALSE(findHardware(two, nullptr, diag, repoStdlib()));
+  CHECK(printed(diag).find(two + ": error: '" + two + "' declares 2 hardware profiles ('first', "
+                                 "'second')") != std::string::npos);
+
   std::string none = t.write("none.net", "block b(x) { return x }\n");
-  CHECK_FALSE(findHardware(none, nullptr, diag, repoStdlib()));
-  CHECK(printed(diag).find(none + ": error: '" + none + "' declares no hardware profile") !=
+  llvm::SourceMgr sm2;
+  DiagEngine diag2(sm2);
+  CHECK_FALSE(findHardware(none, nullptr, diag2, repoStdlib()));
+  CHECK(printed(diag2).find(none + ": error: '" + none + "' declares no hardware profile") !=
         std::string::npos);
 }
 
@@ -497,8 +506,15 @@ TEST_CASE("hardware: an unknown --hw name lists every known name, sorted") {
   REQUIRE(diag.errorCount() == 1);
   const Diagnostic &d = diag.diagnostics()[0];
   CHECK_FALSE(d.loc.valid());
-  CHECK(d.message == "unknown hardware 'rtx3090' (known: a100_sxm4_80gb, apple_a17_pro, "
-                     "h100_sxm5, i5_6300u, jetson_agx_orin_64gb, raspberry_pi_4, rtx_3090, "
-                     "xeon_silver_4210, zz_mine); see --list-hw");
+  CHECK(d.message == "unknown hardware 'rtx3090'; did you mean 'rtx_3090'? (known: "
+                     "a100_sxm4_80gb, apple_a17_pro, h100_sxm5, i5_6300u, jetson_agx_orin_64gb, "
+                     "raspberry_pi_4, rtx_3090, xeon_silver_4210, zz_mine); see --list-hw");
   CHECK(printed(diag).rfind("netc: error: unknown hardware 'rtx3090'", 0) == 0);
+
+  // Nothing close: the list only.
+  llvm::SourceMgr sm2;
+  DiagEngine diag2(sm2);
+  CHECK_FALSE(findHardware("tpu_v4", &*prog, diag2, repoStdlib()));
+  REQUIRE(diag2.errorCount() == 1);
+  CHECK(diag2.diagnostics()[0].message.rfind("unknown hardware 'tpu_v4' (known: ", 0) == 0);
 }

@@ -58,3 +58,107 @@ TEST_CASE("options: numeric limits are parsed") {
   CHECK(r.opts.pipeline.load.parse.maxNesting == 50);
   CHECK(r.opts.pipeline.errorLimit == 0);
 }
+
+namespace {
+/// A usage error (exit 2) whose first line is exactly `message`.
+void checkUsageError(std::vector<const char *> args, const std::string &message) {
+  Run r(std::move(args));
+  REQUIRE(r.rc);
+  CHECK(*r.rc == 2);
+  CHECK(r.err.substr(0, r.err.find('\n')) == "netc: error: " + message);
+}
+} // namespace
+
+TEST_CASE("options: two outputs in one run are a usage error") {
+  checkUsageError({"--opt-report", "--report", "m.net"},
+                  "options '--opt-report' and '--report' ask for two outputs; run netc twice");
+  checkUsageError({"--report", "--emit=graph", "m.net"},
+                  "options '--report' and '--emit=graph' ask for two outputs; run netc twice");
+  checkUsageError({"--emit=ast", "--emit", "graph", "m.net"},
+                  "options '--emit=ast' and '--emit=graph' ask for two outputs; run netc twice");
+  checkUsageError({"--compare", "b.net", "--opt-report", "m.net"},
+                  "options '--compare' and '--opt-report' ask for two outputs; run netc twice");
+  checkUsageError({"--list-ops", "--report", "m.net"},
+                  "options '--list-ops' and '--report' ask for two outputs; run netc twice");
+  // The same output twice, or --compare with --report, is one output.
+  Run same({"--report", "--compare", "b.net", "--report", "m.net"});
+  CHECK_FALSE(same.rc);
+  CHECK(same.opts.action == Action::Report);
+}
+
+TEST_CASE("options: a single-valued option given twice is a usage error") {
+  checkUsageError({"-o", "a", "-o", "b", "m.net"}, "option '-o' given twice");
+  checkUsageError({"--report", "--hw", "a", "--hw=b", "m.net"}, "option '--hw' given twice");
+  checkUsageError({"--report", "--format", "json", "--format", "json", "m.net"},
+                  "option '--format' given twice");
+  checkUsageError({"--network", "a", "--network", "b", "m.net"}, "option '--network' given twice");
+  checkUsageError({"--report", "--batch", "2", "--batch", "3", "m.net"},
+                  "option '--batch' given twice");
+  // The repeatable ones, and flags, may repeat.
+  Run r({"-D", "a=1", "-D", "b=2", "-Ix", "-Iy", "--report", "--report", "-O0", "--no-opt",
+         "m.net"});
+  CHECK_FALSE(r.rc);
+  CHECK(r.opts.pipeline.elab.overrides.size() == 2);
+}
+
+TEST_CASE("options: combinations that would be ignored are usage errors") {
+  checkUsageError({"--compare", "b.net", "--group-by", "op", "m.net"},
+                  "option '--group-by' cannot be combined with --compare (the comparison shows "
+                  "totals only)");
+  checkUsageError({"--compare", "b.net", "--top", "3", "m.net"},
+                  "option '--top' cannot be combined with --compare (the comparison shows "
+                  "totals only)");
+  checkUsageError({"--report", "--compare-network", "x", "m.net"},
+                  "option '--compare-network' needs --compare");
+  checkUsageError({"--report", "--hw", "", "m.net"},
+                  "--hw expects a profile name or a file, got ''");
+  checkUsageError({"--opt-report", "--format", "csv", "m.net"},
+                  "--opt-report writes a table or JSON, not --format csv");
+  checkUsageError({"--opt-report", "--top", "3", "m.net"},
+                  "option '--top' needs --report (the optimization report has no layer table)");
+  Run json({"--opt-report", "--format", "json", "m.net"});
+  CHECK_FALSE(json.rc);
+  CHECK(json.opts.format == report::ReportFormat::Json);
+}
+
+TEST_CASE("options: a misspelled option gets a suggestion, a far one does not") {
+  checkUsageError({"--reprot", "m.net"}, "unknown option '--reprot'; did you mean '--report'?");
+  checkUsageError({"--max-node=5", "m.net"},
+                  "unknown option '--max-node=5'; did you mean '--max-nodes'?");
+  checkUsageError({"--bogus", "m.net"}, "unknown option '--bogus'");
+  checkUsageError({"-x", "m.net"}, "unknown option '-x'");
+}
+
+TEST_CASE("options: limits say their maximum") {
+  checkUsageError({"--report", "--batch", "2000000000000", "m.net"},
+                  "--batch is at most 1099511627776 (2^40), got '2000000000000'");
+  checkUsageError({"--report", "--batch", "99999999999999999999999", "m.net"},
+                  "--batch is at most 1099511627776 (2^40), got '99999999999999999999999'");
+  checkUsageError({"--report", "--batch", "-1", "m.net"},
+                  "--batch expects a positive integer, got '-1'");
+  checkUsageError({"--max-call-depth", "99999999999999999999", "m.net"},
+                  "--max-call-depth is at most 4294967295, got '99999999999999999999'");
+  checkUsageError({"--error-limit", "5000000000", "m.net"},
+                  "--error-limit is at most 4294967295, got '5000000000'");
+  checkUsageError({"--report", "--sweep", "w=1:1e30:1", "m.net"},
+                  "--sweep w: stop '1e30' is too large (at most 18 digits before the point)");
+}
+
+TEST_CASE("options: --help names netc calibrate and every exit status") {
+  Run r({"--help"});
+  REQUIRE(r.rc);
+  CHECK(r.out.find("netc calibrate") != std::string::npos);
+  CHECK(r.out.find("3 an internal error") != std::string::npos);
+}
+
+TEST_CASE("options: options of the passes need an output that runs them") {
+  checkUsageError({"--emit=graph", "-O0", "m.net"},
+                  "option '-O0' needs an output that runs the passes: --report, --opt-report, "
+                  "--emit=opt-graph or --emit=cpp");
+  checkUsageError({"--print-after-all", "m.net"},
+                  "option '--print-after-all' needs an output that runs the passes: --report, "
+                  "--opt-report, --emit=opt-graph or --emit=cpp");
+  checkUsageError({"--report", "--force", "m.net"}, "option '--force' needs -o");
+  Run ok({"--emit=opt-graph", "--passes", "fold-batchnorm", "--verify-each", "m.net"});
+  CHECK_FALSE(ok.rc);
+}
