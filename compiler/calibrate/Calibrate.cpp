@@ -1,10 +1,16 @@
 //===- Calibrate.cpp - `netc calibrate`: its command line -----------------===//
 //
 // Parses the options, runs the measurements (Measure.cpp) and writes the
-// profile (ProfileWriter.cpp) to stdout or, atomically, to a file.
+// profile (ProfileWriter.cpp) to stdout or, atomically, to a file (by the
+// rules of netc's -o, support/FileOutput.h: an existing file is replaced
+// without --force only if it is empty or a profile netc calibrate wrote).
 //
 //===----------------------------------------------------------------------===//
 #include "calibrate/Calibrate.h"
+
+#include "support/FileOutput.h"
+
+#include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
 
@@ -13,9 +19,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-
-#include <unistd.h>
 
 namespace netc::calibrate {
 
@@ -23,7 +26,7 @@ namespace {
 
 constexpr const char *kUsage =
     "usage: netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME]\n"
-    "                      [-o FILE]\n"
+    "                      [-o FILE [--force]]\n"
     "Measures this machine (peak FLOP/s, STREAM bandwidth, op-class efficiencies, per-layer\n"
     "overhead) and writes a hardware profile for --hw (to stdout without -o).\n"
     "  --quick                a few seconds instead of tens: fewer repeats, smaller arrays\n"
@@ -32,7 +35,9 @@ constexpr const char *kUsage =
     "  --name NAME            the profile's name (default: host)\n"
     "  --layer-overhead TIME  the per-layer overhead to write (e.g. 20us: a framework's\n"
     "                         dispatch cost), instead of the measured bare-loop one\n"
-    "  -o FILE                write the profile to FILE (atomically)\n";
+    "  -o FILE                write the profile to FILE (atomically); an existing FILE\n"
+    "                         is replaced only if empty or written by netc calibrate\n"
+    "  --force                let -o replace a file netc calibrate did not write\n";
 
 std::optional<double> parseTime(const std::string &s) {
   char *end = nullptr;
@@ -86,6 +91,8 @@ std::optional<int> parseCalibrateArgs(int argc, char **argv, CalibrateOptions &o
       opts.quick = true;
     } else if (a == "--single-core") {
       opts.singleCore = true;
+    } else if (a == "--force") {
+      opts.force = true;
     } else if (key == "-o" || key == "--output") {
       if (!value(opts.output) || opts.output.empty())
         return usageError(key + " needs a file name");
@@ -106,36 +113,30 @@ std::optional<int> parseCalibrateArgs(int argc, char **argv, CalibrateOptions &o
   return std::nullopt;
 }
 
+/// A profile netc calibrate wrote: its first comment says so.
+bool looksLikeProfile(llvm::StringRef head) {
+  return head.startswith("# Written by `netc calibrate");
+}
+
 int calibrateMain(int argc, char **argv) {
   CalibrateOptions opts;
   std::string message;
   if (std::optional<int> rc = parseCalibrateArgs(argc, argv, opts, message)) {
-    std::fputs(message.c_str(), *rc ? stderr : stdout);
-    return *rc;
+    llvm::raw_fd_ostream &os = *rc ? llvm::errs() : llvm::outs();
+    os << message;
+    return flushStdout("netc calibrate") ? *rc : 1;
   }
-  std::string text = writeProfile(measure(opts));
-  if (opts.output.empty() || opts.output == "-") {
-    std::fputs(text.c_str(), stdout);
-    return 0;
-  }
-  // Atomically: a temporary beside the target, renamed into place.
-  std::string tmp = opts.output + fmt::format(".tmp-{}", getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::fprintf(stderr, "netc calibrate: error: cannot write '%s'\n", tmp.c_str());
-      std::remove(tmp.c_str());
-      return 1;
-    }
-  }
-  if (std::rename(tmp.c_str(), opts.output.c_str()) != 0) {
-    std::fprintf(stderr, "netc calibrate: error: cannot write '%s'\n", opts.output.c_str());
-    std::remove(tmp.c_str());
+  WritePolicy policy;
+  policy.force = opts.force;
+  policy.isOwnOutput = looksLikeProfile;
+  policy.tool = "netc calibrate";
+  if (!checkOutput(opts.output, policy)) // before measuring for a minute
     return 1;
-  }
-  std::fprintf(stderr, "netc calibrate: wrote %s\n", opts.output.c_str());
+  std::string text = writeProfile(measure(opts));
+  if (!writeOutput(opts.output, text, policy))
+    return 1;
+  if (!opts.output.empty() && opts.output != "-")
+    llvm::errs() << fmt::format("netc calibrate: wrote {}\n", opts.output);
   return 0;
 }
 

@@ -26,6 +26,8 @@
 
 #include "target/HardwareProfile.h"
 
+#include <llvm/ADT/StringRef.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +63,7 @@ struct CalibrateOptions {
   bool quick = false;      ///< a few seconds: fewer repeats, smaller arrays
   bool singleCore = false; ///< the profile's peak and bandwidth are one core's
   std::string output;      ///< "" or "-": stdout
+  bool force = false;      ///< -o may replace a file netc calibrate did not write
   std::string name = "host";
   double layerOverhead = -1; ///< seconds; < 0: measured
 };
@@ -69,6 +72,10 @@ struct CalibrateOptions {
 /// exit code when done (help: 0, usage error: 2), or nothing to go on.
 std::optional<int> parseCalibrateArgs(int argc, char **argv, CalibrateOptions &opts,
                                       std::string &message);
+
+/// Whether `head`, the start of an existing file, is a profile netc
+/// calibrate wrote (so -o may replace it without --force).
+bool looksLikeProfile(llvm::StringRef head);
 
 /// Runs the measurements and returns the profile.
 ProfileData measure(const CalibrateOptions &opts);

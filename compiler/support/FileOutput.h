@@ -1,9 +1,26 @@
 //===- FileOutput.h - outputs replaced whole or not at all ------*- C++ -*-===//
 //
-// How netc writes its outputs (-o): through a temporary file or directory
-// next to the target, renamed into place when complete, so that an error
-// leaves any previous output as it was and never a half-written one; and
-// never over a file or directory netc did not write, unless forced.
+// How netc writes its outputs (-o), so that nothing is lost and nothing is
+// left half-written:
+//
+//  - Through a temporary file or directory in the target's own directory
+//    (never $TMPDIR: a rename must not cross file systems), renamed into
+//    place when complete. An error leaves any previous output as it was; a
+//    SIGINT, SIGTERM or SIGHUP removes the temporary before netc dies.
+//  - Relative paths are taken from the working directory; a directory
+//    target may end in '/'.
+//  - Never over an input of the run (the program file, every file it
+//    imports, the --hw file, the --compare file), whatever --force says:
+//    compared by file identity, so another name for the same file counts.
+//  - An existing file is replaced without --force only if it is empty or
+//    netc wrote it, which is told by how it starts (`isOwnOutput`): every
+//    format netc writes starts with something a .net source cannot start
+//    with, except the report table and the graph dump, which start with
+//    `network ` like a source; those are recognised by their second part
+//    too (the table's padded `network` label and `hardware` line; the
+//    graph's `  %name = ` lines), which no .net source can have.
+//  - A device or pipe (`-o /dev/null`) is written directly.
+//  - Every write to standard output or a file is checked, close included.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_SUPPORT_FILEOUTPUT_H
@@ -13,6 +30,7 @@
 #include <llvm/ADT/StringRef.h>
 
 #include <string>
+#include <vector>
 
 namespace netc {
 
@@ -22,20 +40,57 @@ struct OutputFile {
   std::string text;
 };
 
+/// True when `head` (the first bytes of an existing file) is how an output
+/// of netc's main command starts (a report, comparison, sweep, opt report,
+/// AST or graph, in any format).
+bool looksLikeNetcOutput(llvm::StringRef head);
+
+/// How a write may treat what is already there.
+struct WritePolicy {
+  bool force = false; ///< replace a file or directory netc did not write
+  /// Files the run read: never written over, whatever `force` says.
+  std::vector<std::string> inputs;
+  /// Whether an existing file's start shows netc wrote it.
+  bool (*isOwnOutput)(llvm::StringRef head) = looksLikeNetcOutput;
+  /// The message prefix: "netc" or "netc calibrate".
+  const char *tool = "netc";
+};
+
 /// Writes `text` to `path` (standard output for "" or "-") through a
-/// temporary file renamed into place, so an existing output is replaced whole
-/// or not at all. An existing regular file that netc did not write (by how it
-/// starts) is replaced only with `force`; a device or pipe (`-o /dev/null`)
-/// is written directly. Errors are reported on stderr; returns false then.
-bool writeOutput(const std::string &path, llvm::StringRef text, bool force = false);
+/// temporary file beside it renamed into place, so an existing output is
+/// replaced whole or not at all. Errors are reported on stderr; returns
+/// false then.
+bool writeOutput(const std::string &path, llvm::StringRef text, const WritePolicy &policy);
+inline bool writeOutput(const std::string &path, llvm::StringRef text, bool force = false) {
+  WritePolicy p;
+  p.force = force;
+  return writeOutput(path, text, p);
+}
+
+/// The checks writeOutput makes before writing (a directory in the way, an
+/// input, a file netc did not write), to fail before a long computation;
+/// false after reporting why `path` may not be written.
+bool checkOutput(const std::string &path, const WritePolicy &policy);
 
 /// Writes `files` as the directory `dir`. The directory is built under a
-/// temporary name next to it and renamed into place when complete. An
+/// temporary name beside it and renamed into place when complete. An
 /// existing `dir` is replaced only if netc wrote it (it holds the file
 /// `markerName`) or it is empty; otherwise only with `force`, which writes
-/// the files into it, each replaced whole.
+/// the files into it, each replaced whole. A directory that is an input's
+/// is never replaced, and no input is written over.
 bool writeOutputDir(const std::string &dir, llvm::ArrayRef<OutputFile> files,
-                    llvm::StringRef markerName, bool force);
+                    llvm::StringRef markerName, const WritePolicy &policy);
+inline bool writeOutputDir(const std::string &dir, llvm::ArrayRef<OutputFile> files,
+                           llvm::StringRef markerName, bool force) {
+  WritePolicy p;
+  p.force = force;
+  return writeOutputDir(dir, files, markerName, p);
+}
+
+/// Flushes standard output; after a write error (a full disk, a closed
+/// pipe) reports "TOOL: error: cannot write to standard output: REASON",
+/// clears the error (else LLVM aborts at exit) and returns false.
+bool flushStdout(const char *tool = "netc");
 
 } // namespace netc
 

@@ -1,7 +1,7 @@
 //===- netc.cpp - the netc command ------------------------------------------===//
 //
 // Thin: options -> driver::Compilation -> writers. Exit codes: 0 success, 1 errors in the
-// input, 2 usage errors.
+// input, a failed write or running out of memory, 2 usage errors.
 //
 //===----------------------------------------------------------------------===//
 #include "calibrate/Calibrate.h"
@@ -17,11 +17,61 @@
 #include "support/FileOutput.h"
 #include "syntax/ASTPrinter.h"
 
+#include <llvm/Support/ErrorHandling.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <new>
+
+#include <unistd.h>
+
 using namespace netc;
+
+/// What main is doing, for the out-of-memory message: the stage and the
+/// options that bound its memory.
+static const char *gStage = "reading the options";
+static const char *gStageLimits = "";
+
+static void setStage(const char *stage, const char *limits) {
+  gStage = stage;
+  gStageLimits = limits;
+}
+
+/// The out-of-memory message: "netc: error: out of memory while STAGE;
+/// lower LIMITS".
+static std::string outOfMemoryMessage() {
+  std::string m = std::string("netc: error: out of memory while ") + gStage;
+  if (*gStageLimits)
+    m += std::string("; lower ") + gStageLimits;
+  return m + "\n";
+}
+
+/// LLVM's containers do not throw when an allocation fails (LLVM is built
+/// without exceptions): they call this, which must not return.
+static void onLLVMBadAlloc(void *, const char *, bool) {
+  char buf[512];
+  int n = std::snprintf(buf, sizeof buf, "netc: error: out of memory while %s%s%s\n", gStage,
+                        *gStageLimits ? "; lower " : "", gStageLimits);
+  if (n > 0)
+    (void)!::write(2, buf, std::min<size_t>(static_cast<size_t>(n), sizeof buf - 1));
+  ::_exit(1);
+}
+
+/// How -o may treat existing files: never over a file the run read (every
+/// buffer of the source manager: the program, its imports, the --hw and
+/// --compare files), named explicitly too in case one failed to load.
+static WritePolicy writePolicy(const Options &opts, driver::Compilation &c) {
+  WritePolicy p;
+  p.force = opts.force;
+  p.inputs = {opts.input, opts.compare, opts.pipeline.hardware};
+  const llvm::SourceMgr &sm = c.sourceMgr();
+  for (unsigned id = 1; id <= sm.getNumBuffers(); ++id)
+    p.inputs.push_back(sm.getMemoryBuffer(id)->getBufferIdentifier().str());
+  return p;
+}
 
 /// The op table, as users call it: name(arguments), then what it is.
 static void listOps(llvm::raw_ostream &os) {
@@ -56,12 +106,14 @@ static int listHardware(const Options &opts) {
 }
 
 /// Writes the text `print` renders to -o (or stdout); the exit code.
-template <typename Print> static int writeText(const Options &opts, Print print) {
+template <typename Print>
+static int writeText(const Options &opts, driver::Compilation &c, Print print) {
+  setStage("writing the output", "");
   std::string text;
   llvm::raw_string_ostream os(text);
   print(os);
   os.flush();
-  return writeOutput(opts.output, text, opts.force) ? 0 : 1;
+  return writeOutput(opts.output, text, writePolicy(opts, c)) ? 0 : 1;
 }
 
 /// --report (and --compare, --sweep).
@@ -69,10 +121,11 @@ static int runReport(const Options &opts, driver::Compilation &c) {
   if (!opts.sweep.sweeps.empty()) {
     std::string text;
     llvm::raw_string_ostream os(text);
+    setStage("sweeping", "--max-variants, --max-nodes, --max-edges or --batch");
     if (int rc = sweep::runSweep(c, opts.sweep, opts.format, os))
       return rc;
     os.flush();
-    return writeOutput(opts.output, text, opts.force) ? 0 : 1;
+    return writeOutput(opts.output, text, writePolicy(opts, c)) ? 0 : 1;
   }
   // One profile for both networks of a --compare: the name is resolved in
   // the main file (and its imports), then among the built-ins.
@@ -89,7 +142,7 @@ static int runReport(const Options &opts, driver::Compilation &c) {
   c.printDiagnostics();
   if (!report || (!opts.compare.empty() && !other))
     return c.exitCode();
-  return writeText(opts, [&](llvm::raw_ostream &os) {
+  return writeText(opts, c, [&](llvm::raw_ostream &os) {
     if (other)
       report::writeComparison(os, *report, *other, opts.format);
     else
@@ -106,18 +159,20 @@ static int runOptReport(const Options &opts, driver::Compilation &c) {
   c.printDiagnostics();
   if (!report)
     return c.exitCode();
-  return writeText(opts, [&](llvm::raw_ostream &os) {
+  return writeText(opts, c, [&](llvm::raw_ostream &os) {
     report::writeOptReport(os, *report, trace.steps, trace.rewrites, opts.format);
   });
 }
 
 /// --emit=cpp -o DIR.
 static int runEmitCpp(const Options &opts, driver::Compilation &c) {
+  setStage("emitting C++", "--max-emit-bytes, --max-nodes, --max-edges or --batch");
   std::optional<std::vector<codegen::EmittedFile>> files = c.emitCpp(opts.emit);
   c.printDiagnostics();
   if (!files)
     return c.exitCode();
-  return writeOutputDir(opts.output, *files, codegen::kEmitMarker, opts.force) ? 0 : 1;
+  setStage("writing the output", "");
+  return writeOutputDir(opts.output, *files, codegen::kEmitMarker, writePolicy(opts, c)) ? 0 : 1;
 }
 
 /// No --emit: check the file (and elaborate its network, if it has one);
@@ -135,12 +190,12 @@ static int runGraph(const Options &opts, driver::Compilation &c) {
     return c.exitCode();
   if (opts.action == Action::Check)
     return 0;
-  return writeText(opts, [&](llvm::raw_ostream &os) {
+  return writeText(opts, c, [&](llvm::raw_ostream &os) {
     ir::printGraph(os, *graph, &c.sourceMgr());
   });
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   if (argc > 1 && std::string_view(argv[1]) == "calibrate") // netc calibrate: measure the host
     return calibrate::calibrateMain(argc - 1, argv + 1);
   Options opts;
@@ -157,22 +212,43 @@ int main(int argc, char **argv) {
   if (opts.action != Action::Report)
     pipeline.maxBatch = false; // only the report shows it
   driver::Compilation c(std::move(pipeline));
+  setStage("loading the program", "--max-file-size or --max-nesting");
   if (!c.load(opts.input)) {
     c.printDiagnostics();
     return c.exitCode();
   }
   if (opts.action == Action::EmitAST)
-    return writeText(opts, [&](llvm::raw_ostream &os) { ast::printModule(os, c.program().main()); });
+    return writeText(opts, c, [&](llvm::raw_ostream &os) { ast::printModule(os, c.program().main()); });
   // Every hardware declaration is checked, used or not (but for the graph as
   // elaborated, which needs none).
   if (opts.action != Action::EmitGraph && !c.checkHardwareDecls()) {
     c.printDiagnostics();
     return c.exitCode();
   }
+  setStage("compiling the network", "--max-nodes, --max-edges, --max-steps or --batch");
   switch (opts.action) {
   case Action::Report: return runReport(opts, c);
   case Action::OptReport: return runOptReport(opts, c);
   case Action::EmitCpp: return runEmitCpp(opts, c);
   default: return runGraph(opts, c);
   }
+}
+
+/// Checks standard output once more at the end (--help, --list-ops and the
+/// like print directly) and turns running out of memory into a message and
+/// exit 1, rather than an uncaught std::bad_alloc.
+int main(int argc, char **argv) {
+  llvm::install_bad_alloc_error_handler(onLLVMBadAlloc);
+  int rc;
+  try {
+    rc = run(argc, argv);
+  } catch (const std::bad_alloc &) {
+    llvm::outs().flush();
+    llvm::outs().clear_error();
+    llvm::errs() << outOfMemoryMessage();
+    return 1;
+  }
+  if (!flushStdout() && rc == 0)
+    rc = 1;
+  return rc;
 }

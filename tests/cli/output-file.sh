@@ -5,7 +5,7 @@
 #
 # usage: output-file.sh NETC   (run from the source root)
 set -uo pipefail
-netc=$1
+netc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: some checks cd
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -60,5 +60,62 @@ mkdir "$work/dir"
 check "a directory is an error" test $? -eq 1
 "$netc" --report "$good" -o /dev/null >/dev/null 2>&1
 check "-o /dev/null works and leaves it a device" test -c /dev/null
+
+# Never over an input of the run, whatever --force says: the program, a file
+# it imports, the --hw file; by identity, so another name counts too.
+mkdir "$work/src" "$work/src/lib"
+cp "$good" "$work/src/m.net"
+printf 'block twice(x) {\n  return relu(relu(x))\n}\n' >"$work/src/lib/blk.net"
+printf 'import "lib/blk.net"\nnetwork usesimport() {\n  x = input([1, 3, 8, 8])\n  return twice(x)\n}\n' \
+  >"$work/src/main.net"
+cp tests/golden/report/lib/calibrated_hw.net "$work/src/hw.net"
+ln -s m.net "$work/src/link.net"
+cp -r "$work/src" "$work/src.orig"
+for force in "" --force; do
+  for mode in "--emit=graph" "--emit=ast" "--report"; do
+    for target in m.net link.net lib/../m.net; do
+      "$netc" $mode "$work/src/m.net" -o "$work/src/$target" $force >/dev/null 2>"$work/err"
+      check "$mode -o $target (its input) $force: refused" test $? -eq 1
+      check "... saying it is an input" grep -q "input" "$work/err"
+    done
+  done
+  "$netc" --emit=graph "$work/src/main.net" -o "$work/src/lib/blk.net" $force >/dev/null 2>&1
+  check "-o over an imported file $force: refused" test $? -eq 1
+  "$netc" --report "$work/src/m.net" --hw "$work/src/hw.net" -o "$work/src/hw.net" $force \
+    >/dev/null 2>&1
+  check "-o over the --hw file $force: refused" test $? -eq 1
+done
+check "every input is byte-identical" diff -r "$work/src.orig" "$work/src"
+check "no temporary is left beside the inputs" test -z "$(ls -R "$work/src" | grep -F '.tmp-')"
+
+# A .net source that is not an input starts like a graph dump ("network "):
+# it is not taken for netc's output.
+cp "$good" "$work/other.net"
+printf 'network n()\n{\n  return input([1, 3, 8, 8])\n}\n' >"$work/other2.net"
+for f in other.net other2.net; do
+  cp "$work/$f" "$work/$f.orig"
+  for mode in "--emit=graph" "--report"; do
+    "$netc" $mode "$good" -o "$work/$f" >/dev/null 2>"$work/err"
+    check "$mode -o a foreign source $f: refused" test $? -eq 1 -a -n "$(grep -- --force "$work/err")"
+  done
+  check "... untouched" cmp -s "$work/$f" "$work/$f.orig"
+done
+
+# Relative paths, with a parent folder, from the working directory; $TMPDIR
+# (maybe on another file system) is never used.
+mkdir "$work/rel"
+src=$PWD
+(cd "$work" && TMPDIR=/nonexistent "$netc" --report "$src/$good" -o rel/report.txt \
+  >/dev/null 2>"$work/err")
+check "-o rel/report.txt from the working directory" test $? -eq 0 -a -s "$work/rel/report.txt"
+
+# Write errors are errors: on standard output, on a device.
+"$netc" --report examples/resnet18.net >/dev/full 2>"$work/err"
+check "--report >/dev/full exits 1" test $? -eq 1
+check "... saying why" grep -q "netc: error: cannot write to standard output: No space left on device" "$work/err"
+"$netc" --list-ops >/dev/full 2>"$work/err"
+check "--list-ops >/dev/full exits 1" test $? -eq 1 -a -n "$(grep 'standard output' "$work/err")"
+"$netc" --report "$good" -o /dev/full >/dev/null 2>"$work/err"
+check "-o /dev/full exits 1" test $? -eq 1 -a -n "$(grep 'No space left' "$work/err")"
 
 exit $((fails > 0))

@@ -5,7 +5,7 @@
 #
 # usage: output-dir.sh NETC   (run from the source root)
 set -uo pipefail
-netc=$1
+netc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: some checks cd
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -53,5 +53,26 @@ check "an empty directory is used" test -f "$work/empty/kernels.h"
 echo data >"$work/file"
 "$netc" --emit=cpp "$good" -o "$work/file" >/dev/null 2>"$work/err"
 check "a file in the way is an error" test $? -eq 1 -a "$(cat "$work/file")" = data
+
+# Relative paths from the working directory, a trailing '/', and the
+# temporaries beside the target: never under $TMPDIR (another file system
+# would fail the rename), here a directory that does not exist.
+abs=$PWD/$good
+mkdir "$work/cwd" "$work/cwd/sub"
+(cd "$work/cwd" && TMPDIR=/nonexistent "$netc" --emit=cpp "$abs" -o out/ >/dev/null 2>"$work/err")
+check "-o out/ (trailing slash) writes out" test -f "$work/cwd/out/kernels.h"
+(cd "$work/cwd" && TMPDIR=/nonexistent "$netc" --emit=cpp "$abs" -o out/ >/dev/null 2>"$work/err")
+check "-o out/ again replaces it" test $? -eq 0 -a -f "$work/cwd/out/kernels.h"
+(cd "$work/cwd" && TMPDIR=/nonexistent "$netc" --emit=cpp "$abs" -o sub/cpp >/dev/null 2>"$work/err")
+check "-o sub/cpp (relative, with a parent) writes it" test $? -eq 0 -a -f "$work/cwd/sub/cpp/model.h"
+(cd "$work/cwd" && TMPDIR=/nonexistent "$netc" --emit=cpp "$abs" -o ./sub/../sub/cpp/ >/dev/null 2>&1)
+check "-o ./sub/../sub/cpp/ replaces it" test $? -eq 0 -a -f "$work/cwd/sub/cpp/model.h"
+check "no temporary directory is left" test -z "$(ls -R "$work/cwd" | grep -E '\.(tmp|old)-')"
+
+# A netc directory holding an input of the run is not replaced.
+"$netc" --emit=cpp "$good" -o "$work/holds" >/dev/null 2>&1
+cp "$good" "$work/holds/in.net"
+"$netc" --emit=cpp "$work/holds/in.net" -o "$work/holds" >/dev/null 2>"$work/err"
+check "a directory holding the input is refused" test $? -eq 1 -a -f "$work/holds/in.net"
 
 exit $((fails > 0))

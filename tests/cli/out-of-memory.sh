@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Running out of memory is exit 1 with the stage and the limits to lower,
+# not an uncaught std::bad_alloc (SIGABRT, status 134). The address space is
+# capped with `ulimit -v` on a network that needs more.
+#
+# usage: out-of-memory.sh NETC   (run from the source root)
+set -uo pipefail
+netc=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
+}
+
+# Millions of layers: far more than the address space allowed below.
+printf 'network huge() {\n  x = input([1, 8, 4, 4])\n  for i in range(3000000) { x = relu(x) }\n  return x\n}\n' \
+  >"$work/huge.net"
+for mode in "--report" "--emit=graph"; do
+  # shellcheck disable=SC2086
+  bash -c 'ulimit -v 400000; exec "$@"' _ "$netc" $mode "$work/huge.net" >/dev/null 2>"$work/err"
+  rc=$?
+  check "$mode out of memory: exit 1 (got $rc)" test "$rc" -eq 1
+  check "... saying so, with the limits to lower" grep -q "netc: error: out of memory while .*; lower .*--max-nodes" "$work/err"
+done
+
+exit $((fails > 0))
