@@ -7,6 +7,7 @@
 #include "syntax/AST.h"
 
 #include <llvm/Support/Casting.h>
+#include <llvm/Support/MemoryBuffer.h>
 
 namespace netc::driver {
 
@@ -40,6 +41,15 @@ void Compilation::printDiagnostics() {
 }
 
 bool Compilation::load(llvm::StringRef path) {
+  if (path == "-") { // the program on standard input, named <stdin> in messages
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> in = llvm::MemoryBuffer::getSTDIN();
+    if (!in) {
+      diags->fileError("<stdin>",
+                       "cannot read standard input: " + in.getError().message());
+      return fail(Failure::Input);
+    }
+    return loadText((*in)->getBuffer(), "<stdin>");
+  }
   prog = loadProgram(*diags, path, opts.load);
   return prog ? true : fail(Failure::Input);
 }

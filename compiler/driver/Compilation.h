@@ -85,7 +85,9 @@ public:
   int exitCode() const { return failed == Failure::None ? 1 : static_cast<int>(failed); }
 
   // ---- load ------------------------------------------------------------------
-  /// Loads the file and its imports. False after errors.
+  /// Loads the file and its imports ("-": the program on standard input,
+  /// named <stdin>; its relative imports resolve against the working
+  /// directory). False after errors.
   bool load(llvm::StringRef path);
   /// The same for in-memory text named `name` (tests, fuzzers, benchmarks).
   bool loadText(llvm::StringRef text, llvm::StringRef name);
