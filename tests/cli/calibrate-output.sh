@@ -7,14 +7,7 @@
 # usage: calibrate-output.sh NETC   (run from the source root)
 set -uo pipefail
 netc=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 
 # Refusals come before the measurements, so these are quick.
 echo "my notes" >"$work/notes.txt"

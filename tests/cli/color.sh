@@ -6,14 +6,7 @@
 # usage: color.sh NETC   (run from the source root)
 set -uo pipefail
 netc=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 bad=$work/bad.net
 printf 'network n() {\n  x = input([1, 3, 8, 8])\n  return conv2d(x, 4, k=9)\n}\n' >"$bad"
 esc=$(printf '\033')

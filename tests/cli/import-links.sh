@@ -6,9 +6,7 @@
 # usage: import-links.sh NETC
 set -uo pipefail
 netc=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 expect() { # expect DESCRIPTION EXIT-CODE TEXT FILE.net
   local out code
   out=$("$netc" "$4" 2>&1)

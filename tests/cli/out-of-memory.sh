@@ -6,14 +6,7 @@
 # usage: out-of-memory.sh NETC   (run from the source root)
 set -uo pipefail
 netc=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 
 # Under AddressSanitizer (scripts/robustness.sh) the address-space cap leaves
 # no room for ASan's shadow memory and its allocator reports out of memory

@@ -5,12 +5,7 @@
 # usage: stdin.sh NETC   (run from the source root)
 set -uo pipefail
 netc=$1
-fails=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 good='import "std/blocks.net"
 network n() {
   return input([1, 3, 16, 16]) |> conv_bn_act(8)

@@ -6,14 +6,7 @@
 # usage: output-dir.sh NETC   (run from the source root)
 set -uo pipefail
 netc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: some checks cd
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 good=tests/emit/small.net
 bad=$work/bad.net
 printf 'network bad() {\n  x = input([1, 3, 8, 8])\n  return conv2d(x, 4, k=9)\n}\n' >"$bad"

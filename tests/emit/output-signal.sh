@@ -9,14 +9,7 @@
 set -uo pipefail
 set -m # background jobs keep SIGINT (without job control bash ignores it in them)
 netc=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what" >&2; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 good=tests/emit/small.net
 notmp() { test -z "$(ls -AR "$work" | grep -E '\.(tmp|old)-')"; }
 
