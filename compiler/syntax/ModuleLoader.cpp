@@ -18,7 +18,22 @@ std::string stdlibDirectory(const LoadOptions &opts) {
     return opts.stdlibDir;
   if (const char *env = std::getenv("NETC_STDLIB"); env && *env)
     return env;
-  return NETC_STDLIB_DIR;
+  // An installed netc (cmake --install) finds its stdlib relative to its
+  // binary, wherever the prefix was moved: PREFIX/bin/netc and
+  // PREFIX/share/netc/stdlib.
+  static const std::string installed = [] {
+    std::string exe = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+    if (exe.empty())
+      return std::string();
+    llvm::SmallString<256> dir(llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+    llvm::sys::path::append(dir, "share", "netc", "stdlib");
+    llvm::SmallString<256> marker(dir);
+    llvm::sys::path::append(marker, "blocks.net");
+    return llvm::sys::fs::exists(marker) ? std::string(dir) : std::string();
+  }();
+  if (!installed.empty())
+    return installed;
+  return NETC_STDLIB_DIR; // the source tree's stdlib/, for a build that is not installed
 }
 
 namespace {
