@@ -4,8 +4,10 @@
 #include "cost/CostModel.h"
 #include "ir/Verifier.h"
 #include "sema/Hardware.h"
+#include "support/StatusLine.h"
 #include "syntax/AST.h"
 
+#include <fmt/format.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -105,7 +107,19 @@ void Compilation::setHardware(target::HardwareProfile profile) {
 
 std::optional<ir::Graph> Compilation::elaborate(const Program &program, const ElabOptions &elab,
                                                 DiagEngine &diag) {
-  std::optional<ir::Graph> graph = netc::elaborate(program, diag, elab);
+  std::optional<ir::Graph> graph;
+  {
+    StatusLine status(err); // on a terminal: the layers so far of a long elaboration
+    if (status.active()) {
+      ElabOptions withProgress = elab;
+      withProgress.progress = [&status](size_t nodes) {
+        status.show([&] { return fmt::format("netc: elaborating: {} layers so far", nodes); });
+      };
+      graph = netc::elaborate(program, diag, withProgress);
+    } else {
+      graph = netc::elaborate(program, diag, elab);
+    }
+  } // the status line is erased before any message
   if (!graph) {
     fail(Failure::Input);
     return std::nullopt;

@@ -1,6 +1,7 @@
 #include "driver/Sweep.h"
 
 #include "driver/Compilation.h"
+#include "support/StatusLine.h"
 #include "syntax/AST.h"
 
 #include <fmt/format.h>
@@ -8,7 +9,6 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <numeric>
 #include <unordered_map>
@@ -36,39 +36,6 @@ const ast::NetworkDecl *findNetwork(const Program &program, const std::string &n
       last = n;
   return last ? last : count == 1 ? only : nullptr;
 }
-
-/// "variant K of N" on stderr while a sweep runs, when stderr is a terminal:
-/// at most ten times a second, from a tenth of a second on (a quick sweep
-/// shows nothing), erased when the sweep ends.
-class Progress {
-public:
-  explicit Progress(uint64_t count)
-      : count(count), shown(llvm::errs().is_displayed()),
-        next(std::chrono::steady_clock::now() + kPeriod) {}
-  void at(uint64_t k) {
-    if (!shown)
-      return;
-    auto now = std::chrono::steady_clock::now();
-    if (now < next)
-      return;
-    next = now + kPeriod;
-    std::string line = fmt::format("netc: --sweep: variant {} of {}", k + 1, count);
-    width = std::max(width, line.size());
-    llvm::errs() << '\r' << line;
-    llvm::errs().flush();
-  }
-  ~Progress() {
-    if (width)
-      llvm::errs() << '\r' << std::string(width, ' ') << '\r';
-  }
-
-private:
-  static constexpr std::chrono::milliseconds kPeriod{100};
-  uint64_t count;
-  bool shown;
-  std::chrono::steady_clock::time_point next;
-  size_t width = 0;
-};
 
 /// The first error of `diag`, on one line.
 std::string firstError(const DiagEngine &diag) {
@@ -223,9 +190,9 @@ int runSweep(driver::Compilation &c, const SweepOptions &opts, report::ReportFor
   size_t cachedBytes = 0;
   constexpr size_t kCacheBytes = size_t(256) << 20; // then new graphs are costed uncached
   std::string firstFailure; ///< the diagnostics of the first variant that failed
-  Progress progress(count);
+  StatusLine progress(llvm::errs()); // on a terminal: "variant K of N"
   for (uint64_t k = 0; k < count; ++k) {
-    progress.at(k);
+    progress.show([&] { return fmt::format("netc: --sweep: variant {} of {}", k + 1, count); });
     report::SweepRow row;
     std::vector<uint64_t> idx = variantIndices(opts.sweeps, k);
     for (size_t i = 0; i < opts.sweeps.size(); ++i) {

@@ -20,6 +20,7 @@
 #include "support/Diagnostics.h"
 #include "syntax/ModuleLoader.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +42,9 @@ struct ElabOptions {
   unsigned maxCallDepth = 200;       ///< nested block calls
   uint64_t maxSteps = 100'000'000;   ///< statements and loop iterations executed
   uint64_t maxRange = 10'000'000;    ///< elements of one range()/list built
+  /// Called every 65,536 steps with the nodes so far (progress output; the
+  /// driver sets it when stderr is a terminal). May be empty.
+  std::function<void(size_t nodes)> progress;
 };
 
 std::optional<ir::Graph> elaborate(const Program &program, DiagEngine &diag,

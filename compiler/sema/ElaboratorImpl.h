@@ -76,6 +76,8 @@ private:
     if (++steps > opts.maxSteps)
       fail(loc, fmt::format("elaboration takes more than {} steps; is a loop too long?",
                             opts.maxSteps));
+    if ((steps & 0xFFFF) == 0 && opts.progress)
+      opts.progress(graph.nodes.size());
   }
   void execBody(const StmtList &body);
   void bind(const Pattern &p, const Value &v);
