@@ -1,0 +1,91 @@
+//===- OptionRules.cpp - the rules about options given together --------------===//
+#include "driver/OptionTable.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace netc::options {
+
+/// --sweep's rules: it needs --report, and neither --compare, --max-batch,
+/// --group-by nor --top (a row per variant has no layers and one network);
+/// --pareto and --max-variants need it; a -D and a --sweep of one name clash.
+std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::StringRef> &seen) {
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  if (o.sweep.sweeps.empty()) {
+    for (const char *name : {"--pareto", "--max-variants"})
+      if (given(name))
+        return fmt::format("option '{}' needs --sweep", name);
+    return std::nullopt;
+  }
+  if (o.action != Action::Report)
+    return std::string("option '--sweep' needs --report");
+  for (const char *name : {"--compare", "--compare-network", "--compare-D", "--max-batch",
+                           "--group-by", "--top", "--opt-report", "--print-after-all"})
+    if (given(name))
+      return fmt::format("option '{}' cannot be combined with --sweep", name);
+  for (const sweep::SweepSpec &s : o.sweep.sweeps)
+    for (const auto &[name, value] : o.pipeline.elab.overrides)
+      if (name == s.name)
+        return fmt::format("parameter '{}' is both set by -D and swept by --sweep", name);
+  uint64_t n = sweep::variantCount(o.sweep.sweeps);
+  if (n > o.sweep.maxVariants)
+    return fmt::format("--sweep: {} variants, more than the limit of {} (see --max-variants)",
+                       n == UINT64_MAX ? std::string("too many") : std::to_string(n),
+                       o.sweep.maxVariants);
+  return std::nullopt;
+}
+
+/// --compare shows the two networks' totals side by side: no layer table, so
+/// neither --group-by nor --top; --compare-network and --compare-D need it.
+/// --opt-report lists passes and rewrites: only the table and JSON formats,
+/// and none of the options of the layer table or of --max-batch.
+std::optional<std::string> checkCompareAndOptReport(const Options &o,
+                                                    const std::vector<llvm::StringRef> &seen) {
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  if (o.compare.empty()) {
+    for (const char *name : {"--compare-network", "--compare-D"})
+      if (given(name))
+        return fmt::format("option '{}' needs --compare", name);
+  } else {
+    for (const char *name : {"--group-by", "--top"})
+      if (given(name))
+        return fmt::format("option '{}' cannot be combined with --compare (the comparison "
+                           "shows totals only)",
+                           name);
+  }
+  if (o.action != Action::OptReport)
+    return std::nullopt;
+  if (o.format != report::ReportFormat::Table && o.format != report::ReportFormat::Json)
+    return fmt::format("--opt-report writes a table or JSON, not --format {}",
+                       o.format == report::ReportFormat::Csv ? "csv" : "md");
+  for (const char *name : {"--group-by", "--top", "--max-batch"})
+    if (given(name))
+      return fmt::format("option '{}' needs --report (the optimization report has no layer "
+                         "table)",
+                         name);
+  return std::nullopt;
+}
+
+/// The options of the passes need an output that runs them; --force needs -o.
+std::optional<std::string> checkPassesAndOutput(const Options &o,
+                                                const std::vector<llvm::StringRef> &seen) {
+  bool runsPasses = o.action == Action::Report || o.action == Action::OptReport ||
+                    o.action == Action::EmitOptGraph || o.action == Action::EmitCpp;
+  if (!runsPasses)
+    for (llvm::StringRef name : seen)
+      if (name == "--passes" || name == "--verify-each" || name == "--print-after-all" ||
+          name == "-O0" || name == "--no-opt")
+        return fmt::format("option '{}' needs an output that runs the passes: --report, "
+                           "--opt-report, --emit=opt-graph or --emit=cpp",
+                           name.str());
+  if (o.output.empty() && std::find(seen.begin(), seen.end(), "--force") != seen.end())
+    return std::string("option '--force' needs -o");
+  return std::nullopt;
+}
+
+} // namespace netc::options
