@@ -77,7 +77,7 @@ TEST_CASE("passes: the pass list is declared once, in order") {
   std::vector<std::string> names;
   for (const passes::PassInfo &p : passes::allPasses())
     names.push_back(p.name);
-  CHECK(names == std::vector<std::string>{"remove-identity", "collapse-reshape", "fold-pad",
+  CHECK(names == std::vector<std::string>{"remove-dead", "remove-identity", "collapse-reshape", "fold-pad",
                                           "fold-batchnorm", "fuse-residual", "fuse-activation"});
   CHECK(passes::findPass("fold-batchnorm"));
   CHECK_FALSE(passes::findPass("nope"));
@@ -86,6 +86,28 @@ TEST_CASE("passes: the pass list is declared once, in order") {
   passes::PassOptions o;
   o.passes = {"fold-everything"};
   CHECK(passes::runPasses(ctx, o, nullptr).rfind("unknown pass 'fold-everything'", 0) == 0);
+}
+
+TEST_CASE("remove-dead: an unread layer and the chain feeding only it disappear") {
+  // b and its producer a are read by nobody; y is read by both the live relu
+  // and the dead a. The unread second input stays: it is the interface.
+  Case c("network n() { x = input([1, 4, 3, 3])\n u = input([1, 4, 3, 3])\n"
+         "y = conv2d(x, 4, 1)\n a = conv2d(y, 4, 1)\n b = sigmoid(a)\n return relu(y) }");
+  Result r = runAndCompare(*c.graph, {"remove-dead"});
+  CHECK(ops(r.after) == "input input conv2d relu");
+  REQUIRE(applied(r) == 2);
+  CHECK(r.rewrites[0].node == "sigmoid");
+  CHECK(r.rewrites[0].message == "removed: its output is never used");
+  CHECK(r.rewrites[1].node == "conv2d_1");
+  CHECK(r.error < kTolerance);
+}
+
+TEST_CASE("remove-dead: a dead reader no longer blocks a fusion") {
+  Case c("network n() { x = input([1, 4, 3, 3])\n y = conv2d(x, 4, 1)\n"
+         "unused = sigmoid(y)\n return relu(y) }");
+  Result r = runAndCompare(*c.graph, {});
+  CHECK(ops(r.after) == "input conv2d+relu");
+  CHECK(r.error < kTolerance);
 }
 
 TEST_CASE("remove-identity: dropout and identity disappear") {
@@ -284,7 +306,7 @@ TEST_CASE("pass manager: with a measure, each rewrite carries its own delta") {
     CHECK(w.after.nodes == w.before.nodes - 1); // each rewrite removes one node
   }
   CHECK(appliedCount == 5); // dropout, 2 batchnorms, relu, relu6
-  REQUIRE(steps.size() == 6);
-  CHECK(steps[3].pass == "fold-batchnorm");
-  CHECK(steps[3].after.nodes == steps[3].before.nodes - 2);
+  REQUIRE(steps.size() == 7);
+  CHECK(steps[4].pass == "fold-batchnorm");
+  CHECK(steps[4].after.nodes == steps[4].before.nodes - 2);
 }
