@@ -93,7 +93,7 @@ void writeQuantityTable(llvm::raw_ostream &os, const std::vector<Quantity> &qs) 
 } // namespace
 
 void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
-  os << "# netc report: " << markdownEscape(r.network) << "\n\n";
+  os << "# " << markers::kReport << markdownEscape(r.network) << "\n\n";
   writeFacts(os, r);
 
   GroupBy by = r.groupBy;
@@ -130,7 +130,7 @@ void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &st
 }
 
 void writeMarkdownComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
-  os << "# netc comparison: " << markdownEscape(a.network) << " vs "
+  os << "# " << markers::kComparison << markdownEscape(a.network) << " vs "
      << markdownEscape(b.network) << "\n\n";
   os << "- **a:** " << markdownEscape(networkTitle(a)) << '\n';
   os << "- **b:** " << markdownEscape(networkTitle(b)) << '\n';

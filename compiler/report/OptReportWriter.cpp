@@ -100,7 +100,7 @@ void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
                     const std::vector<passes::Rewrite> &rewrites, ReportFormat format) {
   if (format == ReportFormat::Json)
     return writeOptReportJson(os, r, steps, rewrites);
-  os << fmt::format("optimization report: {} on {} ({}, batch {}, FLOPs {}, memory {})\n\n",
+  os << markers::kOptReport << fmt::format("{} on {} ({}, batch {}, FLOPs {}, memory {})\n\n",
                     r.network, r.hardware.name, ir::dtypeName(r.options.dtype).str(),
                     r.options.batch, cost::flopConventionName(r.options.flops).str(),
                     cost::memoryModelName(r.options.memory).str());

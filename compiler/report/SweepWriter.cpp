@@ -116,6 +116,7 @@ std::string integer(int64_t v) { return fmt::format("{}", v); }
 
 void writeTable(llvm::raw_ostream &os, const SweepResult &s) {
   cost::Report r = headerReport(s);
+  os << markers::kSweep << s.network << "\n";
   wrapText(os, "network", s.network);
   if (!s.overrides.empty())
     wrapText(os, "overrides", overridesText(s));
@@ -280,7 +281,7 @@ void writeCsv(llvm::raw_ostream &os, const SweepResult &s) {
 
 void writeMarkdown(llvm::raw_ostream &os, const SweepResult &s) {
   cost::Report r = headerReport(s);
-  os << "# netc sweep: " << markdownEscape(s.network) << "\n\n";
+  os << "# " << markers::kSweep << markdownEscape(s.network) << "\n\n";
   os << "- **network:** " << markdownEscape(s.network) << '\n';
   if (!s.overrides.empty())
     os << "- **overrides:** " << markdownEscape(overridesText(s)) << '\n';

@@ -253,6 +253,7 @@ bool sameHardware(const Report &a, const Report &b) {
 } // namespace
 
 void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style) {
+  os << markers::kReport << r.network << "\n";
   wrapText(os, "network", networkTitle(r));
   writeHardware(os, "hardware", r);
   wrapText(os, "conventions", conventionsText(r));
@@ -278,6 +279,7 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
 }
 
 void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
+  os << markers::kComparison << a.network << " vs " << b.network << "\n";
   wrapText(os, "a", networkTitle(a));
   wrapText(os, "b", networkTitle(b));
   if (sameHardware(a, b)) {

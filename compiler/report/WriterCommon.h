@@ -10,6 +10,7 @@
 
 #include <array>
 #include "report/ReportWriter.h"
+#include "support/OutputMarkers.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,8 @@
 //===- FileOutput.cpp - outputs replaced whole or not at all -----------------===//
 #include "support/FileOutput.h"
 
+#include "support/OutputMarkers.h"
+
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -135,37 +137,22 @@ void testPause() {
 // Recognising outputs and inputs
 //===----------------------------------------------------------------------===//
 
-/// Every output starts with something a .net source cannot start with,
-/// except the report table and the graph dump (`network `); see the header.
+/// Whether `head` begins with one of the markers of support/OutputMarkers.h.
 bool looksLikeNetcOutput(llvm::StringRef head) {
-  const char *const starts[] = {
-      "a ",               // --compare table ("a" is no keyword of .net)
-      "{\n  \"netc_",      // json reports and comparisons
-      "name,op,block,",   // csv report
-      "quantity,a,b,",    // csv comparison
-      "variant,",         // csv sweep
-      "# netc ",          // markdown report and comparison
-      "optimization report: ",
-      "Module \"",        // --emit=ast
+  using namespace markers;
+  const llvm::StringRef starts[] = {
+      kReport, kComparison, kSweep, kGraph, kOptReport, // table formats
+      "# netc report: ", "# netc comparison: ", "# netc sweep: ", // markdown
+      "{\n  \"netc_",    // json
+      "name,op,block,", // csv report
+      "quantity,a,b,",  // csv comparison
+      "variant,",       // csv sweep
+      "Module \"",      // --emit=ast
   };
-  for (const char *s : starts)
+  for (llvm::StringRef s : starts)
     if (head.startswith(s))
       return true;
-  if (!head.startswith("network "))
-    return false;
-  auto [first, rest] = head.split('\n');
-  if (first.contains('{'))
-    return false; // a network declaration's opening line
-  // --emit=graph, --emit=opt-graph: "network NAME(ARGS)", then "  %x = ...".
-  if (rest.startswith("  %"))
-    return true;
-  // --report table (and sweep table): the label padded ("network      NAME"),
-  // continuation lines indented, then "hardware     ..." or "sweep     ...".
-  if (!first.startswith("network  "))
-    return false;
-  while (rest.startswith(" "))
-    rest = rest.split('\n').second;
-  return rest.startswith("hardware  ") || rest.startswith("sweep  ");
+  return false;
 }
 
 namespace {

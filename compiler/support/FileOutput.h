@@ -13,12 +13,9 @@
 //    imports, the --hw file, the --compare file), whatever --force says:
 //    compared by file identity, so another name for the same file counts.
 //  - An existing file is replaced without --force only if it is empty or
-//    netc wrote it, which is told by how it starts (`isOwnOutput`): every
-//    format netc writes starts with something a .net source cannot start
-//    with, except the report table and the graph dump, which start with
-//    `network ` like a source; those are recognised by their second part
-//    too (the table's padded `network` label and `hardware` line; the
-//    graph's `  %name = ` lines), which no .net source can have.
+//    netc wrote it, which is told by the marker every output of netc begins
+//    with (`isOwnOutput`; the markers are listed in support/OutputMarkers.h),
+//    and which no .net source can begin with.
 //  - A device or pipe (`-o /dev/null`) is written directly.
 //  - Every write to standard output or a file is checked, close included.
 //

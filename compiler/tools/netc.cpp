@@ -15,6 +15,7 @@
 #include "report/ReportWriter.h"
 #include "sema/Hardware.h"
 #include "support/FileOutput.h"
+#include "support/OutputMarkers.h"
 #include "syntax/ASTPrinter.h"
 
 #include <llvm/Support/ErrorHandling.h>
@@ -191,6 +192,8 @@ static int runGraph(const Options &opts, driver::Compilation &c) {
   if (opts.action == Action::Check)
     return 0;
   return writeText(opts, c, [&](llvm::raw_ostream &os) {
+    os << markers::kGraph << graph->name
+       << (opts.action == Action::EmitOptGraph ? " (optimized)\n" : " (as written)\n");
     ir::printGraph(os, *graph, &c.sourceMgr());
   });
 }

@@ -2,6 +2,8 @@
 // in the graph and report goldens), in the fuzz dictionary, in the eval tests
 // and in a network the emit tests compile and check; and the README's table
 // of FLOPs per op is the op table's own. Adding an op without these fails here.
+#include "TestUtil.h"
+
 #include "ir/Graph.h"
 #include "ir/OpTable.h"
 #include "sema/Elaborator.h"
@@ -27,13 +29,7 @@ using namespace netc;
 
 namespace {
 
-/// A path under tests/ (NETC_TEST_DIR), or the repository root with "..".
-std::string testPath(std::initializer_list<llvm::StringRef> parts) {
-  llvm::SmallString<256> p(NETC_TEST_DIR);
-  for (llvm::StringRef part : parts)
-    llvm::sys::path::append(p, part);
-  return std::string(p.str());
-}
+using netc::test::testPath;
 
 std::string readFile(const std::string &path) {
   std::ifstream in(path, std::ios::binary);

@@ -11,13 +11,26 @@
 #include "syntax/Parser.h"
 
 #include <doctest/doctest.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/Path.h>
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace netc::test {
+
+#ifdef NETC_TEST_DIR
+/// A path under tests/ (NETC_TEST_DIR), or the repository root with "..".
+inline std::string testPath(std::initializer_list<llvm::StringRef> parts) {
+  llvm::SmallString<256> p(NETC_TEST_DIR);
+  for (llvm::StringRef part : parts)
+    llvm::sys::path::append(p, part);
+  return std::string(p.str());
+}
+#endif
 
 /// Parses `text` as a file named "t.net"; keeps the SourceMgr alive.
 struct Parsed {

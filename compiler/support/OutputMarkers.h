@@ -1,0 +1,39 @@
+//===- OutputMarkers.h - how every output of netc begins --------*- C++ -*-===//
+//
+// netc replaces an existing -o file without --force only when it wrote that
+// file itself, which it tells by a marker it writes on purpose at the start
+// of every output (support/FileOutput.cpp, looksLikeNetcOutput):
+//
+//   table report, comparison, sweep   "netc report: NAME", "netc comparison:
+//                                     A vs B", "netc sweep: NAME"
+//   Markdown                          the same after "# "
+//   graph dumps (--emit=graph, ...)   "netc graph: NAME (as written)"
+//   opt report table                  "optimization report: NAME on HW"
+//   JSON                              a first member "netc_report" (or
+//                                     netc_comparison, netc_sweep,
+//                                     netc_opt_report)
+//   CSV                               netc's header row ("name,op,block,",
+//                                     "quantity,a,b,", "variant,")
+//   --emit=ast                        the AST printer's root `Module "FILE"`
+//   --emit=cpp                        a marker file in the directory
+//
+// None of these can begin a .net program, so no source is taken for an
+// output (and the inputs of a run are never written over in any case).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NETC_SUPPORT_OUTPUTMARKERS_H
+#define NETC_SUPPORT_OUTPUTMARKERS_H
+
+#include <llvm/ADT/StringRef.h>
+
+namespace netc::markers {
+
+inline constexpr llvm::StringLiteral kReport("netc report: ");
+inline constexpr llvm::StringLiteral kComparison("netc comparison: ");
+inline constexpr llvm::StringLiteral kSweep("netc sweep: ");
+inline constexpr llvm::StringLiteral kGraph("netc graph: ");
+inline constexpr llvm::StringLiteral kOptReport("optimization report: ");
+
+} // namespace netc::markers
+
+#endif
