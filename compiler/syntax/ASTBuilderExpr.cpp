@@ -232,7 +232,7 @@ int64_t Transformer::parseInt(antlr4::Token *t) {
     unsigned d = static_cast<unsigned>(ch - '0');
     if (v > (static_cast<uint64_t>(INT64_MAX) - d) / 10) {
       std::string shown = digits.size() > 24 ? digits.substr(0, 20) + "..." : digits;
-      diag.error(loc(t), fmt::format("integer literal {} is too large (the largest is {})",
+      error(loc(t), fmt::format("integer literal {} is too large (the largest is {})",
                                      shown, INT64_MAX));
       return 0;
     }
@@ -246,11 +246,11 @@ double Transformer::parseFloat(antlr4::Token *t) {
   errno = 0;
   double v = std::strtod(text.c_str(), nullptr);
   if (errno == ERANGE && std::isinf(v)) {
-    diag.error(loc(t), fmt::format("number {} is too large for a 64-bit float", t->getText()));
+    error(loc(t), fmt::format("number {} is too large for a 64-bit float", t->getText()));
     return 0;
   }
   if (errno == ERANGE && v == 0) {
-    diag.error(loc(t), fmt::format("number {} is too small for a 64-bit float (it would be 0)",
+    error(loc(t), fmt::format("number {} is too small for a 64-bit float (it would be 0)",
                                    t->getText()));
     return 0;
   }
@@ -277,7 +277,7 @@ std::string Transformer::decodeString(antlr4::Token *t) {
     case '0': out.push_back('\0'); break;
     default: {
       SourceLoc at = where.atOffset(start.offset + static_cast<uint32_t>(i - 1));
-      diag.error(at, fmt::format("unknown escape sequence '\\{}' in string (known: \\\" \\\\ "
+      error(at, fmt::format("unknown escape sequence '\\{}' in string (known: \\\" \\\\ "
                                  "\\n \\t \\r \\0)",
                                  std::string(1, e)));
     }

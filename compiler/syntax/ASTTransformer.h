@@ -17,6 +17,8 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace netc::syntax {
@@ -24,16 +26,33 @@ namespace netc::syntax {
 using P = grammar::NetParser;
 using namespace netc::ast;
 
+/// Errors the transformer found (bad literals), held until the parse is known
+/// to have succeeded: a parse that fails reports its syntax errors only.
+struct HeldError {
+  SourceLoc loc;
+  std::string message;
+};
+
 class Transformer {
 public:
-  Transformer(const TokenLocator &where, DiagEngine &diag) : where(where), diag(diag) {}
-  std::unique_ptr<Module> transformFile(P::File_Context &ctx);
+  explicit Transformer(const TokenLocator &where) : where(where) {}
+
+  /// A top-level item (null for a stray ';'). The bodies inside it must have
+  /// been given with setBody().
+  DeclPtr transformTopItem(P::TopItemContext &ctx);
+  /// An item of a body: a stmt, closedStmt or leadExpr (null for ';').
+  StmtPtr transformBodyItem(antlr4::ParserRuleContext &item);
+  /// The statements of `body`, built while it was parsed.
+  void setBody(const P::BodyContext *body, StmtList stmts) { bodies[body] = std::move(stmts); }
+  /// Forgets the bodies of an abandoned parse (their contexts are freed).
+  void clearBodies() { bodies.clear(); }
+
+  std::vector<HeldError> &heldErrors() { return held; }
 
 private:
   SourceLoc loc(antlr4::Token *t) const { return where.at(t); }
   SourceLoc loc(antlr4::ParserRuleContext &ctx) const { return where.at(ctx.getStart()); }
   SourceLoc loc(antlr4::tree::TerminalNode *n) const { return where.at(n->getSymbol()); }
-  DeclPtr transformTopItem(P::TopItemContext &ctx);
   DeclPtr transformImport(P::ImportDeclContext &ctx);
   void transformFunc(FuncDecl &d, P::ParamListContext *params, P::BodyContext &body);
   Param transformParam(P::ParamContext &ctx);
@@ -106,8 +125,13 @@ private:
 
   /// Decodes \" \\ \n \t \r \0 and reports any other escape.
   std::string decodeString(antlr4::Token *t);
+  void error(SourceLoc at, std::string message) { held.push_back({at, std::move(message)}); }
+
   const TokenLocator &where;
-  DiagEngine &diag;
+  std::vector<HeldError> held;
+  /// Bodies already built, by their (still allocated) contexts; each is
+  /// taken once, by the statement or declaration that holds it.
+  std::unordered_map<const P::BodyContext *, StmtList> bodies;
 };
 
 } // namespace netc::syntax
