@@ -72,14 +72,7 @@ DeclPtr Transformer::transformHardware(P::HardwareDefContext &ctx) {
   return hw;
 }
 
-StmtList Transformer::transformBody(P::BodyContext &ctx) {
-  auto it = bodies.find(&ctx);
-  if (it == bodies.end())
-    return {};
-  StmtList out = std::move(it->second);
-  bodies.erase(it);
-  return out;
-}
+StmtList Transformer::transformBody(P::BodyContext &ctx) { return takeBuilt(ctx).stmts; }
 
 StmtPtr Transformer::transformBodyItem(antlr4::ParserRuleContext &item) {
   if (auto *s = dynamic_cast<P::StmtContext *>(&item))
@@ -167,15 +160,34 @@ ASTBuilder::~ASTBuilder() { discard(); }
 
 void ASTBuilder::freePending() { pending.reset(); }
 
+void ASTBuilder::pushFrame(antlr4::ParserRuleContext *container) {
+  // What follows the container's opening lands in a tracker of its own.
+  frames.push_back({container, std::move(parser.getTreeTracker()), std::make_unique<Built>()});
+  parser.getTreeTracker() = antlr4::tree::ParseTreeTracker();
+}
+
 void ASTBuilder::enterEveryRule(antlr4::ParserRuleContext *ctx) {
   if (std::uncaught_exceptions() > 0)
     return;
   freePending();
-  if (!dynamic_cast<P::File_Context *>(ctx) && !dynamic_cast<P::BodyContext *>(ctx))
+  if (dynamic_cast<P::File_Context *>(ctx) || dynamic_cast<P::BodyContext *>(ctx) ||
+      dynamic_cast<P::ArgListContext *>(ctx))
+    pushFrame(ctx);
+}
+
+void ASTBuilder::visitTerminal(antlr4::tree::TerminalNode *node) {
+  if (std::uncaught_exceptions() > 0)
     return;
-  // What follows the container's opening lands in a tracker of its own.
-  frames.push_back({ctx, std::move(parser.getTreeTracker()), {}});
-  parser.getTreeTracker() = antlr4::tree::ParseTreeTracker();
+  auto *parent = static_cast<antlr4::ParserRuleContext *>(node->parent);
+  size_t type = node->getSymbol()->getType();
+  // A list and a parenthesised expression are labelled alternatives and
+  // alternatives of a rule, entered before they are known: their opener
+  // starts them.
+  if ((type == P::LBRACK && dynamic_cast<P::ListExprContext *>(parent)) ||
+      (type == P::LPAREN && dynamic_cast<P::ParenContext *>(parent)))
+    return pushFrame(parent);
+  if (type == P::COMMA && !frames.empty() && frames.back().container == parent)
+    frames.back().built->comma = true;
 }
 
 void ASTBuilder::exitEveryRule(antlr4::ParserRuleContext *ctx) {
@@ -190,20 +202,29 @@ void ASTBuilder::exitEveryRule(antlr4::ParserRuleContext *ctx) {
     exitItem(top, *ctx);
 }
 
+void ASTBuilder::buildItem(Built &built, antlr4::ParserRuleContext &item) {
+  if (auto *top = dynamic_cast<P::TopItemContext *>(&item)) {
+    if (DeclPtr d = transformer->transformTopItem(*top))
+      module->decls.push_back(std::move(d));
+    return;
+  }
+  if (auto *e = dynamic_cast<P::ExprContext *>(&item))
+    return built.exprs.push_back(transformer->transformExpr(*e));
+  if (auto *a = dynamic_cast<P::ArgContext *>(&item))
+    return built.args.push_back(transformer->transformArg(*a));
+  if (StmtPtr s = transformer->transformBodyItem(item))
+    built.stmts.push_back(std::move(s));
+}
+
 void ASTBuilder::exitItem(Frame &frame, antlr4::ParserRuleContext &item) {
   // A tree with syntax errors may lack parts; its module is not used.
   if (diag.errorCount() != errorsAtStart)
     building = false;
-  if (building) {
-    if (auto *top = dynamic_cast<P::TopItemContext *>(&item)) {
-      if (DeclPtr d = transformer->transformTopItem(*top))
-        module->decls.push_back(std::move(d));
-    } else if (StmtPtr s = transformer->transformBodyItem(item)) {
-      frame.stmts.push_back(std::move(s));
-    }
-  }
-  // The container's children so far ('{' and this item) are in this item's
-  // tracker: drop them, then free the tracker once the parser has left it.
+  if (building)
+    buildItem(*frame.built, item);
+  // The container's children so far (its opener, commas and this item) are
+  // in this item's tracker or before it: drop them, then free the tracker
+  // once the parser has left it.
   frame.container->children.clear();
   pending = std::move(parser.getTreeTracker());
   parser.getTreeTracker() = antlr4::tree::ParseTreeTracker();
@@ -214,8 +235,8 @@ void ASTBuilder::exitContainer() {
   top.container->children.clear(); // the closer, in the current tracker
   parser.getTreeTracker().reset();
   parser.getTreeTracker() = std::move(top.outer);
-  if (auto *body = dynamic_cast<P::BodyContext *>(top.container); body && building)
-    transformer->setBody(body, std::move(top.stmts));
+  if (building && !dynamic_cast<P::File_Context *>(top.container))
+    transformer->setBuilt(top.container, std::move(*top.built));
   frames.pop_back();
 }
 
@@ -226,7 +247,7 @@ void ASTBuilder::discard() {
   for (Frame &f : frames)
     f.outer.reset();
   frames.clear();
-  transformer->clearBodies();
+  transformer->clearBuilt();
   transformer->heldErrors().clear();
   module = std::make_unique<Module>();
   building = true;

@@ -8,8 +8,11 @@
 // The AST is built while ANTLR parses, one item at a time, so that the parse
 // tree never exists whole: a parse tree costs about 3 KB per simple statement
 // (a context per precedence level), the AST a tenth of that. ASTBuilder
-// listens to the parser; when a statement of a body or a top-level item has
-// been parsed, it turns it into AST and frees its parse tree. The grammar
+// listens to the parser; when an item of a container has been parsed (a
+// top-level item of the file, a statement of a body, an argument of a call,
+// an element of a list or tuple), it turns it into AST and frees its parse
+// tree. So the parse tree alive at any time is the path to the current token
+// plus one item at each level, bounded by --max-nesting. The grammar
 // stays the one definition of the language: the parser runs its own rules,
 // and the builder only decides when their nodes can go.
 //
@@ -29,10 +32,11 @@
 namespace netc::syntax {
 
 class Transformer;
+struct Built;
 
 /// Registered with addParseListener() on a parser that has not started. Each
 /// parse tree node is allocated by the parser's ParseTreeTracker; the builder
-/// gives each item (a top-level item, an item of a body) a tracker of its own
+/// gives each item of a container a tracker of its own
 /// and frees it once the item is built. A parse that fails (an exception, or
 /// errors) leaves nothing behind once discard() ran.
 class ASTBuilder : public antlr4::tree::ParseTreeListener {
@@ -50,16 +54,20 @@ public:
 
   void enterEveryRule(antlr4::ParserRuleContext *ctx) override;
   void exitEveryRule(antlr4::ParserRuleContext *ctx) override;
-  void visitTerminal(antlr4::tree::TerminalNode *) override {}
+  void visitTerminal(antlr4::tree::TerminalNode *node) override;
   void visitErrorNode(antlr4::tree::ErrorNode *) override {}
 
 private:
-  /// A file_ or body being parsed, and the tracker of what encloses it.
+  /// A container being parsed (file_, body, argList, a list or a
+  /// parenthesised expression), the tracker of what encloses it and what was
+  /// built of its items.
   struct Frame {
     antlr4::ParserRuleContext *container;
     antlr4::tree::ParseTreeTracker outer;
-    ast::StmtList stmts;
+    std::unique_ptr<Built> built;
   };
+  void pushFrame(antlr4::ParserRuleContext *container);
+  void buildItem(Built &built, antlr4::ParserRuleContext &item);
   void exitItem(Frame &frame, antlr4::ParserRuleContext &item);
   void exitContainer();
   void freePending();

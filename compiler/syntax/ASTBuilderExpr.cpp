@@ -83,14 +83,7 @@ ExprPtr Transformer::applyPostfix(ExprPtr e, SourceLoc callAt, const std::vector
       auto call = std::make_unique<CallExpr>(callAt);
       call->callee = std::move(e);
       if (auto *args = c->argList())
-        for (P::ArgContext *a : args->arg()) {
-          Arg arg;
-          arg.loc = loc(*a);
-          if (a->IDENT())
-            arg.name = a->IDENT()->getText();
-          arg.value = transformExpr(*a->expr());
-          call->args.push_back(std::move(arg));
-        }
+        call->args = takeBuilt(*args).args;
       e = std::move(call);
       continue;
     }
@@ -186,13 +179,21 @@ ExprPtr Transformer::applyRest(ExprPtr acc, P::ExprRestContext &ctx) {
 }
 
 ExprPtr Transformer::transformParen(P::ParenContext &ctx) {
-  std::vector<P::ExprContext *> elems = ctx.expr();
-  if (elems.size() == 1 && ctx.COMMA().empty())
-    return transformExpr(*elems[0]); // (e)
+  Built b = takeBuilt(ctx);
+  if (b.exprs.size() == 1 && !b.comma)
+    return std::move(b.exprs[0]); // (e)
   auto e = std::make_unique<TupleExpr>(loc(ctx));
-  for (P::ExprContext *x : elems)
-    e->elems.push_back(transformExpr(*x));
+  e->elems = std::move(b.exprs);
   return e;
+}
+
+Arg Transformer::transformArg(P::ArgContext &a) {
+  Arg arg;
+  arg.loc = loc(a);
+  if (a.IDENT())
+    arg.name = a.IDENT()->getText();
+  arg.value = transformExpr(*a.expr());
+  return arg;
 }
 
 ExprPtr Transformer::transformAtom(P::AtomContext &ctx) {
@@ -211,8 +212,7 @@ ExprPtr Transformer::transformAtom(P::AtomContext &ctx) {
     return std::make_unique<NameExpr>(at, c->IDENT()->getText());
   auto &c = static_cast<P::ListExprContext &>(ctx);
   auto e = std::make_unique<ListExpr>(at);
-  for (P::ExprContext *x : c.expr())
-    e->elems.push_back(transformExpr(*x));
+  e->elems = takeBuilt(c).exprs;
   return e;
 }
 

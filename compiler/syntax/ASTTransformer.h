@@ -33,6 +33,15 @@ struct HeldError {
   std::string message;
 };
 
+/// What was built of a container (a body, an argument list, a list or
+/// parenthesised expression) while it was parsed, item by item.
+struct Built {
+  StmtList stmts;
+  std::vector<ExprPtr> exprs;
+  std::vector<Arg> args;
+  bool comma = false; ///< a ',' between or after items: `(e,)` is a tuple
+};
+
 class Transformer {
 public:
   explicit Transformer(const TokenLocator &where) : where(where) {}
@@ -42,10 +51,14 @@ public:
   DeclPtr transformTopItem(P::TopItemContext &ctx);
   /// An item of a body: a stmt, closedStmt or leadExpr (null for ';').
   StmtPtr transformBodyItem(antlr4::ParserRuleContext &item);
-  /// The statements of `body`, built while it was parsed.
-  void setBody(const P::BodyContext *body, StmtList stmts) { bodies[body] = std::move(stmts); }
-  /// Forgets the bodies of an abandoned parse (their contexts are freed).
-  void clearBodies() { bodies.clear(); }
+  ExprPtr transformExpr(P::ExprContext &ctx);
+  Arg transformArg(P::ArgContext &ctx);
+  /// What was built of `container` while it was parsed.
+  void setBuilt(const antlr4::ParserRuleContext *container, Built b) {
+    built[container] = std::move(b);
+  }
+  /// Forgets what an abandoned parse built (its contexts are freed).
+  void clearBuilt() { built.clear(); }
 
   std::vector<HeldError> &heldErrors() { return held; }
 
@@ -88,7 +101,6 @@ private:
                                           std::move(rhs));
     });
   }
-  ExprPtr transformExpr(P::ExprContext &ctx);
   ExprPtr transformPipe(P::PipeExprContext &ctx);
   ExprPtr transformOr(P::OrExprContext &ctx) { return foldBinary(ctx, &Transformer::transformAnd); }
   ExprPtr transformAnd(P::AndExprContext &ctx) { return foldBinary(ctx, &Transformer::transformCmp); }
@@ -129,9 +141,17 @@ private:
 
   const TokenLocator &where;
   std::vector<HeldError> held;
-  /// Bodies already built, by their (still allocated) contexts; each is
-  /// taken once, by the statement or declaration that holds it.
-  std::unordered_map<const P::BodyContext *, StmtList> bodies;
+  Built takeBuilt(const antlr4::ParserRuleContext &container) {
+    auto it = built.find(&container);
+    if (it == built.end())
+      return {};
+    Built b = std::move(it->second);
+    built.erase(it);
+    return b;
+  }
+  /// Containers already built, by their (still allocated) contexts; each is
+  /// taken once, by the item that holds it.
+  std::unordered_map<const antlr4::ParserRuleContext *, Built> built;
 };
 
 } // namespace netc::syntax
