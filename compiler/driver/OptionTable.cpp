@@ -78,12 +78,12 @@ const std::vector<OptionSpec> &specs() {
          return std::nullopt;
        },
        true},
-      {"--max-nodes", "N", "limit on the nodes of the elaborated graph (default 10000000)",
+      {"--max-nodes", "N", "limit on the nodes of the elaborated graph (default 2000000: at most ~1.7 GB)",
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.elab.maxNodes, "--max-nodes");
        }},
       {"--max-edges", "N",
-       "limit on the inputs of all graph nodes together (default 100000000)",
+       "limit on the inputs of all graph nodes together (default 20000000)",
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.elab.maxEdges, "--max-edges");
        }},
@@ -96,7 +96,7 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.elab.maxCallDepth, "--max-call-depth");
        }},
-      {"--max-file-size", "BYTES", "limit on the size of each input file (default 67108864)",
+      {"--max-file-size", "BYTES", "limit on the size of each input file (default 8388608: at most ~1.7 GB)",
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.load.limits.maxFileBytes, "--max-file-size");
        }},

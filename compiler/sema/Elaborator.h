@@ -34,11 +34,11 @@ struct ElabOptions {
   std::string network;
   std::vector<std::pair<std::string, std::string>> overrides; ///< -D name=value
   std::string overrideFlag = "-D"; ///< how messages name the option ("--compare-D")
-  uint64_t maxNodes = 10'000'000;
+  uint64_t maxNodes = 2'000'000;
   /// Node inputs, all nodes together: a concat of k tensors has k. Every
   /// stage's work follows them, and a DenseNet-like chain of n concats over
   /// everything before them has O(n^2) with few nodes.
-  uint64_t maxEdges = 100'000'000;
+  uint64_t maxEdges = 20'000'000;
   unsigned maxCallDepth = 200;       ///< nested block calls
   uint64_t maxSteps = 100'000'000;   ///< statements and loop iterations executed
   uint64_t maxRange = 10'000'000;    ///< elements of one range()/list built

@@ -103,7 +103,8 @@ static bool checkContents(DiagEngine &diag, unsigned id) {
 unsigned loadSourceText(DiagEngine &diag, llvm::StringRef text, llvm::StringRef displayName,
                         const SourceLimits &limits) {
   if (text.size() > limits.maxFileBytes || text.size() >= UINT32_MAX) {
-    diag.fileError(displayName, fmt::format("input is too large ({} bytes; the limit is {})",
+    diag.fileError(displayName, fmt::format("input is too large ({} bytes; the limit is {}, "
+                                                        "raise it with --max-file-size)",
                                             text.size(), limits.maxFileBytes));
     return 0;
   }
@@ -135,7 +136,9 @@ unsigned loadSourceFile(DiagEngine &diag, llvm::StringRef path, llvm::StringRef 
   }
   if (st.getSize() > limits.maxFileBytes) {
     reportAt(diag, from, displayName,
-             fmt::format("'{}' is too large ({} bytes; the limit is {})", displayName.str(),
+             fmt::format("'{}' is too large ({} bytes; the limit is {}, raise it with "
+                         "--max-file-size)",
+                         displayName.str(),
                          st.getSize(), limits.maxFileBytes));
     return 0;
   }

@@ -19,7 +19,7 @@
 namespace netc {
 
 struct SourceLimits {
-  uint64_t maxFileBytes = 64ull << 20; ///< 64 MiB
+  uint64_t maxFileBytes = 8ull << 20; ///< 8 MiB: about 200 bytes of memory per byte at worst
 };
 
 /// Loads `path`, registering it under `displayName` (the name diagnostics

@@ -8,16 +8,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 
 namespace netc::syntax {
-
-std::unique_ptr<Module> Transformer::transformFile(P::File_Context &ctx) {
-  auto m = std::make_unique<Module>();
-  for (P::TopItemContext *item : ctx.topItem())
-    if (DeclPtr d = transformTopItem(*item))
-      m->decls.push_back(std::move(d));
-  return m;
-}
 
 DeclPtr Transformer::transformTopItem(P::TopItemContext &ctx) {
   if (auto *c = ctx.importDecl())
@@ -79,23 +72,17 @@ DeclPtr Transformer::transformHardware(P::HardwareDefContext &ctx) {
   return hw;
 }
 
-StmtList Transformer::transformBody(P::BodyContext &ctx) {
-  StmtList out;
-  for (antlr4::tree::ParseTree *child : ctx.children) {
-    StmtPtr st;
-    if (auto *s = dynamic_cast<P::StmtContext *>(child))
-      st = transformStmt(*s);
-    else if (auto *c = dynamic_cast<P::ClosedStmtContext *>(child))
-      st = transformClosedStmt(*c);
-    else if (auto *e = dynamic_cast<P::LeadExprContext *>(child)) {
-      auto es = std::make_unique<ExprStmt>(loc(*e));
-      es->expr = transformLead(*e);
-      st = std::move(es);
-    }
-    if (st)
-      out.push_back(std::move(st));
-  }
-  return out;
+StmtList Transformer::transformBody(P::BodyContext &ctx) { return takeBuilt(ctx).stmts; }
+
+StmtPtr Transformer::transformBodyItem(antlr4::ParserRuleContext &item) {
+  if (auto *s = dynamic_cast<P::StmtContext *>(&item))
+    return transformStmt(*s);
+  if (auto *c = dynamic_cast<P::ClosedStmtContext *>(&item))
+    return transformClosedStmt(*c);
+  auto &e = static_cast<P::LeadExprContext &>(item);
+  auto es = std::make_unique<ExprStmt>(loc(e));
+  es->expr = transformLead(e);
+  return es;
 }
 
 StmtPtr Transformer::transformStmt(P::StmtContext &ctx) {
@@ -163,9 +150,117 @@ Pattern Transformer::transformPattern(P::PatternContext &ctx) {
   return p;
 }
 
-std::unique_ptr<Module> buildModule(P::File_Context &file, const TokenLocator &where,
-                                    DiagEngine &diag) {
-  return Transformer(where, diag).transformFile(file);
+// ------------------------------------------------------------ ASTBuilder
+
+ASTBuilder::ASTBuilder(antlr4::Parser &parser, const TokenLocator &where, const DiagEngine &diag)
+    : parser(parser), diag(diag), errorsAtStart(diag.errorCount()), transformer(std::make_unique<Transformer>(where)),
+      module(std::make_unique<Module>()) {}
+
+ASTBuilder::~ASTBuilder() { discard(); }
+
+void ASTBuilder::freePending() { pending.reset(); }
+
+void ASTBuilder::pushFrame(antlr4::ParserRuleContext *container) {
+  // What follows the container's opening lands in a tracker of its own.
+  frames.push_back({container, std::move(parser.getTreeTracker()), std::make_unique<Built>()});
+  parser.getTreeTracker() = antlr4::tree::ParseTreeTracker();
+}
+
+void ASTBuilder::enterEveryRule(antlr4::ParserRuleContext *ctx) {
+  if (std::uncaught_exceptions() > 0)
+    return;
+  freePending();
+  if (dynamic_cast<P::File_Context *>(ctx) || dynamic_cast<P::BodyContext *>(ctx) ||
+      dynamic_cast<P::ArgListContext *>(ctx))
+    pushFrame(ctx);
+}
+
+void ASTBuilder::visitTerminal(antlr4::tree::TerminalNode *node) {
+  if (std::uncaught_exceptions() > 0)
+    return;
+  auto *parent = static_cast<antlr4::ParserRuleContext *>(node->parent);
+  size_t type = node->getSymbol()->getType();
+  // A list and a parenthesised expression are labelled alternatives and
+  // alternatives of a rule, entered before they are known: their opener
+  // starts them.
+  if ((type == P::LBRACK && dynamic_cast<P::ListExprContext *>(parent)) ||
+      (type == P::LPAREN && dynamic_cast<P::ParenContext *>(parent)))
+    return pushFrame(parent);
+  if (type == P::COMMA && !frames.empty() && frames.back().container == parent)
+    frames.back().built->comma = true;
+}
+
+void ASTBuilder::exitEveryRule(antlr4::ParserRuleContext *ctx) {
+  // Unwinding an abandoned parse: discard() frees everything afterwards.
+  if (std::uncaught_exceptions() > 0 || frames.empty())
+    return;
+  freePending();
+  Frame &top = frames.back();
+  if (ctx == top.container)
+    return exitContainer();
+  if (ctx->parent == top.container)
+    exitItem(top, *ctx);
+}
+
+void ASTBuilder::buildItem(Built &built, antlr4::ParserRuleContext &item) {
+  if (auto *top = dynamic_cast<P::TopItemContext *>(&item)) {
+    if (DeclPtr d = transformer->transformTopItem(*top))
+      module->decls.push_back(std::move(d));
+    return;
+  }
+  if (auto *e = dynamic_cast<P::ExprContext *>(&item))
+    return built.exprs.push_back(transformer->transformExpr(*e));
+  if (auto *a = dynamic_cast<P::ArgContext *>(&item))
+    return built.args.push_back(transformer->transformArg(*a));
+  if (StmtPtr s = transformer->transformBodyItem(item))
+    built.stmts.push_back(std::move(s));
+}
+
+void ASTBuilder::exitItem(Frame &frame, antlr4::ParserRuleContext &item) {
+  // A tree with syntax errors may lack parts; its module is not used.
+  if (diag.errorCount() != errorsAtStart)
+    building = false;
+  if (building)
+    buildItem(*frame.built, item);
+  // The container's children so far (its opener, commas and this item) are
+  // in this item's tracker or before it: drop them, then free the tracker
+  // once the parser has left it.
+  frame.container->children.clear();
+  pending = std::move(parser.getTreeTracker());
+  parser.getTreeTracker() = antlr4::tree::ParseTreeTracker();
+}
+
+void ASTBuilder::exitContainer() {
+  Frame &top = frames.back();
+  top.container->children.clear(); // the closer, in the current tracker
+  parser.getTreeTracker().reset();
+  parser.getTreeTracker() = std::move(top.outer);
+  if (building && !dynamic_cast<P::File_Context *>(top.container))
+    transformer->setBuilt(top.container, std::move(*top.built));
+  frames.pop_back();
+}
+
+void ASTBuilder::discard() {
+  freePending();
+  // The parser's own tracker is the innermost; each frame holds the one
+  // around it. Parser::reset() or the parser's destructor frees the parser's.
+  for (Frame &f : frames)
+    f.outer.reset();
+  frames.clear();
+  transformer->clearBuilt();
+  transformer->heldErrors().clear();
+  module = std::make_unique<Module>();
+  building = true;
+  errorsAtStart = diag.errorCount();
+}
+
+std::unique_ptr<Module> ASTBuilder::finish(DiagEngine &report) {
+  std::vector<HeldError> &held = transformer->heldErrors();
+  for (HeldError &e : held)
+    report.error(e.loc, std::move(e.message));
+  if (!held.empty() || !building)
+    return nullptr;
+  return std::move(module);
 }
 
 } // namespace netc::syntax

@@ -83,14 +83,7 @@ ExprPtr Transformer::applyPostfix(ExprPtr e, SourceLoc callAt, const std::vector
       auto call = std::make_unique<CallExpr>(callAt);
       call->callee = std::move(e);
       if (auto *args = c->argList())
-        for (P::ArgContext *a : args->arg()) {
-          Arg arg;
-          arg.loc = loc(*a);
-          if (a->IDENT())
-            arg.name = a->IDENT()->getText();
-          arg.value = transformExpr(*a->expr());
-          call->args.push_back(std::move(arg));
-        }
+        call->args = takeBuilt(*args).args;
       e = std::move(call);
       continue;
     }
@@ -186,13 +179,21 @@ ExprPtr Transformer::applyRest(ExprPtr acc, P::ExprRestContext &ctx) {
 }
 
 ExprPtr Transformer::transformParen(P::ParenContext &ctx) {
-  std::vector<P::ExprContext *> elems = ctx.expr();
-  if (elems.size() == 1 && ctx.COMMA().empty())
-    return transformExpr(*elems[0]); // (e)
+  Built b = takeBuilt(ctx);
+  if (b.exprs.size() == 1 && !b.comma)
+    return std::move(b.exprs[0]); // (e)
   auto e = std::make_unique<TupleExpr>(loc(ctx));
-  for (P::ExprContext *x : elems)
-    e->elems.push_back(transformExpr(*x));
+  e->elems = std::move(b.exprs);
   return e;
+}
+
+Arg Transformer::transformArg(P::ArgContext &a) {
+  Arg arg;
+  arg.loc = loc(a);
+  if (a.IDENT())
+    arg.name = a.IDENT()->getText();
+  arg.value = transformExpr(*a.expr());
+  return arg;
 }
 
 ExprPtr Transformer::transformAtom(P::AtomContext &ctx) {
@@ -211,8 +212,7 @@ ExprPtr Transformer::transformAtom(P::AtomContext &ctx) {
     return std::make_unique<NameExpr>(at, c->IDENT()->getText());
   auto &c = static_cast<P::ListExprContext &>(ctx);
   auto e = std::make_unique<ListExpr>(at);
-  for (P::ExprContext *x : c.expr())
-    e->elems.push_back(transformExpr(*x));
+  e->elems = takeBuilt(c).exprs;
   return e;
 }
 
@@ -232,7 +232,7 @@ int64_t Transformer::parseInt(antlr4::Token *t) {
     unsigned d = static_cast<unsigned>(ch - '0');
     if (v > (static_cast<uint64_t>(INT64_MAX) - d) / 10) {
       std::string shown = digits.size() > 24 ? digits.substr(0, 20) + "..." : digits;
-      diag.error(loc(t), fmt::format("integer literal {} is too large (the largest is {})",
+      error(loc(t), fmt::format("integer literal {} is too large (the largest is {})",
                                      shown, INT64_MAX));
       return 0;
     }
@@ -246,11 +246,11 @@ double Transformer::parseFloat(antlr4::Token *t) {
   errno = 0;
   double v = std::strtod(text.c_str(), nullptr);
   if (errno == ERANGE && std::isinf(v)) {
-    diag.error(loc(t), fmt::format("number {} is too large for a 64-bit float", t->getText()));
+    error(loc(t), fmt::format("number {} is too large for a 64-bit float", t->getText()));
     return 0;
   }
   if (errno == ERANGE && v == 0) {
-    diag.error(loc(t), fmt::format("number {} is too small for a 64-bit float (it would be 0)",
+    error(loc(t), fmt::format("number {} is too small for a 64-bit float (it would be 0)",
                                    t->getText()));
     return 0;
   }
@@ -277,7 +277,7 @@ std::string Transformer::decodeString(antlr4::Token *t) {
     case '0': out.push_back('\0'); break;
     default: {
       SourceLoc at = where.atOffset(start.offset + static_cast<uint32_t>(i - 1));
-      diag.error(at, fmt::format("unknown escape sequence '\\{}' in string (known: \\\" \\\\ "
+      error(at, fmt::format("unknown escape sequence '\\{}' in string (known: \\\" \\\\ "
                                  "\\n \\t \\r \\0)",
                                  std::string(1, e)));
     }

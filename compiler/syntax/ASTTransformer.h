@@ -17,6 +17,8 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace netc::syntax {
@@ -24,16 +26,46 @@ namespace netc::syntax {
 using P = grammar::NetParser;
 using namespace netc::ast;
 
+/// Errors the transformer found (bad literals), held until the parse is known
+/// to have succeeded: a parse that fails reports its syntax errors only.
+struct HeldError {
+  SourceLoc loc;
+  std::string message;
+};
+
+/// What was built of a container (a body, an argument list, a list or
+/// parenthesised expression) while it was parsed, item by item.
+struct Built {
+  StmtList stmts;
+  std::vector<ExprPtr> exprs;
+  std::vector<Arg> args;
+  bool comma = false; ///< a ',' between or after items: `(e,)` is a tuple
+};
+
 class Transformer {
 public:
-  Transformer(const TokenLocator &where, DiagEngine &diag) : where(where), diag(diag) {}
-  std::unique_ptr<Module> transformFile(P::File_Context &ctx);
+  explicit Transformer(const TokenLocator &where) : where(where) {}
+
+  /// A top-level item (null for a stray ';'). The bodies inside it must have
+  /// been given with setBody().
+  DeclPtr transformTopItem(P::TopItemContext &ctx);
+  /// An item of a body: a stmt, closedStmt or leadExpr (null for ';').
+  StmtPtr transformBodyItem(antlr4::ParserRuleContext &item);
+  ExprPtr transformExpr(P::ExprContext &ctx);
+  Arg transformArg(P::ArgContext &ctx);
+  /// What was built of `container` while it was parsed.
+  void setBuilt(const antlr4::ParserRuleContext *container, Built b) {
+    built[container] = std::move(b);
+  }
+  /// Forgets what an abandoned parse built (its contexts are freed).
+  void clearBuilt() { built.clear(); }
+
+  std::vector<HeldError> &heldErrors() { return held; }
 
 private:
   SourceLoc loc(antlr4::Token *t) const { return where.at(t); }
   SourceLoc loc(antlr4::ParserRuleContext &ctx) const { return where.at(ctx.getStart()); }
   SourceLoc loc(antlr4::tree::TerminalNode *n) const { return where.at(n->getSymbol()); }
-  DeclPtr transformTopItem(P::TopItemContext &ctx);
   DeclPtr transformImport(P::ImportDeclContext &ctx);
   void transformFunc(FuncDecl &d, P::ParamListContext *params, P::BodyContext &body);
   Param transformParam(P::ParamContext &ctx);
@@ -69,7 +101,6 @@ private:
                                           std::move(rhs));
     });
   }
-  ExprPtr transformExpr(P::ExprContext &ctx);
   ExprPtr transformPipe(P::PipeExprContext &ctx);
   ExprPtr transformOr(P::OrExprContext &ctx) { return foldBinary(ctx, &Transformer::transformAnd); }
   ExprPtr transformAnd(P::AndExprContext &ctx) { return foldBinary(ctx, &Transformer::transformCmp); }
@@ -106,8 +137,21 @@ private:
 
   /// Decodes \" \\ \n \t \r \0 and reports any other escape.
   std::string decodeString(antlr4::Token *t);
+  void error(SourceLoc at, std::string message) { held.push_back({at, std::move(message)}); }
+
   const TokenLocator &where;
-  DiagEngine &diag;
+  std::vector<HeldError> held;
+  Built takeBuilt(const antlr4::ParserRuleContext &container) {
+    auto it = built.find(&container);
+    if (it == built.end())
+      return {};
+    Built b = std::move(it->second);
+    built.erase(it);
+    return b;
+  }
+  /// Containers already built, by their (still allocated) contexts; each is
+  /// taken once, by the item that holds it.
+  std::unordered_map<const antlr4::ParserRuleContext *, Built> built;
 };
 
 } // namespace netc::syntax

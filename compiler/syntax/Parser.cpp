@@ -247,6 +247,9 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   antlr4::atn::PredictionContextCache recoveryCache;
   grammar::NetParser parser(&stream);
   parser.removeErrorListeners();
+  // Builds the AST as the parser goes, freeing each item's parse tree.
+  ASTBuilder builder(parser, where, diag);
+  parser.addParseListener(&builder);
   grammar::NetParser::File_Context *tree = nullptr;
   // Stage 1: SLL prediction, bail out at the first error. Nearly all input
   // parses here, several times faster than full LL.
@@ -260,6 +263,7 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   }
   // Stage 2: full LL with recovery, to report every error readably.
   if (!tree) {
+    builder.discard();
     stream.seek(0);
     parser.reset();
     parser.setErrorHandler(
@@ -281,8 +285,8 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
     if (diag.errorCount() != errorsBefore)
       return nullptr;
   }
-  auto module = buildModule(*tree, where, diag);
-  if (diag.errorCount() != errorsBefore)
+  auto module = builder.finish(diag);
+  if (!module || diag.errorCount() != errorsBefore)
     return nullptr;
   module->path = buf->getBufferIdentifier().str();
   module->fileId = fileId;

@@ -50,7 +50,8 @@ TEST_CASE("source: missing files, directories and size limits") {
   CHECK(loadSourceText(diag, "12345", "big.net", tiny) == 0);
   CHECK(printed(diag) == "x.net: error: cannot open 'x.net': no such file or directory\n"
                          "tests: error: 'tests' is a directory, not a .net file\n"
-                         "big.net: error: input is too large (5 bytes; the limit is 4)\n");
+                         "big.net: error: input is too large (5 bytes; the limit is 4, raise it with "
+                         "--max-file-size)\n");
 }
 
 TEST_CASE("source: a readable file loads under its display name") {
