@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace netc {
 
@@ -51,6 +52,21 @@ std::string shortenLeft(llvm::StringRef s, size_t width);
 std::string shortenName(llvm::StringRef s, size_t width);
 /// Shortens `s` to at most `width` characters by replacing its end with "...".
 std::string shortenRight(llvm::StringRef s, size_t width);
+
+/// The texts a column of distinct hierarchical names shows (shortenNames).
+struct ShortNames {
+  size_t width = 0; ///< the column's width: the one asked for, or wider
+  std::vector<std::string> texts; ///< one per name, in order
+};
+/// Shortens every name longer than `width` so that no two rows show the same
+/// text. A long name tries, in order: its first segment, "..." and as many
+/// whole trailing segments as fit ("layer3...conv2d": middle segments go
+/// first); the same with a tail cut by characters ("layer3...act_2.conv2d");
+/// "..." and whole trailing segments; "..." and the last width-3 characters.
+/// Rows that would show the same text move on to their next form; when
+/// every form of a clash is used up, the column widens by one and all start
+/// again. Names must be distinct; `width` below 4 counts as 4.
+ShortNames shortenNames(const std::vector<std::string> &names, size_t width);
 
 /// A JSON string literal (RFC 8259): quotes, backslashes and control
 /// characters escaped (controls as \u00XX).
