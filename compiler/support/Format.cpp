@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <llvm/ADT/Sequence.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringMap.h>
 
@@ -218,15 +219,18 @@ std::vector<std::string> shortForms(llvm::StringRef s, size_t width) {
   auto head = [&](size_t h) { return s.take_front(ends[h]); };
   auto tail = [&](size_t t) { return s.take_back(s.size() - ends[n - t] - (n - t > 0)); };
   std::vector<std::string> whole, cut;
-  for (size_t h = 0; h <= maxHead; ++h) {
+  for (size_t h : llvm::seq<size_t>(0, maxHead + 1)) {
     for (size_t t = 1; h + t < n; ++t)
       if (ends[h] + 3 + tail(t).size() <= width)
         whole.push_back(head(h).str() + "..." + tail(t).str());
     if (ends[h] + 3 < width) // the tail cut by characters, filling the width
       cut.push_back(head(h).str() + "..." + s.take_back(width - 3 - ends[h]).str());
   }
+  // Forms that keep the first segment (the top-level block) first, the
+  // longest first among them.
   std::stable_sort(whole.begin(), whole.end(), [](const std::string &a, const std::string &b) {
-    return a.size() > b.size();
+    bool aHead = a.compare(0, 3, "...") != 0, bHead = b.compare(0, 3, "...") != 0;
+    return aHead != bHead ? aHead : a.size() > b.size();
   });
   // Cuts after a head of one segment first, the bare "..." cut last.
   if (!cut.empty())

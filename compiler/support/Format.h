@@ -59,10 +59,11 @@ struct ShortNames {
   std::vector<std::string> texts; ///< one per name, in order
 };
 /// Shortens every name longer than `width` so that no two rows show the same
-/// text. A long name tries, in order: its first segment, "..." and as many
-/// whole trailing segments as fit ("layer3...conv2d": middle segments go
-/// first); the same with a tail cut by characters ("layer3...act_2.conv2d");
-/// "..." and whole trailing segments; "..." and the last width-3 characters.
+/// text. Middle segments go first: a long name tries, in order, its first
+/// segments (up to 4), "..." and whole trailing segments, longest first
+/// ("layer3.bottleneck_2...conv2d", "layer3...conv_bn_act_1.conv2d"); then
+/// "..." and whole trailing segments; then a tail cut by characters after
+/// the first 1 to 4 segments ("layer3...act_2.conv2d"), and after none.
 /// Rows that would show the same text move on to their next form; when
 /// every form of a clash is used up, the column widens by one and all start
 /// again. Names must be distinct; `width` below 4 counts as 4.
