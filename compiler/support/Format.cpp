@@ -162,39 +162,6 @@ std::string ratioText(double a, double b) {
   return sig3(b / a) + "x";
 }
 
-std::string shortenLeft(llvm::StringRef s, size_t width) {
-  if (s.size() <= width)
-    return s.str();
-  if (width <= 3)
-    return s.take_back(width).str();
-  llvm::StringRef tail = s.take_back(width - 3);
-  // Prefer to start at a name segment ("...conv.1.0", not "...6.conv.1.0")
-  // when that costs at most a third of the room.
-  if (s[s.size() - tail.size() - 1] != '.') {
-    size_t dot = tail.find('.');
-    if (dot != llvm::StringRef::npos && dot + 1 < tail.size() && 3 * (dot + 1) <= tail.size())
-      tail = tail.drop_front(dot + 1);
-  }
-  return "..." + tail.str();
-}
-
-std::string shortenName(llvm::StringRef s, size_t width) {
-  if (s.size() <= width)
-    return s.str();
-  size_t firstDot = s.find('.');
-  size_t lastDot = s.rfind('.');
-  if (firstDot == llvm::StringRef::npos || firstDot == lastDot)
-    return shortenLeft(s, width);
-  llvm::StringRef head = s.take_front(firstDot); // without its dot
-  if (head.size() + 3 + (s.size() - lastDot - 1) > width)
-    return shortenLeft(s, width);
-  // As many trailing characters as fit after "head...": whole segments read
-  // best, but two sibling layers must not print alike, so the tail is cut
-  // by characters ("inverted_residual_1...act_1.conv2d").
-  size_t room = width - head.size() - 3;
-  return head.str() + "..." + s.take_back(room).str();
-}
-
 std::string shortenRight(llvm::StringRef s, size_t width) {
   if (s.size() <= width)
     return s.str();

@@ -40,16 +40,6 @@ std::string humanTime(double seconds);
 /// The ratio b/a as "1.40x"; "-" when a is 0 (or either is not finite).
 std::string ratioText(double a, double b);
 
-/// Shortens `s` to at most `width` characters by replacing its beginning with
-/// "...", keeping the most specific end of a hierarchical name; the kept end
-/// starts at a '.'-separated segment when that costs at most a third of it.
-std::string shortenLeft(llvm::StringRef s, size_t width);
-/// Shortens a hierarchical layer name to at most `width` characters keeping
-/// what identifies it: its first segment (the top-level block) and as many
-/// trailing characters as fit, joined by "...": at width 34,
-/// "inverted_residual_1.conv_bn_act_1.conv2d" -> "inverted_residual_1...act_1.conv2d".
-/// Falls back to shortenLeft when the first and last segments do not fit.
-std::string shortenName(llvm::StringRef s, size_t width);
 /// Shortens `s` to at most `width` characters by replacing its end with "...".
 std::string shortenRight(llvm::StringRef s, size_t width);
 

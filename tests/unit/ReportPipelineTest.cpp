@@ -113,12 +113,12 @@ target::HardwareProfile testHardware() {
   return hw;
 }
 
-/// The report of FILE's network (the graph as elaborated).
+/// The report of FILE's network (the graph as elaborated, or optimized).
 std::optional<cost::Report> reportOf(const std::string &file, const cost::CostOptions &options,
-                                     size_t *nodes = nullptr) {
+                                     size_t *nodes = nullptr, bool optimize = false) {
   driver::PipelineOptions po;
   po.cost = options;
-  po.optimize = false;
+  po.optimize = optimize;
   driver::Compilation c(po);
   c.setHardware(testHardware());
   REQUIRE(c.load(file));
@@ -313,12 +313,7 @@ std::vector<cost::Report> exampleReports() {
   std::vector<cost::Report> reports;
   for (const std::string &file : networks()) {
     for (bool optimize : {false, true}) {
-      driver::PipelineOptions po;
-      po.optimize = optimize;
-      driver::Compilation c(po);
-      c.setHardware(testHardware());
-      REQUIRE(c.load(file));
-      std::optional<cost::Report> r = c.report();
+      std::optional<cost::Report> r = reportOf(file, {}, nullptr, optimize);
       REQUIRE(r);
       reports.push_back(std::move(*r));
     }
@@ -362,10 +357,7 @@ TEST_CASE("pipeline: shortened layer names stay unique on every example") {
 }
 
 TEST_CASE("pipeline: ResNet-50's table is unique at 100 columns and keeps its blocks") {
-  driver::Compilation c(driver::PipelineOptions{});
-  c.setHardware(testHardware());
-  REQUIRE(c.load(repoPath("examples/resnet50.net")));
-  std::optional<cost::Report> r = c.report();
+  std::optional<cost::Report> r = reportOf(repoPath("examples/resnet50.net"), {}, nullptr, true);
   REQUIRE(r);
   std::vector<std::string> names;
   for (const cost::LayerCost &l : r->layers)
