@@ -300,11 +300,75 @@ llvm::StringRef groupKey(const LayerCost &l, GroupBy by) {
 
 constexpr const char *kMixed = "(mixed)";
 
+/// Adds layer `l` into the group row `g`: its counts and latency; the op
+/// becomes "(mixed)" when they differ.
+void addInto(LayerCost &g, const LayerCost &l) {
+  if (g.op != l.op)
+    g.op = kMixed;
+  g.params = addSat(g.params, l.params);
+  g.buffers = addSat(g.buffers, l.buffers);
+  g.macs = addSat(g.macs, l.macs);
+  g.flops = addSat(g.flops, l.flops);
+  g.memoryBytes = addSat(g.memoryBytes, l.memoryBytes);
+  g.activations = addSat(g.activations, l.activations);
+  g.latency += l.latency;
+  g.calibratedLatency += l.calibratedLatency;
+}
+
+/// A row of the tree (treeRows) and its children, in order of first layer.
+struct TreeNode {
+  LayerCost row;
+  std::vector<size_t> children;
+};
+
+void preOrder(const std::vector<TreeNode> &nodes, size_t i, std::vector<LayerCost> &out) {
+  out.push_back(nodes[i].row);
+  for (size_t c : nodes[i].children)
+    preOrder(nodes, c, out);
+}
+
 } // namespace
+
+std::vector<LayerCost> treeRows(const Report &r, unsigned depth) {
+  std::vector<TreeNode> nodes(1); // nodes[0]: the network, not a row
+  llvm::StringMap<size_t> index;  // a block's path -> its node
+  for (const LayerCost &l : r.layers) {
+    llvm::StringRef name = l.name, path;
+    size_t parent = 0, end = 0;
+    for (unsigned level = 1; level <= depth && end != llvm::StringRef::npos; ++level) {
+      end = name.find('.', end == 0 ? 0 : end + 1);
+      path = name.take_front(end); // the whole name when there is no dot left
+      auto [it, inserted] = index.try_emplace(path, nodes.size());
+      if (inserted) {
+        TreeNode n;
+        n.row.name = path.str();
+        n.row.op = l.op;
+        n.row.block = l.block;
+        n.row.loc = l.loc;
+        n.row.depth = level;
+        nodes[parent].children.push_back(nodes.size());
+        nodes.push_back(std::move(n));
+      }
+      LayerCost &row = nodes[it->second].row;
+      addInto(row, l);
+      row.outputShape = l.outputShape; // a block's output is its last layer's
+      parent = it->second;
+    }
+  }
+  std::vector<LayerCost> rows;
+  rows.reserve(nodes.size() - 1);
+  for (size_t c : nodes[0].children)
+    preOrder(nodes, c, rows);
+  for (LayerCost &row : rows)
+    applyRoofline(row, r.hardware, r.options.dtype, /*setLatency=*/false);
+  return rows;
+}
 
 std::vector<LayerCost> groupLayers(const Report &r, GroupBy by) {
   if (by == GroupBy::Layer)
     return r.layers;
+  if (by == GroupBy::Tree)
+    return treeRows(r, r.depth);
   std::vector<LayerCost> groups;
   llvm::StringMap<size_t> index; // lookup only; order comes from `groups`
   for (const LayerCost &l : r.layers) {
@@ -319,29 +383,21 @@ std::vector<LayerCost> groupLayers(const Report &r, GroupBy by) {
       groups.push_back(std::move(g));
     }
     LayerCost &g = groups[it->second];
-    if (g.op != l.op)
-      g.op = kMixed;
     if (by == GroupBy::Op && g.block != l.block)
       g.block = kMixed;
     // A block's output is its last layer's; ops are spread over the network.
     if (by == GroupBy::Block)
       g.outputShape = l.outputShape;
-    g.params = addSat(g.params, l.params);
-    g.buffers = addSat(g.buffers, l.buffers);
-    g.macs = addSat(g.macs, l.macs);
-    g.flops = addSat(g.flops, l.flops);
-    g.memoryBytes = addSat(g.memoryBytes, l.memoryBytes);
-    g.activations = addSat(g.activations, l.activations);
-    g.latency += l.latency;
-    g.calibratedLatency += l.calibratedLatency;
+    addInto(g, l);
   }
   for (LayerCost &g : groups)
     applyRoofline(g, r.hardware, r.options.dtype, /*setLatency=*/false);
   return groups;
 }
 
-void groupRows(Report &r, GroupBy by) {
+void groupRows(Report &r, GroupBy by, unsigned depth) {
   r.groupBy = by;
+  r.depth = by == GroupBy::Tree ? depth : 0;
   r.groups.clear();
   if (by != GroupBy::Layer)
     r.groups = groupLayers(r, by);

@@ -70,10 +70,23 @@ std::optional<Report> buildReport(const ir::Graph &g, const target::HardwareProf
 /// bound are recomputed from the sums (the layers themselves for Layer).
 std::vector<LayerCost> groupLayers(const Report &r, GroupBy by);
 
-/// Sets the rows the writers show: r.groupBy, r.groups (groupLayers) and
-/// r.totalRow (the totals as a row, the roofline recomputed from the sums).
-/// buildReport calls it with GroupBy::Layer; the driver with --group-by.
-void groupRows(Report &r, GroupBy by);
+/// The rows of a torchinfo-style tree, in pre-order: the blocks of the
+/// layers' hierarchical names ("layer1.bottleneck_1.conv2d" is in block
+/// "layer1", itself holding "layer1.bottleneck_1") nested up to `depth`
+/// levels, each row the subtotal of every layer below it (counts and
+/// latency add up, the roofline is recomputed from the sums); a layer whose
+/// name has at most `depth` segments is a row of its own, deeper ones are
+/// folded into their block's row. Siblings keep the order of their first
+/// layer; LayerCost::depth is the level (1 at the top), the name the path
+/// and the op the common op of the layers below, or "(mixed)". Depth 0
+/// gives no rows (the total alone).
+std::vector<LayerCost> treeRows(const Report &r, unsigned depth);
+
+/// Sets the rows the writers show: r.groupBy, r.depth, r.groups (groupLayers,
+/// or treeRows for GroupBy::Tree) and r.totalRow (the totals as a row, the
+/// roofline recomputed from the sums). buildReport calls it with
+/// GroupBy::Layer; the driver with --group-by or --depth.
+void groupRows(Report &r, GroupBy by, unsigned depth = 0);
 
 /// The totals of buildReport alone (the same loop, so the same numbers),
 /// without the per-layer rows: for --sweep, which costs many variants.

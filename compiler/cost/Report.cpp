@@ -48,6 +48,7 @@ llvm::StringRef groupByName(GroupBy by) {
   case GroupBy::Layer: return "layer";
   case GroupBy::Block: return "block";
   case GroupBy::Op: return "op";
+  case GroupBy::Tree: return "tree";
   }
   return "layer";
 }

@@ -65,6 +65,10 @@ struct LayerCost {
   /// the profile is calibrated (hardware.hasCalibration), else 0.
   double calibratedLatency = 0;
   SourceLoc loc;
+  /// In a tree (GroupBy::Tree): the row's level, 1 for a top-level block or
+  /// layer; its name is then the path of the block ("layer1.bottleneck_1").
+  /// 0 in every other kind of row.
+  unsigned depth = 0;
 };
 
 struct Totals {
@@ -90,9 +94,11 @@ struct Totals {
 
 /// How the rows of a report are grouped (--group-by): one row per layer, or
 /// the layers summed per top-level block (the first segment of the node name,
-/// like torchinfo's depth 1) or per op, in order of first appearance.
-enum class GroupBy { Layer, Block, Op };
-/// "layer", "block", "op".
+/// like torchinfo's depth 1) or per op, in order of first appearance; or
+/// (--depth N) a tree of the blocks nested up to depth N, each with the
+/// subtotals of its layers (cost::treeRows).
+enum class GroupBy { Layer, Block, Op, Tree };
+/// "layer", "block", "op", "tree".
 llvm::StringRef groupByName(GroupBy by);
 
 /// The largest batch that fits the device memory and the throughput there.
@@ -118,6 +124,7 @@ struct Report {
   /// layers, or their sums per group with the roofline recomputed from the
   /// sums; and the totals as one row (no name) the same way.
   GroupBy groupBy = GroupBy::Layer;
+  unsigned depth = 0; ///< the tree's depth when groupBy is Tree (--depth N)
   std::vector<LayerCost> groups; ///< empty when groupBy is Layer
   LayerCost totalRow;
 

@@ -213,7 +213,7 @@ std::optional<cost::Report> Compilation::report(ir::Graph &graph, PassTrace *tra
       return std::nullopt;
     }
   }
-  cost::groupRows(*r, opts.groupBy);
+  cost::groupRows(*r, opts.groupBy, opts.depth);
   return r;
 }
 

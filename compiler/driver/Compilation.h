@@ -47,6 +47,7 @@ struct PipelineOptions {
   std::string hardware; ///< --hw NAME|FILE; empty: target::kDefaultHardware
   cost::CostOptions cost;
   cost::GroupBy groupBy = cost::GroupBy::Layer;
+  unsigned depth = 0;    ///< the tree's depth when groupBy is Tree (--depth N)
   bool maxBatch = false; ///< --max-batch: the report gets Report::maxBatch
   bool optimize = true;  ///< false: -O0, the graph as written
   std::vector<std::string> passes; ///< empty: every pass

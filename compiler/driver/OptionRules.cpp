@@ -8,7 +8,8 @@
 namespace netc::options {
 
 /// --sweep's rules: it needs --report, and neither --compare, --max-batch,
-/// --group-by nor --top (a row per variant has no layers and one network);
+/// --group-by, --depth, --wide nor --top (a row per variant has no layers,
+/// nothing shortened, and one network);
 /// --pareto and --max-variants need it; a -D and a --sweep of one name clash.
 std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::StringRef> &seen) {
   auto given = [&](llvm::StringRef name) {
@@ -23,7 +24,8 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
   if (o.action != Action::Report)
     return std::string("option '--sweep' needs --report");
   for (const char *name : {"--compare", "--compare-network", "--compare-D", "--max-batch",
-                           "--group-by", "--top", "--opt-report", "--print-after-all"})
+                           "--group-by", "--depth", "--wide", "--top", "--opt-report",
+                           "--print-after-all"})
     if (given(name))
       return fmt::format("option '{}' cannot be combined with --sweep", name);
   for (const sweep::SweepSpec &s : o.sweep.sweeps)
@@ -39,7 +41,8 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
 }
 
 /// --compare shows the two networks' totals side by side: no layer table, so
-/// neither --group-by nor --top; --compare-network and --compare-D need it.
+/// neither --group-by, --depth, --wide nor --top; --compare-network and
+/// --compare-D need it.
 /// --opt-report lists passes and rewrites: only the table and JSON formats,
 /// and none of the options of the layer table or of --max-batch.
 std::optional<std::string> checkCompareAndOptReport(const Options &o,
@@ -52,7 +55,7 @@ std::optional<std::string> checkCompareAndOptReport(const Options &o,
       if (given(name))
         return fmt::format("option '{}' needs --compare", name);
   } else {
-    for (const char *name : {"--group-by", "--top"})
+    for (const char *name : {"--group-by", "--depth", "--top", "--wide"})
       if (given(name))
         return fmt::format("option '{}' cannot be combined with --compare (the comparison "
                            "shows totals only)",
@@ -63,11 +66,28 @@ std::optional<std::string> checkCompareAndOptReport(const Options &o,
   if (o.format != report::ReportFormat::Table && o.format != report::ReportFormat::Json)
     return fmt::format("--opt-report writes a table or JSON, not --format {}",
                        o.format == report::ReportFormat::Csv ? "csv" : "md");
-  for (const char *name : {"--group-by", "--top", "--max-batch"})
+  for (const char *name : {"--group-by", "--depth", "--wide", "--top", "--max-batch"})
     if (given(name))
       return fmt::format("option '{}' needs --report (the optimization report has no layer "
                          "table)",
                          name);
+  return std::nullopt;
+}
+
+/// The layer table's rows are chosen once: --depth (a tree of blocks) or
+/// --group-by, not both; --wide only changes the table format, the others
+/// never shorten anything.
+std::optional<std::string> checkTableRows(const Options &o,
+                                          const std::vector<llvm::StringRef> &seen) {
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  if (given("--depth") && given("--group-by"))
+    return std::string("options '--depth' and '--group-by' both choose the table's rows "
+                       "(--depth N: a tree of blocks with subtotals); give one");
+  if (o.wide && o.format != report::ReportFormat::Table)
+    return std::string("option '--wide' applies to --format table only (json, csv and md "
+                       "never shorten names)");
   return std::nullopt;
 }
 

@@ -226,6 +226,19 @@ const std::vector<OptionSpec> &specs() {
            return fmt::format("unknown --group-by '{}' (expected: layer, block, op)", v.str());
          return std::nullopt;
        }},
+      {"--depth", "N",
+       "the table as a tree of blocks nested N deep, with subtotals per block (0: the total "
+       "only)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         o.pipeline.groupBy = cost::GroupBy::Tree;
+         return parseUnsigned(v, o.pipeline.depth, "--depth");
+       }},
+      {"--wide", nullptr,
+       "never shorten the table's names and shapes (the default unless stdout is a terminal)",
+       [](Options &o, llvm::StringRef) -> std::optional<std::string> {
+         o.wide = true;
+         return std::nullopt;
+       }},
       {"--compare", "FILE", "report FILE's network beside this one, with ratios",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          o.compare = v.str();

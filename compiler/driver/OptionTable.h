@@ -39,6 +39,8 @@ const std::vector<OptionSpec> &specs();
 std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkCompareAndOptReport(const Options &o,
                                                     const std::vector<llvm::StringRef> &seen);
+std::optional<std::string> checkTableRows(const Options &o,
+                                          const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen);
 

@@ -131,7 +131,8 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     }
     static const llvm::StringRef reportOnly[] = {
         "--hw",  "--format",   "--flops",    "--memory",          "--dtype",    "--batch",
-        "--top", "--group-by", "--max-batch", "--compare-network", "--compare-D"};
+        "--top", "--group-by", "--max-batch", "--compare-network", "--compare-D",
+        "--depth", "--wide"};
     const bool isReportOnly =
         std::find(std::begin(reportOnly), std::end(reportOnly), match->name) != std::end(reportOnly);
     if (firstReportOption.empty() && isReportOnly)
@@ -160,6 +161,8 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   if (auto problem = options::checkSweep(opts, seen))
     return usageError(err, *problem);
   if (auto problem = options::checkCompareAndOptReport(opts, seen))
+    return usageError(err, *problem);
+  if (auto problem = options::checkTableRows(opts, seen))
     return usageError(err, *problem);
   if (auto problem = options::checkPassesAndOutput(opts, seen))
     return usageError(err, *problem);

@@ -46,6 +46,7 @@ struct Options {
   // --report
   report::ReportFormat format = report::ReportFormat::Table;
   report::ReportStyle style;
+  bool wide = false; ///< --wide: the table never shortens (style.width is set by main)
   std::string compare; ///< --compare FILE
   ElabOptions compareElab;
   sweep::SweepOptions sweep; ///< --report --sweep (driver/Sweep.h)

@@ -1,7 +1,9 @@
 //===- CsvWriter.cpp - the spreadsheet report -------------------------------===//
 //
 // RFC 4180 fields (quoted only when needed), a header row, one row per layer
-// or group, then a "(total)" row. There are no comment lines: the
+// or group (under --depth, per row of the tree: its path, and its level in a
+// last "depth" column), then a "(total)" row. latency_share is the row's
+// fraction of the total latency. There are no comment lines: the
 // conventions are columns repeated on every row, so that each row stands on
 // its own after filtering or concatenation. Lines end in "\n".
 //
@@ -59,11 +61,14 @@ std::vector<std::string> rowFields(const LayerCost &l, const Report &r) {
                                 real(l.intensity),
                                 real(l.attainable),
                                 detail::boundName(l),
-                                real(l.latency)};
+                                real(l.latency),
+                                real(latencyShare(l.latency, r))};
   std::vector<std::string> conv = conventionFields(r);
   f.insert(f.end(), conv.begin(), conv.end());
-  if (r.hardware.hasCalibration) // the calibrated estimate, last
+  if (r.hardware.hasCalibration) // the calibrated estimate, after the conventions
     f.push_back(real(l.calibratedLatency));
+  if (r.groupBy == cost::GroupBy::Tree) // the level in the tree, last (0 for the total)
+    f.push_back(integer(l.depth));
   return f;
 }
 
@@ -73,10 +78,12 @@ void writeCsv(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*styl
   std::vector<std::string> header = {
       "name",        "op",           "block",         "output_shape", "params",
       "buffers",     "macs",         "flops",         "memory_bytes", "activations",
-      "intensity",   "attainable_flops", "bound",     "latency_s",    "flops_convention",
-      "memory_model", "dtype",       "batch",         "latency_model"};
+      "intensity",   "attainable_flops", "bound",     "latency_s",    "latency_share",
+      "flops_convention", "memory_model", "dtype",    "batch",        "latency_model"};
   if (r.hardware.hasCalibration)
     header.push_back("calibrated_latency_s");
+  if (r.groupBy == cost::GroupBy::Tree)
+    header.push_back("depth");
   writeRow(os, header);
   for (const LayerCost &l : r.rows())
     writeRow(os, rowFields(l, r));

@@ -135,6 +135,8 @@ std::string layerJson(const LayerCost &l, bool calibrated) {
                  {"latency_s", jsonNumber(l.latency)}};
   if (calibrated) // the calibrated estimate, after the lower bound
     m.emplace_back("calibrated_latency_s", jsonNumber(l.calibratedLatency));
+  if (l.depth > 0) // a row of the --depth tree: its level
+    m.emplace_back("depth", integer(l.depth));
   return object(m);
 }
 
@@ -201,6 +203,8 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*sty
                {"layers", layersJson(r.layers, r.hardware.hasCalibration)}};
   if (r.groupBy != cost::GroupBy::Layer) {
     m.emplace_back("group_by", jsonString(cost::groupByName(r.groupBy)));
+    if (r.groupBy == cost::GroupBy::Tree)
+      m.emplace_back("depth", integer(r.depth));
     m.emplace_back("groups", layersJson(r.groups, r.hardware.hasCalibration));
   }
   writeObject(os, m);

@@ -1,8 +1,9 @@
 //===- MarkdownWriter.cpp - the report as GitHub Markdown -------------------===//
 //
-// A heading, the header facts as a bullet list, the layers (or groups) as a
-// table, the totals as a table and the top layers by time. Names are
-// escaped, never shortened.
+// A heading, the header facts as a bullet list, the layers (or groups, or
+// the tree of --depth: a depth column and each block's path) as a table with
+// the op and the share of time, the totals as a table and the top layers by
+// time. Names are escaped, never shortened.
 //
 //===----------------------------------------------------------------------===//
 #include "support/Format.h"
@@ -69,8 +70,10 @@ void writeFacts(llvm::raw_ostream &os, const Report &r) {
      << cost::memoryModelDoc(r.options.memory) << '\n';
 }
 
-std::vector<std::string> rowCells(const LayerCost &l, bool withOp) {
+std::vector<std::string> rowCells(const LayerCost &l, const Report &r, bool withOp) {
   std::vector<std::string> c = {markdownEscape(l.name)};
+  if (l.depth > 0) // a tree: the level, then the path
+    c.insert(c.begin(), std::to_string(l.depth));
   if (withOp)
     c.push_back(markdownEscape(l.op));
   c.push_back(l.outputShape.empty() ? "" : ir::formatShape(l.outputShape));
@@ -81,7 +84,34 @@ std::vector<std::string> rowCells(const LayerCost &l, bool withOp) {
   c.push_back(l.memoryBytes > 0 ? sig3(l.intensity) : "-");
   c.push_back(l.flops == 0 && l.memoryBytes == 0 ? "-" : detail::boundName(l));
   c.push_back(humanTime(l.latency));
+  c.push_back(shareText(l.latency, r));
   return c;
+}
+
+/// The rows' table: a tree (--depth) has a depth column before the path.
+void writeRowTable(llvm::raw_ostream &os, const Report &r) {
+  GroupBy by = r.groupBy;
+  bool tree = by == GroupBy::Tree, withOp = by != GroupBy::Op;
+  std::vector<std::string> headers;
+  std::string align;
+  if (tree) {
+    headers = {"depth", "path"};
+    align = "rl";
+  } else {
+    headers = {groupByName(by).str()};
+    align = "l";
+  }
+  if (withOp) {
+    headers.push_back("op");
+    align += "l";
+  }
+  for (const char *h : {"output shape", "params", "MACs", "FLOPs", "bytes", "FLOP/B", "bound",
+                        "time", "%time"})
+    headers.push_back(h);
+  align += "lrrrrrlrr";
+  tableHead(os, headers, align);
+  for (const LayerCost &l : r.rows())
+    tableRow(os, rowCells(l, r, withOp));
 }
 
 void writeQuantityTable(llvm::raw_ostream &os, const std::vector<Quantity> &qs) {
@@ -97,19 +127,12 @@ void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &st
   writeFacts(os, r);
 
   GroupBy by = r.groupBy;
-  const std::vector<LayerCost> &rows = r.rows();
-  bool withOp = by == GroupBy::Layer;
-  llvm::StringRef what = by == GroupBy::Layer ? "Layers" : by == GroupBy::Block ? "Blocks" : "Ops";
+  std::string what = by == GroupBy::Tree    ? "Blocks to depth " + std::to_string(r.depth)
+                     : by == GroupBy::Block ? "Blocks"
+                     : by == GroupBy::Op    ? "Ops"
+                                            : "Layers";
   os << "\n## " << what << "\n\n";
-  std::vector<std::string> headers = {groupByName(by).str()};
-  if (withOp)
-    headers.push_back("op");
-  for (const char *h : {"output shape", "params", "MACs", "FLOPs", "bytes", "FLOP/B", "bound",
-                        "time"})
-    headers.push_back(h);
-  tableHead(os, headers, withOp ? "lllrrrrrlr" : "llrrrrrlr");
-  for (const LayerCost &l : rows)
-    tableRow(os, rowCells(l, withOp));
+  writeRowTable(os, r);
 
   os << "\n## Totals\n\n";
   std::vector<Quantity> qs = totalQuantities(r);
@@ -117,16 +140,17 @@ void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &st
   qs.insert(qs.end(), mb.begin(), mb.end());
   writeQuantityTable(os, qs);
 
+  const std::vector<LayerCost> &rows = rankedRows(r);
   std::vector<size_t> top = topByLatency(rows, style.top);
   if (top.empty())
     return;
-  os << "\n## Top " << top.size() << ' ' << what.lower() << " by time\n\n";
-  tableHead(os, {"#", groupByName(by).str(), "time", "share"}, "rlrr");
+  os << "\n## Top " << top.size() << ' ' << rankedWhat(r) << " by time\n\n";
+  tableHead(os, {"#", by == GroupBy::Tree ? "layer" : groupByName(by).str(), "time", "share"},
+            "rlrr");
   size_t rank = 0;
   for (size_t i : top)
     tableRow(os, {std::to_string(++rank), markdownEscape(rows[i].name),
-                  humanTime(rows[i].latency),
-                  fmt::format("{:.1f}%", 100 * latencyShare(rows[i].latency, r))});
+                  humanTime(rows[i].latency), shareText(rows[i].latency, r)});
 }
 
 void writeMarkdownComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {

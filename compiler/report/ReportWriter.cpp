@@ -120,6 +120,22 @@ double latencyShare(double latency, const Report &r) {
   return r.totals.latency > 0 ? latency / r.totals.latency : 0;
 }
 
+std::string shareText(double latency, const Report &r) {
+  return fmt::format("{:.1f}%", 100 * latencyShare(latency, r));
+}
+
+const std::vector<LayerCost> &rankedRows(const Report &r) {
+  return r.groupBy == cost::GroupBy::Tree ? r.layers : r.rows();
+}
+
+llvm::StringRef rankedWhat(const Report &r) {
+  switch (r.groupBy) {
+  case cost::GroupBy::Block: return "blocks";
+  case cost::GroupBy::Op: return "ops";
+  default: return "layers";
+  }
+}
+
 std::vector<Quantity> totalQuantities(const Report &r) {
   const cost::Totals &t = r.totals;
   std::string dtype = ir::dtypeName(r.options.dtype).str();

@@ -1,7 +1,8 @@
 //===- ReportWriter.h - render cost reports ---------------------*- C++ -*-===//
 //
-// table (default: aligned columns, thousands separators, units, fits a
-// 100-column terminal; long layer names are shortened from the left), json
+// table (default: aligned columns, thousands separators, units; on a
+// terminal it fits ReportStyle::width, shortening long layer names so that
+// each row's stays unique; elsewhere nothing is shortened), json
 // (schema in README.md), csv (one row per layer, then a "(total)" row) and md
 // (GitHub Markdown). Every format states the conventions (FLOPs, memory
 // model, dtype, batch) and that latency is a roofline lower bound.
@@ -25,6 +26,10 @@ std::optional<ReportFormat> parseReportFormat(llvm::StringRef s); ///< table|jso
 /// report itself (cost::groupRows): writers only render.
 struct ReportStyle {
   unsigned top = 10; ///< the N rows (layers or groups) with the highest latency
+  /// The table's width in columns: long names are shortened (each row's
+  /// text stays unique), then the op and shape columns, to fit it. 0: no
+  /// limit, nothing is shortened (--wide, a pipe or a file).
+  size_t width = 0;
 };
 
 void writeReport(llvm::raw_ostream &os, const cost::Report &r, ReportFormat f,

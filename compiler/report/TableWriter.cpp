@@ -1,8 +1,13 @@
 //===- TableWriter.cpp - the default, human-readable report -----------------===//
 //
-// Every line fits in kWidth (100) columns: header facts are word-wrapped,
-// the layer column takes what the numeric columns leave and long names lose
-// their beginning ("...1.conv.0"), keeping the most specific end.
+// Header facts are word-wrapped at kWidth (100) columns (a word longer than
+// a line keeps a line of its own). The layer table is cut to nothing: on a
+// terminal (ReportStyle::width) the name column takes what the other
+// columns leave and long names are shortened so that every row's stays
+// unique (shortenNames: middle segments go first, "layer3...conv2d"), then
+// the op and shape columns give way; elsewhere (--wide, pipes, files)
+// nothing is shortened. Under --depth the names are a tree, indented two
+// spaces a level and never shortened.
 //
 //===----------------------------------------------------------------------===//
 #include "support/Format.h"
@@ -26,6 +31,7 @@ namespace {
 constexpr size_t kWidth = 100;
 constexpr size_t kLabelWidth = 13; ///< "conventions  "
 constexpr size_t kMinNameWidth = 16;
+constexpr size_t kMinOpWidth = 10; ///< "conv2d+..."
 constexpr const char *kGap = " ";
 
 std::string pad(llvm::StringRef s, size_t width, bool right) {
@@ -41,7 +47,8 @@ void rstrip(std::string &s) {
 }
 
 /// Writes `text` after `label` (padded to kLabelWidth), breaking at spaces so
-/// that no line exceeds kWidth; continuation lines are indented.
+/// that no line exceeds kWidth but for a longer word; continuation lines are
+/// indented.
 void wrapText(llvm::raw_ostream &os, llvm::StringRef label, llvm::StringRef text) {
   size_t avail = kWidth - kLabelWidth;
   std::string line = pad(label, kLabelWidth, false);
@@ -49,7 +56,7 @@ void wrapText(llvm::raw_ostream &os, llvm::StringRef label, llvm::StringRef text
   llvm::SmallVector<llvm::StringRef, 16> words;
   text.split(words, ' ', -1, false);
   for (llvm::StringRef w : words) {
-    std::string word = shortenRight(w, avail);
+    llvm::StringRef word = w;
     if (used > 0 && used + 1 + word.size() > avail) {
       os << line << '\n';
       line = std::string(kLabelWidth, ' ');
@@ -59,7 +66,7 @@ void wrapText(llvm::raw_ostream &os, llvm::StringRef label, llvm::StringRef text
       line += ' ';
       ++used;
     }
-    line += word;
+    line += word.str();
     used += word.size();
   }
   rstrip(line);
@@ -106,90 +113,146 @@ std::string boundText(const LayerCost &l) {
   return l.memoryBound ? "mem" : "cmp";
 }
 
-/// The per-layer (or per-group) table, with a total row under a rule.
-void writeRows(llvm::raw_ostream &os, const Report &r, const std::vector<LayerCost> &rows,
-               GroupBy by) {
-  struct Column {
-    const char *header;
-    bool right;
-  };
-  const Column cols[] = {{"", false},      {"output shape", false}, {"params", true},
-                         {"MACs", true},   {"FLOPs", true},         {"bytes", true},
-                         {"FLOP/B", true}, {"bound", false},        {"time", true}};
-  constexpr size_t n = std::size(cols);
-  auto cells = [&](const LayerCost &l, bool total) {
-    std::vector<std::string> c(n);
-    c[0] = l.name;
-    c[1] = total ? "" : l.outputShape.empty() ? "-" : ir::formatShape(l.outputShape);
-    c[2] = withThousands(l.params);
-    c[3] = siCount(static_cast<double>(l.macs));
-    c[4] = siCount(static_cast<double>(l.flops));
-    c[5] = siBytes(static_cast<double>(l.memoryBytes));
-    c[6] = intensityText(l);
-    c[7] = total ? "" : boundText(l);
-    c[8] = humanTime(l.latency);
-    return c;
-  };
+/// A column of the layer table.
+struct Column {
+  std::string header;
+  bool right;
+};
+
+/// The layer table: its columns, the cells of each row and of the total.
+struct RowTable {
+  std::vector<Column> cols;
+  size_t opCol = 0; ///< 0: no op column (the rows are ops)
+  size_t shapeCol = 1;
   std::vector<std::vector<std::string>> body;
-  for (const LayerCost &l : rows)
-    body.push_back(cells(l, false));
-  std::vector<std::string> total = cells(totalRow(r, "total"), true);
+  std::vector<std::string> total;
+};
 
-  std::string nameHeader = groupByName(by).str();
-  size_t width[n];
-  for (size_t c = 0; c < n; ++c) {
-    width[c] = c == 0 ? nameHeader.size() : std::strlen(cols[c].header);
-    for (const auto &row : body)
+/// A row's name: in a tree, its last segment indented two spaces a level.
+std::string rowLabel(const LayerCost &l) {
+  if (l.depth == 0)
+    return l.name;
+  llvm::StringRef name = l.name;
+  return std::string(2 * (l.depth - 1), ' ') + name.drop_front(name.rfind('.') + 1).str();
+}
+
+std::vector<std::string> rowCells(const RowTable &t, const LayerCost &l, const Report &r,
+                                  bool total) {
+  std::vector<std::string> c;
+  c.push_back(total ? l.name : rowLabel(l));
+  if (t.opCol)
+    c.push_back(total ? "" : l.op);
+  c.push_back(total ? "" : l.outputShape.empty() ? "-" : ir::formatShape(l.outputShape));
+  c.push_back(withThousands(l.params));
+  c.push_back(siCount(static_cast<double>(l.macs)));
+  c.push_back(siCount(static_cast<double>(l.flops)));
+  c.push_back(siBytes(static_cast<double>(l.memoryBytes)));
+  c.push_back(intensityText(l));
+  c.push_back(total ? "" : boundText(l));
+  c.push_back(humanTime(l.latency));
+  c.push_back(shareText(l.latency, r));
+  return c;
+}
+
+RowTable rowTable(const Report &r) {
+  RowTable t;
+  const bool withOp = r.groupBy != GroupBy::Op;
+  t.cols.push_back({r.groupBy == GroupBy::Tree ? "layer" : groupByName(r.groupBy).str(), false});
+  if (withOp)
+    t.cols.push_back({"op", false});
+  t.opCol = withOp ? 1 : 0;
+  t.shapeCol = t.cols.size();
+  const Column numbers[] = {{"output shape", false}, {"params", true}, {"MACs", true},
+                            {"FLOPs", true},         {"bytes", true},  {"FLOP/B", true},
+                            {"bound", false},        {"time", true},   {"%time", true}};
+  t.cols.insert(t.cols.end(), std::begin(numbers), std::end(numbers));
+  for (const LayerCost &l : r.rows())
+    t.body.push_back(rowCells(t, l, r, false));
+  t.total = rowCells(t, totalRow(r, "total"), r, true);
+  return t;
+}
+
+/// Narrows the columns of `order` in turn, each down to its minimum, until
+/// the columns and the gaps between them fit `limit`.
+void narrow(std::vector<size_t> &width, size_t limit,
+            std::initializer_list<std::pair<size_t, size_t>> order) {
+  size_t total = std::strlen(kGap) * (width.size() - 1);
+  for (size_t w : width)
+    total += w;
+  for (auto [c, min] : order) {
+    if (total <= limit)
+      return;
+    size_t cut = std::min(total - limit, width[c] > min ? width[c] - min : 0);
+    width[c] -= cut;
+    total -= cut;
+  }
+}
+
+/// The columns' widths within `limit` (0: no limit) and the names the body
+/// shows: the name column gives way first (down to kMinNameWidth, every
+/// row's name staying unique: shortenNames), then op, then shape. A tree's
+/// indented names are kept whole.
+std::vector<size_t> fitColumns(const RowTable &t, size_t limit, bool tree,
+                               std::vector<std::string> &names) {
+  std::vector<size_t> width(t.cols.size());
+  for (size_t c = 0; c < width.size(); ++c) {
+    width[c] = std::max(t.cols[c].header.size(), t.total[c].size());
+    for (const auto &row : t.body)
       width[c] = std::max(width[c], row[c].size());
-    width[c] = std::max(width[c], total[c].size());
   }
-  // The name column takes what is left; when even its minimum does not fit,
-  // the shape column gives way.
-  size_t rest = std::strlen(kGap) * (n - 1);
-  for (size_t c = 1; c < n; ++c)
-    rest += width[c];
-  size_t nameWidth = width[0];
-  if (rest + nameWidth > kWidth) {
-    nameWidth = std::max(kWidth > rest ? kWidth - rest : 0, std::min(width[0], kMinNameWidth));
-    nameWidth = std::max(nameWidth, nameHeader.size());
-    if (rest + nameWidth > kWidth) {
-      size_t others = rest - width[1];
-      size_t shape = kWidth > others + nameWidth ? kWidth - others - nameWidth : 0;
-      width[1] = std::max(shape, std::strlen(cols[1].header));
-    }
+  names.clear();
+  for (const auto &row : t.body)
+    names.push_back(row[0]);
+  if (limit == 0)
+    return width;
+  if (!tree) {
+    size_t minName = std::max({std::min(width[0], kMinNameWidth), t.cols[0].header.size(),
+                               t.total[0].size()});
+    narrow(width, limit, {{0, minName}});
+    ShortNames shown = shortenNames(names, width[0]);
+    width[0] = std::max(width[0], shown.width);
+    names = std::move(shown.texts);
   }
-  width[0] = nameWidth;
+  if (t.opCol)
+    narrow(width, limit, {{t.opCol, std::min(width[t.opCol], kMinOpWidth)}});
+  narrow(width, limit, {{t.shapeCol, t.cols[t.shapeCol].header.size()}});
+  return width;
+}
 
-  auto line = [&](const std::vector<std::string> &row) {
+/// The per-layer (or per-group, or tree) table, with a total row under a
+/// rule; `limit` as for fitColumns.
+void writeRows(llvm::raw_ostream &os, const Report &r, size_t limit) {
+  RowTable t = rowTable(r);
+  std::vector<std::string> names;
+  std::vector<size_t> width = fitColumns(t, limit, r.groupBy == GroupBy::Tree, names);
+  auto line = [&](const std::vector<std::string> &row, const std::string &name) {
     std::string s;
-    for (size_t c = 0; c < n; ++c) {
-      std::string cell = c == 0 ? shortenName(row[c], width[c])
-                         : c == 1 ? shortenRight(row[c], width[c])
-                                  : row[c];
-      s += (c ? kGap : "") + pad(cell, width[c], cols[c].right);
+    for (size_t c = 0; c < row.size(); ++c) {
+      std::string cell = c == 0 ? name : shortenRight(row[c], width[c]);
+      s += (c ? kGap : "") + pad(cell, width[c], t.cols[c].right);
     }
     rstrip(s);
     os << s << '\n';
   };
-  std::vector<std::string> header(n);
-  header[0] = nameHeader;
-  for (size_t c = 1; c < n; ++c)
-    header[c] = cols[c].header;
-  line(header);
-  size_t ruleWidth = std::strlen(kGap) * (n - 1);
-  for (size_t c = 0; c < n; ++c)
-    ruleWidth += width[c];
-  std::string rule(std::min(ruleWidth, kWidth), '-');
+  std::vector<std::string> header;
+  for (const Column &c : t.cols)
+    header.push_back(c.header);
+  line(header, header[0]);
+  size_t ruleWidth = std::strlen(kGap) * (width.size() - 1);
+  for (size_t w : width)
+    ruleWidth += w;
+  std::string rule(limit ? std::min(ruleWidth, limit) : ruleWidth, '-');
   os << rule << '\n';
-  for (const auto &row : body)
-    line(row);
-  os << rule << '\n';
-  line(total);
+  for (size_t i = 0; i < t.body.size(); ++i)
+    line(t.body[i], names[i]);
+  if (!t.body.empty())
+    os << rule << '\n';
+  line(t.total, t.total[0]);
 }
 
 /// "  label   value  note" lines with the numbers right-aligned on their
-/// last digit (units and notes follow).
-void writeQuantities(llvm::raw_ostream &os, const std::vector<Quantity> &qs) {
+/// last digit (units and notes follow), cut at `limit` (0: never).
+void writeQuantities(llvm::raw_ostream &os, const std::vector<Quantity> &qs, size_t limit) {
   auto split = [](const Quantity &q) -> std::pair<std::string, std::string> {
     std::string text = quantityText(q);
     size_t end = text.find_first_not_of("0123456789,.-");
@@ -211,34 +274,38 @@ void writeQuantities(llvm::raw_ostream &os, const std::vector<Quantity> &qs) {
     if (!q.note.empty())
       s += "  " + q.note;
     rstrip(s);
-    os << shortenRight(s, kWidth) << '\n';
+    os << (limit ? shortenRight(s, limit) : s) << '\n';
   }
 }
 
-void writeTop(llvm::raw_ostream &os, const Report &r, const std::vector<LayerCost> &rows,
-              GroupBy by, unsigned top) {
+/// The slowest rows (layers under --depth), ranked, with their time and
+/// share; names fit `limit` (0: no limit) and stay unique.
+void writeTop(llvm::raw_ostream &os, const Report &r, unsigned top, size_t limit) {
+  const std::vector<LayerCost> &rows = rankedRows(r);
   std::vector<size_t> order = topByLatency(rows, top);
   if (order.empty())
     return;
-  llvm::StringRef what = by == GroupBy::Layer ? "layers" : by == GroupBy::Block ? "blocks" : "ops";
-  os << "\ntop " << order.size() << ' ' << what << " by time\n";
+  os << "\ntop " << order.size() << ' ' << rankedWhat(r) << " by time\n";
   size_t rankWidth = std::to_string(order.size()).size();
   size_t nameWidth = 0, timeWidth = 0;
+  std::vector<std::string> names;
   for (size_t i : order) {
+    names.push_back(rows[i].name);
     nameWidth = std::max(nameWidth, rows[i].name.size());
     timeWidth = std::max(timeWidth, humanTime(rows[i].latency).size());
   }
   constexpr size_t kShareWidth = 6; // "100.0%"
   size_t fixed = 2 + rankWidth + 2 + 2 + timeWidth + 2 + kShareWidth;
-  nameWidth = std::min(nameWidth, kWidth > fixed ? kWidth - fixed : 0);
-  size_t rank = 0;
-  for (size_t i : order) {
-    std::string s = "  " + pad(std::to_string(++rank), rankWidth, true) + "  " +
-                    pad(shortenName(rows[i].name, nameWidth), nameWidth, false) + "  " +
-                    pad(humanTime(rows[i].latency), timeWidth, true) + "  " +
-                    pad(fmt::format("{:.1f}%", 100 * latencyShare(rows[i].latency, r)),
-                        kShareWidth, true);
-    os << s << '\n';
+  if (limit) {
+    ShortNames shown = shortenNames(names, limit > fixed ? limit - fixed : 0);
+    nameWidth = std::min(nameWidth, shown.width);
+    names = std::move(shown.texts);
+  }
+  for (size_t k = 0; k < order.size(); ++k) {
+    const LayerCost &l = rows[order[k]];
+    os << "  " << pad(std::to_string(k + 1), rankWidth, true) << "  "
+       << pad(names[k], nameWidth, false) << "  " << pad(humanTime(l.latency), timeWidth, true)
+       << "  " << pad(shareText(l.latency, r), kShareWidth, true) << '\n';
   }
 }
 
@@ -260,14 +327,13 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
   writeConventionDocs(os, r);
   os << '\n';
 
-  const std::vector<LayerCost> &rows = r.rows();
-  writeRows(os, r, rows, r.groupBy);
+  writeRows(os, r, style.width);
 
   os << "\ntotals\n";
   std::vector<Quantity> qs = totalQuantities(r);
   std::vector<Quantity> mb = maxBatchQuantities(r);
   qs.insert(qs.end(), mb.begin(), mb.end());
-  writeQuantities(os, qs);
+  writeQuantities(os, qs, style.width);
 
   if (r.unoptimized) {
     os << '\n';
@@ -275,7 +341,7 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
     writeSideBySide(os, unoptimizedQuantities(r), optimizedQuantities(r),
                     {"totals", "as written", "optimized", "ratio"});
   }
-  writeTop(os, r, rows, r.groupBy, style.top);
+  writeTop(os, r, style.top, style.width);
 }
 
 void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {

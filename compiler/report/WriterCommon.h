@@ -49,6 +49,13 @@ inline cost::LayerCost totalRow(const cost::Report &r, llvm::StringRef name) {
 std::vector<size_t> topByLatency(const std::vector<cost::LayerCost> &rows, unsigned n);
 /// Share of the total latency, in [0, 1]; 0 when the total is 0.
 double latencyShare(double latency, const cost::Report &r);
+/// The share as people read it, one decimal: "12.3%".
+std::string shareText(double latency, const cost::Report &r);
+/// The rows the top list ranks: the report's rows, or the layers under
+/// --depth (a tree mixes levels, the slowest layers are what to look at).
+const std::vector<cost::LayerCost> &rankedRows(const cost::Report &r);
+/// What the ranked rows are, plural: "layers", "blocks", "ops".
+llvm::StringRef rankedWhat(const cost::Report &r);
 
 /// One line of the totals: an exact count, bytes, seconds, a rate or a share.
 struct Quantity {

@@ -2,7 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <llvm/ADT/Sequence.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringMap.h>
+
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace netc {
 
@@ -156,45 +162,108 @@ std::string ratioText(double a, double b) {
   return sig3(b / a) + "x";
 }
 
-std::string shortenLeft(llvm::StringRef s, size_t width) {
-  if (s.size() <= width)
-    return s.str();
-  if (width <= 3)
-    return s.take_back(width).str();
-  llvm::StringRef tail = s.take_back(width - 3);
-  // Prefer to start at a name segment ("...conv.1.0", not "...6.conv.1.0")
-  // when that costs at most a third of the room.
-  if (s[s.size() - tail.size() - 1] != '.') {
-    size_t dot = tail.find('.');
-    if (dot != llvm::StringRef::npos && dot + 1 < tail.size() && 3 * (dot + 1) <= tail.size())
-      tail = tail.drop_front(dot + 1);
-  }
-  return "..." + tail.str();
-}
-
-std::string shortenName(llvm::StringRef s, size_t width) {
-  if (s.size() <= width)
-    return s.str();
-  size_t firstDot = s.find('.');
-  size_t lastDot = s.rfind('.');
-  if (firstDot == llvm::StringRef::npos || firstDot == lastDot)
-    return shortenLeft(s, width);
-  llvm::StringRef head = s.take_front(firstDot); // without its dot
-  if (head.size() + 3 + (s.size() - lastDot - 1) > width)
-    return shortenLeft(s, width);
-  // As many trailing characters as fit after "head...": whole segments read
-  // best, but two sibling layers must not print alike, so the tail is cut
-  // by characters ("inverted_residual_1...act_1.conv2d").
-  size_t room = width - head.size() - 3;
-  return head.str() + "..." + s.take_back(room).str();
-}
-
 std::string shortenRight(llvm::StringRef s, size_t width) {
   if (s.size() <= width)
     return s.str();
   if (width <= 3)
     return s.take_front(width).str();
   return s.take_front(width - 3).str() + "...";
+}
+
+namespace {
+
+/// The forms a name longer than `width` may take, most readable first
+/// (shortenNames says which): "..." stands for the dropped middle segments.
+std::vector<std::string> shortForms(llvm::StringRef s, size_t width) {
+  llvm::SmallVector<llvm::StringRef, 8> segs;
+  s.split(segs, '.');
+  const size_t n = segs.size();
+  const size_t maxHead = std::min<size_t>(n - 1, 4); // bounds the forms of deep names
+  // ends[i]: the length of the first i segments with their dots between.
+  std::vector<size_t> ends(n + 1, 0);
+  for (size_t i = 1; i <= n; ++i)
+    ends[i] = ends[i - 1] + segs[i - 1].size() + (i > 1);
+  auto head = [&](size_t h) { return s.take_front(ends[h]); };
+  auto tail = [&](size_t t) { return s.take_back(s.size() - ends[n - t] - (n - t > 0)); };
+  std::vector<std::string> whole, cut;
+  for (size_t h : llvm::seq<size_t>(0, maxHead + 1)) {
+    for (size_t t = 1; h + t < n; ++t)
+      if (ends[h] + 3 + tail(t).size() <= width)
+        whole.push_back(head(h).str() + "..." + tail(t).str());
+    if (ends[h] + 3 < width) // the tail cut by characters, filling the width
+      cut.push_back(head(h).str() + "..." + s.take_back(width - 3 - ends[h]).str());
+  }
+  // Forms that keep the first segment (the top-level block) first, the
+  // longest first among them.
+  std::stable_sort(whole.begin(), whole.end(), [](const std::string &a, const std::string &b) {
+    bool aHead = a.compare(0, 3, "...") != 0, bHead = b.compare(0, 3, "...") != 0;
+    return aHead != bHead ? aHead : a.size() > b.size();
+  });
+  // Cuts after a head of one segment first, the bare "..." cut last.
+  if (!cut.empty())
+    std::rotate(cut.begin(), cut.begin() + 1, cut.end());
+  std::vector<std::string> forms;
+  for (std::string &f : whole)
+    if (std::find(forms.begin(), forms.end(), f) == forms.end())
+      forms.push_back(std::move(f));
+  for (std::string &f : cut)
+    if (std::find(forms.begin(), forms.end(), f) == forms.end())
+      forms.push_back(std::move(f));
+  return forms;
+}
+
+/// shortenNames at exactly `width`, or nothing when some rows would still
+/// show the same text.
+std::optional<std::vector<std::string>> shortenAt(const std::vector<std::string> &names,
+                                                  size_t width) {
+  const size_t n = names.size();
+  std::vector<std::vector<std::string>> forms(n);
+  std::vector<size_t> pick(n, 0);
+  std::vector<std::string> texts(names);
+  for (size_t i = 0; i < n; ++i) {
+    if (names[i].size() <= width)
+      continue;
+    forms[i] = shortForms(names[i], width);
+    texts[i] = forms[i].front(); // never empty: "..." + the last characters fits
+  }
+  // Every row of a clash moves on to its next form, round by round; the
+  // outcome does not depend on the order clashes are visited in.
+  for (;;) {
+    llvm::StringMap<llvm::SmallVector<size_t, 2>> rows;
+    for (size_t i = 0; i < n; ++i)
+      rows[texts[i]].push_back(i);
+    bool clash = false;
+    for (auto &entry : rows) {
+      if (entry.second.size() < 2)
+        continue;
+      clash = true;
+      bool moved = false;
+      for (size_t i : entry.second) {
+        if (pick[i] + 1 >= forms[i].size())
+          continue;
+        texts[i] = forms[i][++pick[i]];
+        moved = true;
+      }
+      if (!moved)
+        return std::nullopt;
+    }
+    if (!clash)
+      return texts;
+  }
+}
+
+} // namespace
+
+ShortNames shortenNames(const std::vector<std::string> &names, size_t width) {
+  size_t longest = 0;
+  for (const std::string &s : names)
+    longest = std::max(longest, s.size());
+  for (size_t w = std::max<size_t>(width, 4);; ++w) {
+    if (w >= longest)
+      return {w, names};
+    if (std::optional<std::vector<std::string>> texts = shortenAt(names, w))
+      return {w, std::move(*texts)};
+  }
 }
 
 std::string jsonString(llvm::StringRef s) {

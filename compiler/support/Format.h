@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace netc {
 
@@ -39,18 +40,24 @@ std::string humanTime(double seconds);
 /// The ratio b/a as "1.40x"; "-" when a is 0 (or either is not finite).
 std::string ratioText(double a, double b);
 
-/// Shortens `s` to at most `width` characters by replacing its beginning with
-/// "...", keeping the most specific end of a hierarchical name; the kept end
-/// starts at a '.'-separated segment when that costs at most a third of it.
-std::string shortenLeft(llvm::StringRef s, size_t width);
-/// Shortens a hierarchical layer name to at most `width` characters keeping
-/// what identifies it: its first segment (the top-level block) and as many
-/// trailing characters as fit, joined by "...": at width 34,
-/// "inverted_residual_1.conv_bn_act_1.conv2d" -> "inverted_residual_1...act_1.conv2d".
-/// Falls back to shortenLeft when the first and last segments do not fit.
-std::string shortenName(llvm::StringRef s, size_t width);
 /// Shortens `s` to at most `width` characters by replacing its end with "...".
 std::string shortenRight(llvm::StringRef s, size_t width);
+
+/// The texts a column of distinct hierarchical names shows (shortenNames).
+struct ShortNames {
+  size_t width = 0; ///< the column's width: the one asked for, or wider
+  std::vector<std::string> texts; ///< one per name, in order
+};
+/// Shortens every name longer than `width` so that no two rows show the same
+/// text. Middle segments go first: a long name tries, in order, its first
+/// segments (up to 4), "..." and whole trailing segments, longest first
+/// ("layer3.bottleneck_2...conv2d", "layer3...conv_bn_act_1.conv2d"); then
+/// "..." and whole trailing segments; then a tail cut by characters after
+/// the first 1 to 4 segments ("layer3...act_2.conv2d"), and after none.
+/// Rows that would show the same text move on to their next form; when
+/// every form of a clash is used up, the column widens by one and all start
+/// again. Names must be distinct; `width` below 4 counts as 4.
+ShortNames shortenNames(const std::vector<std::string> &names, size_t width);
 
 /// A JSON string literal (RFC 8259): quotes, backslashes and control
 /// characters escaped (controls as \u00XX).

@@ -16,6 +16,7 @@
 #include "sema/Hardware.h"
 #include "support/FileOutput.h"
 #include "support/OutputMarkers.h"
+#include "support/Terminal.h"
 #include "syntax/ASTPrinter.h"
 
 #include <llvm/Support/ErrorHandling.h>
@@ -117,6 +118,15 @@ static int writeText(const Options &opts, driver::Compilation &c, Print print) {
   return writeOutput(opts.output, text, writePolicy(opts, c)) ? 0 : 1;
 }
 
+/// How the report is rendered: on a terminal the table fits its width;
+/// with --wide, -o FILE or any stdout but a terminal, nothing is shortened.
+static report::ReportStyle reportStyle(const Options &opts) {
+  report::ReportStyle style = opts.style;
+  bool toStdout = opts.output.empty() || opts.output == "-";
+  style.width = opts.wide || !toStdout ? 0 : terminalColumns(STDOUT_FILENO);
+  return style;
+}
+
 /// --report (and --compare, --sweep).
 static int runReport(const Options &opts, driver::Compilation &c) {
   if (!opts.sweep.sweeps.empty()) {
@@ -147,7 +157,7 @@ static int runReport(const Options &opts, driver::Compilation &c) {
     if (other)
       report::writeComparison(os, *report, *other, opts.format);
     else
-      report::writeReport(os, *report, opts.format, opts.style);
+      report::writeReport(os, *report, opts.format, reportStyle(opts));
   });
 }
 

@@ -9,6 +9,7 @@
 #include "cost/CostModel.h"
 #include "driver/Compilation.h"
 #include "report/ReportWriter.h"
+#include "support/Format.h"
 
 #include <doctest/doctest.h>
 #include <llvm/Support/FileSystem.h>
@@ -112,12 +113,12 @@ target::HardwareProfile testHardware() {
   return hw;
 }
 
-/// The report of FILE's network (the graph as elaborated).
+/// The report of FILE's network (the graph as elaborated, or optimized).
 std::optional<cost::Report> reportOf(const std::string &file, const cost::CostOptions &options,
-                                     size_t *nodes = nullptr) {
+                                     size_t *nodes = nullptr, bool optimize = false) {
   driver::PipelineOptions po;
   po.cost = options;
-  po.optimize = false;
+  po.optimize = optimize;
   driver::Compilation c(po);
   c.setHardware(testHardware());
   REQUIRE(c.load(file));
@@ -291,4 +292,91 @@ TEST_CASE("pipeline: every format labels the conventions it was given") {
   CHECK(conventions["memory"].text == "no-reuse");
   CHECK(conventions["dtype"].text == "f16");
   CHECK(conventions["batch"].text == "8");
+}
+
+namespace {
+
+/// The name cells of a table's body rows (the first word of each line
+/// between the two rules after the heading).
+std::vector<std::string> tableNames(const std::string &text) {
+  std::vector<std::string> ls = lines(text), names;
+  auto heading = std::find_if(ls.begin(), ls.end(),
+                              [](const std::string &l) { return startsWith(l, "layer "); });
+  REQUIRE(heading != ls.end());
+  for (auto it = heading + 2; it != ls.end() && !startsWith(*it, "-----"); ++it)
+    names.push_back(it->substr(0, it->find(' ')));
+  return names;
+}
+
+/// Every example's report, as elaborated and optimized.
+std::vector<cost::Report> exampleReports() {
+  std::vector<cost::Report> reports;
+  for (const std::string &file : networks()) {
+    for (bool optimize : {false, true}) {
+      std::optional<cost::Report> r = reportOf(file, {}, nullptr, optimize);
+      REQUIRE(r);
+      reports.push_back(std::move(*r));
+    }
+  }
+  return reports;
+}
+
+} // namespace
+
+TEST_CASE("pipeline: shortened layer names stay unique on every example") {
+  for (const cost::Report &r : exampleReports()) {
+    CAPTURE(r.network);
+    std::vector<std::string> names;
+    for (const cost::LayerCost &l : r.layers)
+      names.push_back(l.name);
+    for (size_t width : {4, 10, 16, 20, 24, 30, 34, 40, 48, 60}) {
+      CAPTURE(width);
+      ShortNames shown = shortenNames(names, width);
+      CHECK(shown.width >= width);
+      REQUIRE(shown.texts.size() == names.size());
+      std::vector<std::string> sorted = shown.texts;
+      std::sort(sorted.begin(), sorted.end());
+      CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+      for (size_t i = 0; i < names.size(); ++i) {
+        CHECK(shown.texts[i].size() <= shown.width);
+        if (names[i].size() <= shown.width)
+          CHECK(shown.texts[i] == names[i]); // only what does not fit is shortened
+      }
+    }
+    // The table on a terminal of 100 columns shows every row's name once.
+    report::ReportStyle style;
+    style.width = 100;
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    report::writeReport(os, r, report::ReportFormat::Table, style);
+    std::vector<std::string> shown = tableNames(os.str());
+    CHECK(shown.size() == r.layers.size());
+    std::sort(shown.begin(), shown.end());
+    CHECK(std::adjacent_find(shown.begin(), shown.end()) == shown.end());
+  }
+}
+
+TEST_CASE("pipeline: ResNet-50's table is unique at 100 columns and keeps its blocks") {
+  std::optional<cost::Report> r = reportOf(repoPath("examples/resnet50.net"), {}, nullptr, true);
+  REQUIRE(r);
+  std::vector<std::string> names;
+  for (const cost::LayerCost &l : r->layers)
+    names.push_back(l.name);
+  // The case: cut in the middle to 34 characters, 52 of 58 rows
+  // showed a text another row showed.
+  ShortNames shown = shortenNames(names, 34);
+  std::vector<std::string> sorted = shown.texts;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+  CHECK(shown.width < 48); // shorter than the longest name: something was shortened
+  // A shortened name keeps its first segment or starts with "...", and
+  // ends with the end of the name.
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string &t = shown.texts[i];
+    if (t == names[i])
+      continue;
+    CHECK(t.find("...") != std::string::npos);
+    std::string end = t.substr(t.find("...") + 3);
+    CHECK(names[i].compare(names[i].size() - end.size(), end.size(), end) == 0);
+  }
 }

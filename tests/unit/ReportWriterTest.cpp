@@ -7,6 +7,7 @@
 #include "TestUtil.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -267,33 +268,40 @@ TEST_CASE("report: human numbers have 3 significant digits") {
       CHECK_MESSAGE(s.size() <= 16, s);
 }
 
-TEST_CASE("report: long names are shortened from the left") {
-  CHECK(shortenName("inverted_residual_1.conv_bn_act_1.batchnorm", 31) ==
-        "inverted_residual_1...batchnorm");
-  CHECK(shortenName("inverted_residual_1.conv_bn_act_1.batchnorm", 40) ==
-        "inverted_residual_1...bn_act_1.batchnorm");
-  // Siblings stay distinct at the table's width.
-  CHECK(shortenName("inverted_residual_1.conv_bn_act_1.conv2d", 34) ==
-        "inverted_residual_1...act_1.conv2d");
-  CHECK(shortenName("inverted_residual_1.conv_bn_act.conv2d", 34) ==
-        "inverted_residual_1...n_act.conv2d");
-  CHECK(shortenName("a.b.c", 10) == "a.b.c");
-  CHECK(shortenName("a_very_long_block_name.x.y", 12) == "..._name.x.y"); // falls back
-  CHECK(shortenLeft("conv1", 10) == "conv1");
-  CHECK(shortenLeft("features.16.conv.1.0", 20) == "features.16.conv.1.0");
-  CHECK(shortenLeft("features.16.conv.1.0", 13) == "...conv.1.0"); // at a segment
-  CHECK(shortenLeft("features.16.conv.1.0", 11) == "...conv.1.0");
-  CHECK(shortenLeft("features.16.conv.1.0", 7) == "...1.0");
-  CHECK(shortenLeft("abcdefghijklmnop", 8) == "...lmnop");
-  CHECK(shortenLeft("abcdefghijklmnop", 8).size() == 8);
-  CHECK(shortenLeft("abcdef", 3) == "def");
+TEST_CASE("report: shortenRight cuts the end") {
   CHECK(shortenRight("[256,64,112,112]", 10) == "[256,64...");
+}
+
+TEST_CASE("report: shortenNames drops middle segments and keeps every row distinct") {
+  using V = std::vector<std::string>;
+  // Names that fit stay whole; the column keeps its width.
+  ShortNames s = shortenNames({"conv1", "fc"}, 10);
+  CHECK(s.width == 10);
+  CHECK(s.texts == V{"conv1", "fc"});
+  // Middle segments go first, the block stays.
+  s = shortenNames({"stage1.block.conv_bn_act.conv2d", "stage2.block.conv_bn_act.conv2d"}, 20);
+  CHECK(s.width == 20);
+  CHECK(s.texts == V{"stage1...conv2d", "stage2...conv2d"});
+  // Siblings that differ in the middle: a form that tells them apart.
+  s = shortenNames({"stage.block.act.conv2d", "stage.block_1.act.conv2d"}, 20);
+  CHECK(s.width == 20);
+  CHECK(s.texts == V{"stage.block...conv2d", "stage...act.conv2d"});
+  // Siblings that differ at the end keep their ends.
+  s = shortenNames({"stage.block.conv_bn_act_1.conv2d", "stage.block.conv_bn_act_2.conv2d"}, 24);
+  CHECK(s.texts[0] != s.texts[1]);
+  CHECK(s.texts[0].size() <= 24);
+  // When no form within the width tells two rows apart, the column widens.
+  s = shortenNames({"x.aaaaaaaaaa.y", "x.bbbbbbbbbb.y"}, 5);
+  CHECK(s.width == 6);
+  CHECK(s.texts == V{"...a.y", "...b.y"});
+  CHECK(s.texts[0].size() <= s.width);
 }
 
 TEST_CASE("report: table states the conventions and fits 100 columns") {
   Report r = sampleReport();
   ReportStyle style;
   style.top = 3;
+  style.width = 100; // a terminal of 100 columns
   std::string t = render(r, ReportFormat::Table, style);
   for (const std::string &l : lines(t))
     CHECK_MESSAGE(l.size() <= 100, l);
@@ -305,7 +313,7 @@ TEST_CASE("report: table states the conventions and fits 100 columns") {
   CHECK(contains(t, "FLOPs 2mac, memory ideal, dtype f32, batch 1"));
   CHECK(contains(t, "latency is a roofline lower bound"));
   // The long name keeps its block and its end; the exact totals are there.
-  CHECK(contains(t, "layer1...too.long.for.the.column.relu "));
+  CHECK(contains(t, "layer1.0...column.relu "));
   CHECK(!contains(t, kLongName));
   CHECK(contains(t, "468,463,616"));  // FLOPs
   CHECK(contains(t, "234,131,456"));  // MACs
@@ -350,9 +358,14 @@ TEST_CASE("report: table wraps long header facts and narrow columns still fit") 
     l.outputShape[0] = 256;
     l.name = "a.rather.long.prefix.of.module.names." + l.name;
   }
-  std::string t = render(r, ReportFormat::Table);
+  ReportStyle style;
+  style.width = 100;
+  std::string t = render(r, ReportFormat::Table, style);
+  // A word longer than a line keeps a line of its own, whole.
+  const std::string longWord(150, 'x');
   for (const std::string &l : lines(t))
-    CHECK_MESSAGE(l.size() <= 100, l);
+    CHECK_MESSAGE((l.size() <= 100 || l == std::string(13, ' ') + longWord), l);
+  CHECK(contains(t, longWord));
   CHECK(contains(t, "parameter_11=1011)"));
   CHECK(contains(t, "batch 256"));
 }
@@ -572,4 +585,86 @@ TEST_CASE("report: comparison shows both totals and the ratio b/a") {
   std::string md = renderComparison(a, b, ReportFormat::Markdown);
   CHECK(contains(md, "| params | 559,272 | 1,118,544 | 2.00x |"));
   CHECK(contains(md, "roofline lower bound"));
+}
+
+TEST_CASE("report: --depth builds a tree of blocks with subtotals at every level") {
+  Report r = sampleReport();
+  auto names = [](const std::vector<LayerCost> &rows) {
+    std::vector<std::string> n;
+    for (const LayerCost &l : rows)
+      n.push_back(l.name + "@" + std::to_string(l.depth));
+    return n;
+  };
+  CHECK(cost::treeRows(r, 0).empty()); // the total alone
+  CHECK(names(cost::treeRows(r, 1)) ==
+        std::vector<std::string>{"conv1@1", "layer1@1", std::string(kOddName) + "@1"});
+  CHECK(names(cost::treeRows(r, 2)) ==
+        std::vector<std::string>{"conv1@1", "layer1@1", "layer1.0@2",
+                                 std::string(kOddName) + "@1"});
+  CHECK(names(cost::treeRows(r, 4)) ==
+        std::vector<std::string>{"conv1@1", "layer1@1", "layer1.0@2", "layer1.0.conv1@3",
+                                 "layer1.0.some@3", "layer1.0.some.very@4",
+                                 std::string(kOddName) + "@1"});
+  // A block's row is the sum of its layers at every level; the op is mixed.
+  for (unsigned depth : {1u, 2u, 3u}) {
+    std::vector<LayerCost> rows = cost::treeRows(r, depth);
+    const LayerCost &block = rows[1];
+    CHECK(block.name == "layer1");
+    CHECK(block.params == r.layers[1].params + r.layers[2].params);
+    CHECK(block.flops == r.layers[1].flops + r.layers[2].flops);
+    CHECK(block.memoryBytes == r.layers[1].memoryBytes + r.layers[2].memoryBytes);
+    CHECK(block.latency == doctest::Approx(r.layers[1].latency + r.layers[2].latency));
+    CHECK(block.op == "(mixed)");
+    CHECK(block.outputShape == r.layers[2].outputShape); // its last layer's
+    CHECK(rows[0].params == r.layers[0].params);         // a layer of its own
+    CHECK(rows[0].op == "conv2d");
+  }
+  // The roofline of a block is recomputed from its sums.
+  LayerCost block = cost::treeRows(r, 1)[1];
+  CHECK(block.intensity ==
+        doctest::Approx(double(block.flops) / double(block.memoryBytes)));
+}
+
+TEST_CASE("report: the tree in every format") {
+  Report r = sampleReport();
+  groupRows(r, GroupBy::Tree, 2);
+  REQUIRE(r.rows().size() == 4);
+  ReportStyle style;
+  style.top = 2;
+  std::string t = render(r, ReportFormat::Table, style);
+  CHECK(contains(t, "\nlayer1 "));
+  CHECK(contains(t, "\n  0 ")); // "layer1.0", indented under layer1
+  CHECK(contains(t, "top 2 layers by time")); // the top list ranks layers
+  std::string csv = render(r, ReportFormat::Csv);
+  CHECK(contains(csv, ",latency_model,depth\n"));
+  CHECK(contains(csv, "\nlayer1.0,"));
+  std::string md = render(r, ReportFormat::Markdown);
+  CHECK(contains(md, "## Blocks to depth 2"));
+  CHECK(contains(md, "| depth | path | op |"));
+  std::string json = render(r, ReportFormat::Json);
+  CHECK(contains(json, "\"group_by\": \"tree\""));
+  CHECK(contains(json, "\"depth\": 2"));
+}
+
+TEST_CASE("report: the table has the op and the share of time; --wide cuts nothing") {
+  Report r = sampleReport();
+  r.layers[0].op = "conv2d+add+relu"; // a fused layer
+  groupRows(r, GroupBy::Layer);
+  std::string wide = render(r, ReportFormat::Table);
+  CHECK(contains(wide, " conv2d+add+relu "));
+  CHECK(contains(wide, kLongName)); // no width: nothing shortened
+  CHECK(contains(wide, " %time"));
+  for (const std::string &l : lines(wide))
+    if (l.rfind("total ", 0) == 0)
+      CHECK(contains(l, "100.0%"));
+  std::string share = fmt::format("{:.1f}%", 100 * r.layers[0].latency / r.totals.latency);
+  CHECK(contains(wide, " " + share));
+  ReportStyle style;
+  style.width = 100;
+  std::string narrow = render(r, ReportFormat::Table, style);
+  CHECK(!contains(narrow, kLongName));
+  std::string md = render(r, ReportFormat::Markdown);
+  CHECK(contains(md, "| conv2d+add+relu |"));
+  CHECK(contains(md, "| " + share + " |"));
+  CHECK(contains(render(r, ReportFormat::Csv), ",latency_s,latency_share,"));
 }
