@@ -5,7 +5,8 @@
 // terminal (ReportStyle::width) the name column takes what the other
 // columns leave and long names are shortened so that every row's stays
 // unique (shortenNames: middle segments go first, "layer3...conv2d"), then
-// the op and shape columns give way; elsewhere (--wide, pipes, files)
+// columns hide and narrow (fitColumns; a note under the table names the
+// hidden ones); elsewhere (--wide, pipes, files)
 // nothing is shortened. Under --depth the names are a tree, indented two
 // spaces a level and never shortened.
 //
@@ -172,13 +173,22 @@ RowTable rowTable(const Report &r) {
   return t;
 }
 
+/// The width of a line: the shown columns (a hidden one has width 0) and
+/// the gaps between them.
+size_t lineWidth(const std::vector<size_t> &width) {
+  size_t total = 0, shown = 0;
+  for (size_t w : width) {
+    total += w;
+    shown += w > 0;
+  }
+  return total + (shown ? std::strlen(kGap) * (shown - 1) : 0);
+}
+
 /// Narrows the columns of `order` in turn, each down to its minimum, until
 /// the columns and the gaps between them fit `limit`.
 void narrow(std::vector<size_t> &width, size_t limit,
             std::initializer_list<std::pair<size_t, size_t>> order) {
-  size_t total = std::strlen(kGap) * (width.size() - 1);
-  for (size_t w : width)
-    total += w;
+  size_t total = lineWidth(width);
   for (auto [c, min] : order) {
     if (total <= limit)
       return;
@@ -188,10 +198,25 @@ void narrow(std::vector<size_t> &width, size_t limit,
   }
 }
 
+/// Hides the columns named in `order` in turn (width 0, so the line and the
+/// note under the table leave them out) until the line fits `limit`.
+void hide(const RowTable &t, std::vector<size_t> &width, size_t limit,
+          std::initializer_list<llvm::StringRef> order) {
+  for (llvm::StringRef name : order) {
+    if (lineWidth(width) <= limit)
+      return;
+    for (size_t c = 0; c < t.cols.size(); ++c)
+      if (t.cols[c].header == name)
+        width[c] = 0;
+  }
+}
+
 /// The columns' widths within `limit` (0: no limit) and the names the body
 /// shows: the name column gives way first (down to kMinNameWidth, every
-/// row's name staying unique: shortenNames), then op, then shape. A tree's
-/// indented names are kept whole.
+/// row's name staying unique: shortenNames); then the columns that can be
+/// derived from others are hidden (FLOPs from MACs, FLOP/B from FLOPs and
+/// bytes); then op and shape narrow; last, params, bound, bytes and MACs
+/// hide. A tree's indented names are kept whole.
 std::vector<size_t> fitColumns(const RowTable &t, size_t limit, bool tree,
                                std::vector<std::string> &names) {
   std::vector<size_t> width(t.cols.size());
@@ -213,9 +238,11 @@ std::vector<size_t> fitColumns(const RowTable &t, size_t limit, bool tree,
     width[0] = std::max(width[0], shown.width);
     names = std::move(shown.texts);
   }
+  hide(t, width, limit, {"FLOPs", "FLOP/B"});
   if (t.opCol)
     narrow(width, limit, {{t.opCol, std::min(width[t.opCol], kMinOpWidth)}});
   narrow(width, limit, {{t.shapeCol, t.cols[t.shapeCol].header.size()}});
+  hide(t, width, limit, {"params", "bound", "bytes", "MACs"});
   return width;
 }
 
@@ -228,8 +255,10 @@ void writeRows(llvm::raw_ostream &os, const Report &r, size_t limit) {
   auto line = [&](const std::vector<std::string> &row, const std::string &name) {
     std::string s;
     for (size_t c = 0; c < row.size(); ++c) {
+      if (width[c] == 0)
+        continue; // hidden to fit the terminal
       std::string cell = c == 0 ? name : shortenRight(row[c], width[c]);
-      s += (c ? kGap : "") + pad(cell, width[c], t.cols[c].right);
+      s += (s.empty() ? "" : kGap) + pad(cell, width[c], t.cols[c].right);
     }
     rstrip(s);
     os << s << '\n';
@@ -238,9 +267,7 @@ void writeRows(llvm::raw_ostream &os, const Report &r, size_t limit) {
   for (const Column &c : t.cols)
     header.push_back(c.header);
   line(header, header[0]);
-  size_t ruleWidth = std::strlen(kGap) * (width.size() - 1);
-  for (size_t w : width)
-    ruleWidth += w;
+  size_t ruleWidth = lineWidth(width);
   std::string rule(limit ? std::min(ruleWidth, limit) : ruleWidth, '-');
   os << rule << '\n';
   for (size_t i = 0; i < t.body.size(); ++i)
@@ -248,6 +275,12 @@ void writeRows(llvm::raw_ostream &os, const Report &r, size_t limit) {
   if (!t.body.empty())
     os << rule << '\n';
   line(t.total, t.total[0]);
+  std::vector<std::string> hidden;
+  for (size_t c = 0; c < t.cols.size(); ++c)
+    if (width[c] == 0)
+      hidden.push_back(t.cols[c].header);
+  if (!hidden.empty())
+    os << fmt::format("(hidden: {}; --wide shows all)\n", join(hidden, ", "));
 }
 
 /// "  label   value  note" lines with the numbers right-aligned on their

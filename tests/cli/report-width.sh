@@ -23,10 +23,27 @@ check "names were shortened" grep -q '\.\.\.' "$work/tty.txt"
 body "$work/tty.txt" | awk '{ print $1 }' | sort | uniq -d >"$work/dups.txt"
 check "no two rows show the same name" test ! -s "$work/dups.txt"
 
+# ResNet-50's unique names need 38 columns: on 100 and 80 columns, columns
+# that other columns imply hide first, and a note under the table says which.
+# (The header's facts wrap at 100 columns whatever the terminal.)
+for cols in 100 80; do
+  on_tty $cols --report examples/resnet50.net
+  sed -n '/^layer /,/^(hidden/p' "$work/tty.txt" >"$work/table.txt"
+  check "resnet50 on $cols columns: every line of the table fits" \
+    test "$(longest "$work/table.txt")" -le $cols
+  check "... the hidden columns are named" \
+    grep -q "^(hidden: .*FLOPs.*; --wide shows all)" "$work/tty.txt"
+  body "$work/tty.txt" | awk '{ print $1 }' | sort | uniq -d >"$work/dups.txt"
+  check "... no two rows show the same name" test ! -s "$work/dups.txt"
+done
+check "on 80 columns, time and %time stay" grep -q "^layer .* shape  *time  *%time$" "$work/tty.txt"
+on_tty 100 --report "$net"
+check "mobilenetv2 on 100 columns keeps bytes and bound" grep -q " bytes bound " "$work/tty.txt"
+
 "$netc" --report "$net" >"$work/pipe.txt"
 "$netc" --report "$net" -o "$work/file.txt"
 on_tty 120 --report --wide "$net"
-check "a pipe shortens nothing" test "$(grep -c '\.\.\.' "$work/pipe.txt")" = 0
+check "a pipe shortens and hides nothing" test "$(grep -c '\.\.\.\|^(hidden' "$work/pipe.txt")" = 0
 check "-o FILE is the same" cmp -s "$work/pipe.txt" "$work/file.txt"
 check "--wide on a terminal is the same" cmp -s "$work/pipe.txt" "$work/tty.txt"
 check "the pipe is wider than 120 columns" test "$(longest "$work/pipe.txt")" -gt 120
