@@ -110,6 +110,23 @@ const std::vector<OptionSpec> &specs() {
          o.action = Action::Report;
          return std::nullopt;
        }},
+      {"--threads", "N", "netc measure: the threads oneDNN runs each layer on (default 1)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (auto e = parseLimit(v, o.measure.threads, "--threads"))
+           return e;
+         if (o.measure.threads > 1024)
+           return fmt::format("--threads is at most 1024, got {}", o.measure.threads);
+         return std::nullopt;
+       }},
+      {"--repeats", "N",
+       "netc measure: timed runs of each layer, after 2 warm-up runs (default 11)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (auto e = parseLimit(v, o.measure.repeats, "--repeats"))
+           return e;
+         if (o.measure.repeats > 100000)
+           return fmt::format("--repeats is at most 100000, got {}", o.measure.repeats);
+         return std::nullopt;
+       }},
       {"--opt-report", nullptr, "list each rewrite of the passes and what it saved",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
          o.action = Action::OptReport;

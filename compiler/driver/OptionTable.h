@@ -39,6 +39,9 @@ const std::vector<OptionSpec> &specs();
 std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkCompareAndOptReport(const Options &o,
                                                     const std::vector<llvm::StringRef> &seen);
+/// netc measure's rules: --threads and --repeats need it; it reports layer
+/// by layer in fp32, so neither --group-by, --max-batch nor another --dtype.
+std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen);
 

@@ -203,6 +203,8 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*sty
     m.emplace_back("group_by", jsonString(cost::groupByName(r.groupBy)));
     m.emplace_back("groups", layersJson(r.groups, r.hardware.hasCalibration));
   }
+  if (r.measured) // netc measure
+    m.emplace_back("measured", measuredJson(r));
   writeObject(os, m);
 }
 

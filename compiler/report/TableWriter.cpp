@@ -276,6 +276,7 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
                     {"totals", "as written", "optimized", "ratio"});
   }
   writeTop(os, r, rows, r.groupBy, style.top);
+  writeTableMeasured(os, r);
 }
 
 void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
