@@ -209,6 +209,10 @@ std::string mapEpilogue(const ir::Graph &g, const ir::Node &n, int64_t batch,
       return fmt::format("fused '{}' ({}) is not a oneDNN post-op", e.name, e.op->name);
     Dims other = padRank(dimsOf(g.type(n.inputs[static_cast<size_t>(e.extraInput)]), batch),
                          s.dst.size());
+    if (d.alg == DnnlAlg::Add && other == s.dst) {
+      s.postOps.push_back({d.alg, 0, 0, {}, /*sum=*/true});
+      continue;
+    }
     s.postOps.push_back({d.alg, 0, 0, std::move(other)});
   }
   return "";
@@ -285,7 +289,7 @@ std::string primitiveName(const PrimitiveSpec &s) {
     return "-";
   std::string name = kindName(s.kind);
   for (const PostOp &p : s.postOps)
-    name += std::string("+") + algName(p.alg);
+    name += std::string("+") + (p.sum ? "sum" : algName(p.alg));
   return name;
 }
 
@@ -303,7 +307,8 @@ std::string configKey(const PrimitiveSpec &s) {
   k += fmt::format(" axis{} g{} perm[{}] eps{} ss{}", s.axis, s.groupSize,
                    fmt::join(s.perm, ","), s.eps, s.scaleShift);
   for (const PostOp &p : s.postOps)
-    k += fmt::format(" +{}({},{})[{}]", algName(p.alg), p.alpha, p.beta, fmt::join(p.src1, ","));
+    k += fmt::format(" +{}({},{})[{}]", p.sum ? "sum" : algName(p.alg), p.alpha, p.beta,
+                     fmt::join(p.src1, ","));
   return k;
 }
 

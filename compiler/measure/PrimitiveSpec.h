@@ -27,12 +27,18 @@ namespace netc::measure {
 
 using Dims = std::vector<int64_t>;
 
-/// One post-op of a fused layer: an eltwise (src1 empty) or a binary op whose
-/// other operand has dims src1.
+/// One post-op of a fused layer: an eltwise (src1 empty), a binary op whose
+/// other operand has dims src1, or a sum.
 struct PostOp {
   ir::DnnlAlg alg = ir::DnnlAlg::None;
   float alpha = 0, beta = 0;
   Dims src1;
+  /// A residual add of a tensor of the output's dims: oneDNN's sum post-op,
+  /// which accumulates into the output buffer (where a runtime puts the
+  /// skip tensor), as oneDNN-based frameworks fuse a residual; a binary add
+  /// post-op of a blocked operand makes oneDNN 2.6 fall back to its slow
+  /// gemm convolution.
+  bool sum = false;
 };
 
 /// What a layer needs of oneDNN.

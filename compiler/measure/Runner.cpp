@@ -66,26 +66,25 @@ Tag plainTag(size_t rank) {
 
 memory::desc plain(const Dims &d) { return {d, memory::data_type::f32, plainTag(d.size())}; }
 memory::desc any(const Dims &d) { return {d, memory::data_type::f32, Tag::any}; }
-memory::desc optional(const Dims &d) { return d.empty() ? memory::desc() : plain(d); }
 
-/// The post-ops of `s`; a binary operand with the output's dims takes
-/// `dstLayout` (the output's layout) when given.
-dnnl::primitive_attr postOps(const PrimitiveSpec &s, const memory::desc *dstLayout) {
+/// The post-ops of `s`: a binary operand (a broadcast one: an SE multiply)
+/// is plain row-major.
+dnnl::primitive_attr postOps(const PrimitiveSpec &s) {
   dnnl::post_ops po;
   for (const PostOp &p : s.postOps) {
-    if (p.src1.empty()) {
+    if (p.sum)
+      po.append_sum(1.0f);
+    else if (p.src1.empty())
       po.append_eltwise(1.0f, dnnlAlgorithm(p.alg), p.alpha, p.beta);
-      continue;
-    }
-    const bool same = dstLayout && p.src1 == s.dst;
-    po.append_binary(dnnlAlgorithm(p.alg), same ? *dstLayout : plain(p.src1));
+    else
+      po.append_binary(dnnlAlgorithm(p.alg), plain(p.src1));
   }
   dnnl::primitive_attr attr;
   attr.set_post_ops(po);
   return attr;
 }
 
-dnnl::primitive_desc convolutionPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
+dnnl::primitive_desc_base convolutionPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
                                    const dnnl::engine &eng) {
   const memory::desc bias = s.bias.empty() ? memory::desc() : any(s.bias);
   if (s.kind == DnnlKind::Deconvolution) {
@@ -100,7 +99,7 @@ dnnl::primitive_desc convolutionPd(const PrimitiveSpec &s, const dnnl::primitive
   return dnnl::convolution_forward::primitive_desc(d, attr, eng);
 }
 
-dnnl::primitive_desc matrixPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
+dnnl::primitive_desc_base matrixPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
                               const dnnl::engine &eng) {
   if (s.kind == DnnlKind::MatMul) {
     dnnl::matmul::desc d(plain(s.src[0]), plain(s.src[1]), plain(s.dst));
@@ -111,7 +110,7 @@ dnnl::primitive_desc matrixPd(const PrimitiveSpec &s, const dnnl::primitive_attr
   return dnnl::inner_product_forward::primitive_desc(d, attr, eng);
 }
 
-dnnl::primitive_desc normPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
+dnnl::primitive_desc_base normPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
                             const dnnl::engine &eng) {
   using F = dnnl::normalization_flags;
   F flags = s.scaleShift ? F::use_scale | F::use_shift : F::none;
@@ -125,7 +124,7 @@ dnnl::primitive_desc normPd(const PrimitiveSpec &s, const dnnl::primitive_attr &
 }
 
 /// Concat and reorder have no op descriptor: their primitive_desc directly.
-dnnl::primitive_desc dataMovementPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
+dnnl::primitive_desc_base dataMovementPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
                                     const dnnl::engine &eng) {
   if (s.kind == DnnlKind::Concat) {
     std::vector<memory::desc> srcs;
@@ -146,7 +145,7 @@ dnnl::primitive_desc dataMovementPd(const PrimitiveSpec &s, const dnnl::primitiv
   return dnnl::reorder::primitive_desc(eng, plain(in), eng, dst, attr);
 }
 
-dnnl::primitive_desc otherPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
+dnnl::primitive_desc_base otherPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
                              const dnnl::engine &eng) {
   const algorithm alg = dnnlAlgorithm(s.alg);
   switch (s.kind) {
@@ -180,7 +179,7 @@ dnnl::primitive_desc otherPd(const PrimitiveSpec &s, const dnnl::primitive_attr 
   }
 }
 
-dnnl::primitive_desc makePd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
+dnnl::primitive_desc_base makePd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
                             const dnnl::engine &eng) {
   switch (s.kind) {
   case DnnlKind::Convolution:
@@ -193,18 +192,6 @@ dnnl::primitive_desc makePd(const PrimitiveSpec &s, const dnnl::primitive_attr &
   }
 }
 
-/// The primitive_desc with its post-ops: a binary operand the size of the
-/// output takes the output's layout (found with the post-ops left out).
-dnnl::primitive_desc withPostOps(const PrimitiveSpec &s, const dnnl::engine &eng) {
-  const bool binary = std::any_of(s.postOps.begin(), s.postOps.end(),
-                                  [](const PostOp &p) { return !p.src1.empty(); });
-  if (!binary)
-    return makePd(s, postOps(s, nullptr), eng);
-  PrimitiveSpec bare = s;
-  bare.postOps.clear();
-  const memory::desc dst = makePd(bare, {}, eng).query_md(dnnl::query::exec_arg_md, DNNL_ARG_DST);
-  return makePd(s, postOps(s, &dst), eng);
-}
 
 /// Small positive values: no denormals, no NaN (a variance must be >= 0).
 void fill(dnnl::memory &m) {
@@ -217,7 +204,7 @@ void fill(dnnl::memory &m) {
 /// A memory for every argument the primitive takes, and each binary
 /// post-op's operand.
 std::unordered_map<int, dnnl::memory> arguments(const PrimitiveSpec &s,
-                                                const dnnl::primitive_desc &pd,
+                                                const dnnl::primitive_desc_base &pd,
                                                 const dnnl::engine &eng) {
   std::vector<int> args = {DNNL_ARG_SRC, DNNL_ARG_SRC_1,    DNNL_ARG_WEIGHTS,
                            DNNL_ARG_BIAS, DNNL_ARG_DST,     DNNL_ARG_MEAN,
@@ -256,9 +243,9 @@ struct Runner::Impl {
 
   Timing run(const PrimitiveSpec &s) {
     Timing t;
-    dnnl::primitive_desc pd = withPostOps(s, eng);
+    dnnl::primitive_desc_base pd = makePd(s, postOps(s), eng);
     t.impl = pd.impl_info_str();
-    dnnl::primitive prim(pd);
+    dnnl::primitive prim(pd.get());
     std::unordered_map<int, dnnl::memory> args = arguments(s, pd, eng);
     for (unsigned i = 0; i < opts.warmup; ++i)
       prim.execute(strm, args);

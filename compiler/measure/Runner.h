@@ -8,8 +8,8 @@
 //     are created with format_tag::any, so oneDNN picks its preferred
 //     (blocked) layouts, as a tuned runtime keeps them end to end; reorders
 //     into them happen once, before timing, and are not timed. Every other
-//     primitive runs on plain row-major tensors; a residual post-op's operand
-//     takes the layout of the output it is added to;
+//     primitive runs on plain row-major tensors; a residual add is a sum
+//     post-op (PostOp::sum), a broadcast binary operand is plain;
 //   - prop kind forward_inference; f32; one stream;
 //   - inputs are filled once with small positive values (no denormals);
 //   - `warmup` executions, then `repeats` timed ones; before each timed one
