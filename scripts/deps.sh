@@ -7,6 +7,8 @@ packages=(
   antlr4 libantlr4-runtime-dev   # grammar tool (4.7.2) and C++ runtime (4.9)
   llvm-15-dev                    # ADT and Support
   libfmt-dev doctest-dev         # formatting, unit tests
+  libdnnl-dev                    # oneDNN 2.6.3: netc measure runs each layer as its primitive
+  ocl-icd-opencl-dev             # OpenCL, which the CMake config of Debian's oneDNN requires
   clang                          # the emitted C++ is also built with clang++ in the tests
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
   python3                        # generates the golden inputs too large to commit (CASE.gen)

@@ -108,6 +108,34 @@ struct MaxBatch {
   double qps = 0;
 };
 
+/// One layer timed on this machine by `netc measure` (measure/Measure.h).
+struct LayerMeasurement {
+  enum class Status {
+    Measured,   ///< min, median, max hold its times
+    View,       ///< a view or an input: no work, nothing to time
+    Unmeasured, ///< oneDNN cannot run it: `why` says so (never a silent zero)
+  };
+  Status status = Status::Unmeasured;
+  double min = 0, median = 0, max = 0; ///< seconds, over the repeats
+  std::string primitive; ///< the oneDNN primitive and post-ops: "convolution+relu"
+  std::string impl;      ///< oneDNN's implementation: "brg:avx512_core"
+  std::string why;       ///< Unmeasured: the reason, naming the op
+  bool reused = false;   ///< the timing of an earlier layer of the same configuration
+};
+
+/// What `netc measure` measured, parallel to Report::layers.
+struct Measurement {
+  std::string runtime; ///< "oneDNN 2.6.3 (cpu runtime OpenMP)"
+  unsigned threads = 1, warmup = 0, repeats = 0;
+  std::vector<LayerMeasurement> layers;
+  double total = 0;           ///< seconds: the sum of the measured layers' medians
+  double totalMin = 0, totalMax = 0; ///< the sums of their minima and maxima
+  int64_t measured = 0, unmeasured = 0, configurations = 0; ///< layers; distinct primitives
+  /// The roofline and calibrated estimate of the measured layers only, so
+  /// that the ratios compare like with like.
+  double rooflineOfMeasured = 0, estimateOfMeasured = 0;
+};
+
 struct Report {
   std::string network;
   std::vector<std::pair<std::string, std::string>> params; ///< network parameters as bound
@@ -120,6 +148,8 @@ struct Report {
   /// graph (the default), and the passes that ran.
   std::optional<Totals> unoptimized;
   std::vector<std::string> passes;
+  /// `netc measure`: each layer's time on this machine.
+  std::optional<Measurement> measured;
   /// The rows the writers show (cost::groupRows sets these three): the
   /// layers, or their sums per group with the roofline recomputed from the
   /// sums; and the totals as one row (no name) the same way.

@@ -3,6 +3,7 @@
 
 #include "cost/CostModel.h"
 #include "ir/Verifier.h"
+#include "measure/Measure.h"
 #include "sema/Hardware.h"
 #include "support/StatusLine.h"
 #include "syntax/AST.h"
@@ -225,6 +226,17 @@ std::optional<cost::Totals> Compilation::totals(ir::Graph &graph, DiagEngine &di
   if (!t)
     fail(Failure::Input);
   return t;
+}
+
+std::optional<cost::Report> Compilation::measure(const measure::RunOptions &run) {
+  std::optional<ir::Graph> graph = elaborate();
+  if (!graph)
+    return std::nullopt;
+  std::optional<cost::Report> r = report(*graph); // optimizes the graph in place
+  if (!r)
+    return std::nullopt;
+  measure::measureGraph(*graph, *r, run, err);
+  return r;
 }
 
 std::optional<std::vector<codegen::EmittedFile>>

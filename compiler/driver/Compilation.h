@@ -1,7 +1,7 @@
 //===- Compilation.h - the pipeline, once -----------------------*- C++ -*-===//
 //
 // One Compilation runs netc's pipeline for every entry point (netc's modes,
-// --sweep, the benchmarks, the fuzz targets, the tests):
+// netc measure, --sweep, the benchmarks, the fuzz targets, the tests):
 //
 //   load -> elaborate -> verify -> optimize -> cost -> Report
 //
@@ -24,6 +24,7 @@
 #include "codegen/CppEmitter.h"
 #include "cost/Report.h"
 #include "ir/Graph.h"
+#include "measure/Runner.h"
 #include "passes/Pass.h"
 #include "sema/Elaborator.h"
 #include "support/Diagnostics.h"
@@ -132,6 +133,13 @@ public:
   std::optional<cost::Report> report(ir::Graph &graph, PassTrace *trace = nullptr);
   /// The totals alone of the optimized `graph` (--sweep), reporting to `diag`.
   std::optional<cost::Totals> totals(ir::Graph &graph, DiagEngine &diag);
+
+  // ---- measure -----------------------------------------------------------------
+  /// `netc measure`: the report of the network (optimized unless -O0) with
+  /// each layer run as its oneDNN primitive on this machine and timed
+  /// (Report::measured; measure/Measure.h). A progress bar goes to the
+  /// error stream when it is a terminal.
+  std::optional<cost::Report> measure(const measure::RunOptions &run);
 
   // ---- code generation ---------------------------------------------------------
   /// --emit=cpp: elaborates, optimizes and costs the network, and emits its

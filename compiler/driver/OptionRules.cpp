@@ -91,17 +91,38 @@ std::optional<std::string> checkTableRows(const Options &o,
   return std::nullopt;
 }
 
+std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen) {
+  auto given = [&](llvm::StringRef name) {
+    return std::find(seen.begin(), seen.end(), name) != seen.end();
+  };
+  if (o.action != Action::Measure) {
+    for (const char *name : {"--threads", "--repeats"})
+      if (given(name))
+        return fmt::format("option '{}' needs netc measure", name);
+    return std::nullopt;
+  }
+  for (const char *name : {"--group-by", "--depth", "--max-batch"})
+    if (given(name))
+      return fmt::format("option '{}' cannot be combined with netc measure (it times layers)",
+                         name);
+  if (o.pipeline.cost.dtype != ir::DType::F32)
+    return std::string("netc measure times fp32 only, not --dtype ") +
+           ir::dtypeName(o.pipeline.cost.dtype).str();
+  return std::nullopt;
+}
+
 /// The options of the passes need an output that runs them; --force needs -o.
 std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen) {
   bool runsPasses = o.action == Action::Report || o.action == Action::OptReport ||
+                    o.action == Action::Measure ||
                     o.action == Action::EmitOptGraph || o.action == Action::EmitCpp;
   if (!runsPasses)
     for (llvm::StringRef name : seen)
       if (name == "--passes" || name == "--verify-each" || name == "--print-after-all" ||
           name == "-O0" || name == "--no-opt")
         return fmt::format("option '{}' needs an output that runs the passes: --report, "
-                           "--opt-report, --emit=opt-graph or --emit=cpp",
+                           "--opt-report, --emit=opt-graph, --emit=cpp or netc measure",
                            name.str());
   if (o.output.empty() && std::find(seen.begin(), seen.end(), "--force") != seen.end())
     return std::string("option '--force' needs -o");

@@ -13,9 +13,10 @@ namespace {
 
 /// A positive limit: --max-steps N and the like.
 template <typename T>
-std::optional<std::string> parseLimit(llvm::StringRef v, T &out, const char *name) {
+std::optional<std::string> parseLimit(llvm::StringRef v, T &out, const char *name,
+                                      T limit = std::numeric_limits<T>::max()) {
   unsigned long long n;
-  const unsigned long long max = std::numeric_limits<T>::max();
+  const unsigned long long max = limit;
   bool digits = !v.empty() && v.find_first_not_of("0123456789") == llvm::StringRef::npos;
   if (digits && (v.getAsInteger(10, n) || n > max))
     return fmt::format("{} is at most {}, got '{}'", name, max, v.str());
@@ -109,6 +110,15 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
          o.action = Action::Report;
          return std::nullopt;
+       }},
+      {"--threads", "N", "netc measure: the threads oneDNN runs each layer on (default 1)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.measure.threads, "--threads", 1024u);
+       }},
+      {"--repeats", "N",
+       "netc measure: timed runs of each layer, after 2 warm-up runs (default 11)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.measure.repeats, "--repeats", 100000u);
        }},
       {"--opt-report", nullptr, "list each rewrite of the passes and what it saved",
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {

@@ -41,6 +41,10 @@ std::optional<std::string> checkCompareAndOptReport(const Options &o,
                                                     const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkTableRows(const Options &o,
                                           const std::vector<llvm::StringRef> &seen);
+/// netc measure's rules: --threads and --repeats need it; it reports layer
+/// by layer in fp32, so neither --group-by, --depth, --max-batch nor another
+/// --dtype.
+std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen);
 

@@ -18,17 +18,19 @@ using options::specs;
 namespace {
 
 constexpr const char *kUsage = "usage: netc [options] FILE.net\n";
+constexpr const char *kMeasureUsage = "       netc measure [options] FILE.net\n";
 constexpr const char *kCalibrateUsage =
     "       netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME] "
     "[-o FILE]\n";
 
 void printHelp(llvm::raw_ostream &out) {
   out << "netc - a compiler for .net neural-network descriptions\n\n" << kUsage
-      << kCalibrateUsage
+      << kMeasureUsage << kCalibrateUsage
       << "\nChecks FILE and everything it imports; with --emit, prints a stage; with --report\n"
       << "or --opt-report, reports costs. One output per run: --emit, --report, --opt-report,\n"
       << "--list-ops and --list-hw exclude each other. netc calibrate measures this machine\n"
-      << "and writes a calibrated hardware profile (netc calibrate --help).\n\n"
+      << "and writes a calibrated hardware profile (netc calibrate --help). netc measure runs\n"
+      << "every layer on this machine with oneDNN and reports its time beside the report's.\n\n"
       << "options:\n";
   auto row = [&](const std::string &left, llvm::StringRef help) {
     out << fmt::format("  {:<22} {}\n", left, help.str());
@@ -79,7 +81,13 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     return fmt::format("options '{}' and '{}' ask for two outputs; run netc twice", actionBy,
                        spelled);
   };
-  for (int i = 1; i < argc; ++i) {
+  int first = 1;
+  if (argc > 1 && llvm::StringRef(argv[1]) == "measure") { // netc measure: a report, timed
+    opts.action = actionChosen = Action::Measure;
+    actionBy = "measure";
+    first = 2;
+  }
+  for (int i = first; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (onlyFiles || arg == "-" || !arg.startswith("-")) {
       inputs.push_back(arg.str());
@@ -164,13 +172,16 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     return usageError(err, *problem);
   if (auto problem = options::checkTableRows(opts, seen))
     return usageError(err, *problem);
+  if (auto problem = options::checkMeasure(opts, seen))
+    return usageError(err, *problem);
   if (auto problem = options::checkPassesAndOutput(opts, seen))
     return usageError(err, *problem);
   // --hw also chooses the profile of the kernel comments of --emit=cpp.
   if (opts.action == Action::EmitCpp && !firstReportOnlyNotHw.empty())
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOnlyNotHw));
   if (!firstReportOption.empty() && opts.action != Action::Report &&
-      opts.action != Action::OptReport && opts.action != Action::EmitCpp)
+      opts.action != Action::OptReport && opts.action != Action::EmitCpp &&
+      opts.action != Action::Measure)
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOption));
   if (opts.action == Action::EmitCpp && (opts.output.empty() || opts.output == "-"))
     return usageError(err, "--emit=cpp writes a directory: give it with -o DIR");

@@ -11,6 +11,7 @@
 #include "codegen/CppEmitter.h"
 #include "driver/Compilation.h"
 #include "driver/Sweep.h"
+#include "measure/Runner.h"
 #include "report/ReportWriter.h"
 #include "sema/Elaborator.h"
 
@@ -33,7 +34,8 @@ enum class Action {
   Report,
   OptReport,
   ListOps,
-  ListHardware
+  ListHardware,
+  Measure, ///< `netc measure FILE.net`: the report with each layer timed (measure/)
 };
 
 struct Options {
@@ -51,6 +53,7 @@ struct Options {
   ElabOptions compareElab;
   sweep::SweepOptions sweep; ///< --report --sweep (driver/Sweep.h)
   codegen::EmitOptions emit; ///< --emit=cpp
+  measure::RunOptions measure; ///< netc measure: --threads, --repeats
 };
 
 /// Parses argv. Returns an exit code to stop with (0 after --help or

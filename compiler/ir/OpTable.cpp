@@ -57,6 +57,11 @@ std::vector<std::string> validateOpTable(const OpTable &t) {
       problem("has no eval rule");
     if (op.weightLayout != WeightLayout::None && !op.weights)
       problem("has a weight layout but no weights rule");
+    // netc measure: a oneDNN primitive, or the reason there is none.
+    if (!op.view && !op.isInput && op.dnnl.kind == DnnlKind::None && !op.dnnl.why)
+      problem("has neither a oneDNN primitive nor a reason why not (dnnl.why)");
+    if (op.dnnl.kind == DnnlKind::Reorder && !op.dnnl.permutation)
+      problem("is a oneDNN reorder without a permutation rule");
   }
   return problems;
 }

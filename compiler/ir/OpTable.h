@@ -133,6 +133,51 @@ using AbsorbPadRule = bool (*)(Attrs &attrs, const Ints &pad, std::string &why);
 using ZeroPadRule = bool (*)(const Attrs &attrs, const TensorType &in, Ints &tblr,
                              std::string &why);
 
+/// The oneDNN primitive that runs an op (`netc measure`, measure/), named
+/// plainly so that ir/ does not depend on oneDNN. None: oneDNN 2.6 has no
+/// primitive for it (DnnlOp::why says so), and its layer is unmeasured.
+enum class DnnlKind : uint8_t {
+  None,
+  Convolution,   ///< dense, grouped and depthwise (groups)
+  Deconvolution, ///< transposed convolution
+  InnerProduct,  ///< linear
+  MatMul,
+  Pooling,
+  Eltwise,
+  Binary,
+  BatchNorm,     ///< inference: global statistics
+  LayerNorm,
+  Softmax,
+  Concat,
+  Resampling,
+  Shuffle,       ///< channel shuffle
+  Reorder,       ///< a permutation of dims
+};
+
+/// The algorithm of an eltwise, binary, pooling or resampling primitive.
+enum class DnnlAlg : uint8_t {
+  None,
+  Relu, Clip, Logistic, Tanh, Swish, HardSwish, GeluErf, GeluTanh,
+  HardSigmoid, ///< no oneDNN 2.6 algorithm: measure/ runs affine(1/6, 1/2) then clip [0, 1]
+  Affine,      ///< alpha * x + beta (oneDNN's eltwise_linear)
+  Add, Sub, Mul, Div,
+  PoolMax, PoolAvgIncludePad, PoolAvgExcludePad,
+  Nearest, Bilinear,
+};
+
+/// How `netc measure` runs an op on oneDNN. Set after add(), like eval.
+struct DnnlOp {
+  DnnlKind kind = DnnlKind::None;
+  DnnlAlg alg = DnnlAlg::None;
+  float alpha = 0, beta = 0; ///< eltwise parameters (relu6: clip [0, 6]; silu: swish 1)
+  /// Sets the algorithm and parameters a call's attributes choose (gelu's
+  /// approximate, leaky_relu's slope, ...); null: they are fixed.
+  void (*refine)(const Attrs &attrs, DnnlOp &op) = nullptr;
+  /// Reorder: output dim i is input dim perm[i], for an input of `rank` dims.
+  Ints (*permutation)(const Attrs &attrs, size_t rank) = nullptr;
+  const char *why = nullptr; ///< None: why oneDNN cannot run the op (one phrase)
+};
+
 struct OpDef {
   std::string name;
   std::vector<ParamSpec> params; ///< tensors first, then attributes
@@ -180,6 +225,8 @@ struct OpDef {
   /// Set on a padding op (pad): FoldPad asks it whether a call is a zero pad
   /// a following op may absorb (absorbPad).
   ZeroPadRule zeroPad = nullptr;
+  /// The oneDNN primitive `netc measure` times for the op (views need none).
+  DnnlOp dnnl = {};
 };
 
 class OpTable {

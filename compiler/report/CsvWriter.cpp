@@ -84,10 +84,16 @@ void writeCsv(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*styl
     header.push_back("calibrated_latency_s");
   if (r.groupBy == cost::GroupBy::Tree)
     header.push_back("depth");
+  appendMeasuredCsvHeader(r, header);
   writeRow(os, header);
-  for (const LayerCost &l : r.rows())
-    writeRow(os, rowFields(l, r));
-  writeRow(os, rowFields(totalRow(r, "(total)"), r));
+  for (size_t i = 0; i < r.rows().size(); ++i) {
+    std::vector<std::string> f = rowFields(r.rows()[i], r);
+    appendMeasuredCsvFields(r, i, f);
+    writeRow(os, f);
+  }
+  std::vector<std::string> total = rowFields(totalRow(r, "(total)"), r);
+  appendMeasuredCsvFields(r, r.rows().size(), total);
+  writeRow(os, total);
 }
 
 void writeCsvComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {

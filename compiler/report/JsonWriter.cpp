@@ -207,6 +207,8 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*sty
       m.emplace_back("depth", integer(r.depth));
     m.emplace_back("groups", layersJson(r.groups, r.hardware.hasCalibration));
   }
+  if (r.measured) // netc measure
+    m.emplace_back("measured", measuredJson(r));
   writeObject(os, m);
 }
 

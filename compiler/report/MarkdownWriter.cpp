@@ -139,6 +139,7 @@ void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &st
   std::vector<Quantity> mb = maxBatchQuantities(r);
   qs.insert(qs.end(), mb.begin(), mb.end());
   writeQuantityTable(os, qs);
+  writeMarkdownMeasured(os, r);
 
   const std::vector<LayerCost> &rows = rankedRows(r);
   std::vector<size_t> top = topByLatency(rows, style.top);

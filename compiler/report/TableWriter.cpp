@@ -375,6 +375,7 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
                     {"totals", "as written", "optimized", "ratio"});
   }
   writeTop(os, r, style.top, style.width);
+  writeTableMeasured(os, r, style.width);
 }
 
 void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {

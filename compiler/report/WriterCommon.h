@@ -91,6 +91,15 @@ void writeJson(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &
 void writeCsv(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &style);
 void writeMarkdown(llvm::raw_ostream &os, const cost::Report &r, const ReportStyle &style);
 
+/// `netc measure` (Report::measured; MeasuredWriter.cpp): each writer calls
+/// these; they do nothing for a report without a measurement.
+void writeTableMeasured(llvm::raw_ostream &os, const cost::Report &r, size_t limit);
+std::string measuredJson(const cost::Report &r); ///< r.measured must be set
+void appendMeasuredCsvHeader(const cost::Report &r, std::vector<std::string> &header);
+/// `row` past the layers: the total row.
+void appendMeasuredCsvFields(const cost::Report &r, size_t row, std::vector<std::string> &f);
+void writeMarkdownMeasured(llvm::raw_ostream &os, const cost::Report &r);
+
 void writeTableComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b);
 void writeJsonComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b);
 void writeCsvComparison(llvm::raw_ostream &os, const cost::Report &a, const cost::Report &b);

@@ -161,6 +161,18 @@ static int runReport(const Options &opts, driver::Compilation &c) {
   });
 }
 
+/// netc measure: the report, with each layer timed on this machine.
+static int runMeasure(const Options &opts, driver::Compilation &c) {
+  setStage("measuring the network", "--max-nodes or --batch");
+  std::optional<cost::Report> report = c.measure(opts.measure);
+  c.printDiagnostics();
+  if (!report)
+    return c.exitCode();
+  return writeText(opts, c, [&](llvm::raw_ostream &os) {
+    report::writeReport(os, *report, opts.format, opts.style);
+  });
+}
+
 /// --opt-report: what each pass rewrote, measured rewrite by rewrite.
 static int runOptReport(const Options &opts, driver::Compilation &c) {
   std::optional<ir::Graph> graph = c.elaborate();
@@ -243,6 +255,7 @@ static int run(int argc, char **argv) {
   case Action::Report: return runReport(opts, c);
   case Action::OptReport: return runOptReport(opts, c);
   case Action::EmitCpp: return runEmitCpp(opts, c);
+  case Action::Measure: return runMeasure(opts, c);
   default: return runGraph(opts, c);
   }
 }

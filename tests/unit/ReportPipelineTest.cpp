@@ -135,7 +135,8 @@ std::optional<cost::Report> reportOf(const std::string &file, const cost::CostOp
 void checkTable(const cost::Report &r, const std::string &text) {
   std::vector<std::string> ls = lines(text);
   REQUIRE(ls.size() > 5);
-  CHECK(startsWith(ls[0], "network      " + r.network));
+  CHECK(startsWith(ls[0], "netc report: " + r.network)); // the marker (support/OutputMarkers.h)
+  CHECK(startsWith(ls[1], "network      " + r.network));
   CHECK(std::any_of(ls.begin(), ls.end(),
                     [](const std::string &l) { return startsWith(l, "hardware     test"); }));
   CHECK(std::any_of(ls.begin(), ls.end(), [](const std::string &l) {

@@ -182,11 +182,19 @@ OpDef unary(const char *name, const char *doc, CostRule cost, const char *costDo
   return d;
 }
 
+/// An eltwise oneDNN primitive runs the activation (OpDef::dnnl).
+void setDnnl(OpDef &d, DnnlAlg alg, float alpha = 0, float beta = 0) {
+  d.dnnl.kind = DnnlKind::Eltwise;
+  d.dnnl.alg = alg;
+  d.dnnl.alpha = alpha;
+  d.dnnl.beta = beta;
+}
+
 } // namespace
 
 void registerActivationOps(OpTable &t) {
-  t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)", mapEval<reluF>, reluScalar));
-  t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)", mapEval<relu6F>, relu6Scalar));
+  setDnnl(t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)", mapEval<reluF>, reluScalar)), DnnlAlg::Relu);
+  setDnnl(t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)", mapEval<relu6F>, relu6Scalar)), DnnlAlg::Clip, 0, 6);
   OpDef &leaky = t.add({"leaky_relu",
          {{"x", ParamKind::Tensor}, {"slope", ParamKind::Float, false, 0.01}},
          PatternKind::Elementwise,
@@ -197,12 +205,14 @@ void registerActivationOps(OpTable &t) {
          "2 FLOPs per element (multiply, select)"});
   leaky.eval = leakyReluEval;
   leaky.scalar = leakyReluScalar;
-  t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)", mapEval<sigmoidF>, sigmoidScalar));
-  t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)", mapEval<hardsigmoidF>, hardsigmoidScalar));
-  t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)", mapEval<tanhF>, tanhScalar));
-  t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)", mapEval<siluF>, siluScalar));
+  setDnnl(leaky, DnnlAlg::Relu);
+  leaky.dnnl.refine = [](const Attrs &a, DnnlOp &d) { d.alpha = float(a.getFloat("slope")); };
+  setDnnl(t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)", mapEval<sigmoidF>, sigmoidScalar)), DnnlAlg::Logistic);
+  setDnnl(t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)", mapEval<hardsigmoidF>, hardsigmoidScalar)), DnnlAlg::HardSigmoid);
+  setDnnl(t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)", mapEval<tanhF>, tanhScalar)), DnnlAlg::Tanh);
+  setDnnl(t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)", mapEval<siluF>, siluScalar)), DnnlAlg::Swish, 1);
   t.alias("swish", "silu");
-  t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)", mapEval<hardswishF>, hardswishScalar));
+  setDnnl(t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)", mapEval<hardswishF>, hardswishScalar)), DnnlAlg::HardSwish);
   OpDef &gelu = t.add({"gelu",
          {{"x", ParamKind::Tensor}, {"approximate", ParamKind::Str, false, std::string("none")}},
          PatternKind::Elementwise,
@@ -213,6 +223,10 @@ void registerActivationOps(OpTable &t) {
          "8 FLOPs per element (an estimate of erf or the tanh form: x*(1+f(x))/2)"});
   gelu.eval = geluEval;
   gelu.scalar = geluScalar;
+  setDnnl(gelu, DnnlAlg::GeluErf);
+  gelu.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
+    d.alg = a.getStr("approximate") == "tanh" ? DnnlAlg::GeluTanh : DnnlAlg::GeluErf;
+  };
   OpDef &softmax = t.add({"softmax",
          {{"x", ParamKind::Tensor}, {"dim", ParamKind::Int, false, int64_t{-1}}},
          PatternKind::Reduce,
@@ -223,6 +237,7 @@ void registerActivationOps(OpTable &t) {
          "5 FLOPs per element (max, subtract, exp, sum, divide)"});
   softmax.eval = softmaxEval;
   softmax.kernel = softmaxKernel;
+  softmax.dnnl.kind = DnnlKind::Softmax;
 }
 
 } // namespace netc::ir

@@ -264,6 +264,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   concat.eval = concatEval;
   concat.kernel = concatKernel;
+  concat.dnnl.kind = DnnlKind::Concat;
   OpDef &split = t.add({"split",
          {{"x", ParamKind::Tensor},
           {"sizes", ParamKind::Ints},
@@ -276,6 +277,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   split.eval = splitEval;
   split.kernel = splitKernel;
+  split.dnnl.why = "oneDNN has no split primitive (frameworks take views of the input)";
   OpDef &chunk = t.add({"chunk",
          {{"x", ParamKind::Tensor},
           {"chunks", ParamKind::Int},
@@ -288,6 +290,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   chunk.eval = splitEval;
   chunk.kernel = splitKernel;
+  chunk.dnnl.why = "oneDNN has no split primitive (frameworks take views of the input)";
   OpDef &shuffle = t.add({"channel_shuffle",
          {{"x", ParamKind::Tensor}, {"groups", ParamKind::Int}},
          PatternKind::Injective,
@@ -298,6 +301,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   shuffle.eval = channelShuffleEval;
   shuffle.kernel = channelShuffleKernel;
+  shuffle.dnnl.kind = DnnlKind::Shuffle;
 }
 
 } // namespace netc::ir

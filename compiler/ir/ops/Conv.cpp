@@ -367,6 +367,7 @@ void registerConvOps(OpTable &t) {
   conv.kernel = conv2dKernel;
   conv.weightLayout = WeightLayout::OutFirst;
   conv.absorbPad = conv2dAbsorbPad;
+  conv.dnnl.kind = DnnlKind::Convolution;
   OpDef &convT = t.add({"conv_transpose2d",
          {{"x", ParamKind::Tensor},
           {"out", ParamKind::Int},
@@ -387,6 +388,7 @@ void registerConvOps(OpTable &t) {
   convT.eval = convTranspose2dEval;
   convT.kernel = convTranspose2dKernel;
   convT.weightLayout = WeightLayout::Transposed;
+  convT.dnnl.kind = DnnlKind::Deconvolution;
 }
 
 } // namespace netc::ir

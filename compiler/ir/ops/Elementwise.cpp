@@ -71,15 +71,19 @@ void registerElementwiseOps(OpTable &t) {
   OpDef &add = t.add(binary("add", "a + b with broadcasting (torch.add)"));
   add.eval = binaryEval<addF>;
   add.scalar = binaryScalar<'+'>;
+  add.dnnl = {DnnlKind::Binary, DnnlAlg::Add};
   OpDef &sub = t.add(binary("sub", "a - b with broadcasting (torch.sub)"));
   sub.eval = binaryEval<subF>;
   sub.scalar = binaryScalar<'-'>;
+  sub.dnnl = {DnnlKind::Binary, DnnlAlg::Sub};
   OpDef &mul = t.add(binary("mul", "a * b with broadcasting (torch.mul)"));
   mul.eval = binaryEval<mulF>;
   mul.scalar = binaryScalar<'*'>;
+  mul.dnnl = {DnnlKind::Binary, DnnlAlg::Mul};
   OpDef &div = t.add(binary("div", "a / b with broadcasting (torch.div)"));
   div.eval = binaryEval<divF>;
   div.scalar = binaryScalar<'/'>;
+  div.dnnl = {DnnlKind::Binary, DnnlAlg::Div};
 }
 
 } // namespace netc::ir

@@ -234,6 +234,7 @@ void registerLinearOps(OpTable &t) {
   linear.kernel = linearKernel;
   linear.weightLayout = WeightLayout::OutFirst;
   linear.outputChannelDim = -1; // features: the last dim
+  linear.dnnl.kind = DnnlKind::InnerProduct;
   OpDef &matmul = t.add({"matmul",
          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
          PatternKind::OutElementwiseFusable,
@@ -244,6 +245,7 @@ void registerLinearOps(OpTable &t) {
          "MACs = outputs x K; exact: 2K - 1 per output"});
   matmul.eval = matmulEval;
   matmul.kernel = matmulKernel;
+  matmul.dnnl.kind = DnnlKind::MatMul;
 }
 
 } // namespace netc::ir

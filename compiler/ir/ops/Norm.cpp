@@ -333,6 +333,7 @@ void registerNormOps(OpTable &t) {
   bn.eval = batchnormEval;
   bn.kernel = batchnormKernel;
   bn.foldsIntoLayer = true;
+  bn.dnnl.kind = DnnlKind::BatchNorm;
   // layernorm and groupnorm compute statistics at run time: reductions.
   OpDef &ln = t.add({"layernorm",
          {{"x", ParamKind::Tensor},
@@ -348,6 +349,7 @@ void registerNormOps(OpTable &t) {
          "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
   ln.eval = layernormEval;
   ln.kernel = layernormKernel;
+  ln.dnnl.kind = DnnlKind::LayerNorm;
   OpDef &gn = t.add({"groupnorm",
          {{"x", ParamKind::Tensor},
           {"groups", ParamKind::Int},
@@ -361,6 +363,7 @@ void registerNormOps(OpTable &t) {
          "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
   gn.eval = groupnormEval;
   gn.kernel = groupnormKernel;
+  gn.dnnl.why = "oneDNN 2.6 has no group normalization primitive (it came in 3.3)";
 }
 
 } // namespace netc::ir

@@ -79,6 +79,25 @@ void permuteEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   permuteInto(*ins[0], perm, outs[0]);
 }
 
+/// The permutations `netc measure` reorders by (OpDef::dnnl): output dim i
+/// is input dim perm[i]; dims are already checked by the shape rules.
+Ints transposePermutation(const Attrs &attrs, size_t rank) {
+  auto wrap = [&](int64_t d) { return d < 0 ? d + static_cast<int64_t>(rank) : d; };
+  Ints perm(rank);
+  for (size_t d = 0; d < rank; ++d)
+    perm[d] = static_cast<int64_t>(d);
+  std::swap(perm[static_cast<size_t>(wrap(attrs.getInt("dim0")))],
+            perm[static_cast<size_t>(wrap(attrs.getInt("dim1")))]);
+  return perm;
+}
+
+Ints permutePermutation(const Attrs &attrs, size_t rank) {
+  Ints perm;
+  for (int64_t d : attrs.getInts("dims"))
+    perm.push_back(d < 0 ? d + static_cast<int64_t>(rank) : d);
+  return perm;
+}
+
 /// One loop per output dim (o0, o1, ...); output dim i reads input dim
 /// perm[i].
 void emitPermute(KernelCall &c, CodeWriter &w, llvm::ArrayRef<size_t> perm) {
@@ -139,6 +158,8 @@ void registerPermuteOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   transpose.eval = transposeEval;
   transpose.kernel = transposeKernel;
+  transpose.dnnl.kind = DnnlKind::Reorder;
+  transpose.dnnl.permutation = transposePermutation;
   OpDef &permute = t.add({"permute",
          {{"x", ParamKind::Tensor}, {"dims", ParamKind::Ints}},
          PatternKind::Injective,
@@ -149,6 +170,8 @@ void registerPermuteOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   permute.eval = permuteEval;
   permute.kernel = permuteKernel;
+  permute.dnnl.kind = DnnlKind::Reorder;
+  permute.dnnl.permutation = permutePermutation;
 }
 
 } // namespace netc::ir

@@ -420,6 +420,7 @@ void registerPoolOps(OpTable &t) {
          "kh*kw - 1 FLOPs (comparisons) per output element"});
   maxPool.eval = maxPoolEval;
   maxPool.kernel = maxPoolKernel;
+  maxPool.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolMax};
   OpDef &avgPool = t.add({"avg_pool2d",
          {{"x", ParamKind::Tensor},
           {"k", ParamKind::IntPair},
@@ -436,6 +437,11 @@ void registerPoolOps(OpTable &t) {
   avgPool.eval = avgPoolEval;
   avgPool.kernel = avgPoolKernel;
   avgPool.absorbPad = avgPoolAbsorbPad;
+  avgPool.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgIncludePad};
+  avgPool.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
+    d.alg = a.getBool("count_include_pad") ? DnnlAlg::PoolAvgIncludePad
+                                           : DnnlAlg::PoolAvgExcludePad;
+  };
   OpDef &adaptive = t.add({"adaptive_avg_pool2d",
          {{"x", ParamKind::Tensor}, {"size", ParamKind::IntPair}},
          PatternKind::Reduce,
@@ -446,6 +452,7 @@ void registerPoolOps(OpTable &t) {
          "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"});
   adaptive.eval = adaptiveAvgPoolEval;
   adaptive.kernel = adaptiveAvgPoolKernel;
+  adaptive.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgExcludePad};
   OpDef &global = t.add({"global_avg_pool",
          {{"x", ParamKind::Tensor}},
          PatternKind::Reduce,
@@ -456,6 +463,7 @@ void registerPoolOps(OpTable &t) {
          "1 FLOP per input element (H*W - 1 adds and a divide per output)"});
   global.eval = globalAvgPoolEval;
   global.kernel = globalAvgPoolKernel;
+  global.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgExcludePad};
 }
 
 } // namespace netc::ir

@@ -411,6 +411,7 @@ void registerResampleOps(OpTable &t) {
   pad.eval = padEval;
   pad.kernel = padKernel;
   pad.zeroPad = padIsZeroPad;
+  pad.dnnl.why = "oneDNN has no padding primitive";
   OpDef &upsample = t.add({"upsample",
          {{"x", ParamKind::Tensor},
           {"scale", ParamKind::OptFloat, false, NoneAttr{}},
@@ -425,6 +426,10 @@ void registerResampleOps(OpTable &t) {
          "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"});
   upsample.eval = upsampleEval;
   upsample.kernel = upsampleKernel;
+  upsample.dnnl = {DnnlKind::Resampling, DnnlAlg::Nearest};
+  upsample.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
+    d.alg = a.getStr("mode") == "bilinear" ? DnnlAlg::Bilinear : DnnlAlg::Nearest;
+  };
 }
 
 } // namespace netc::ir
