@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/EmitterImpl.h"
 
+#include <fmt/ranges.h>
+
 namespace netc::codegen::detail {
 
 const std::string &TensorLists::add(const std::vector<Row> &rows) {
@@ -41,9 +43,15 @@ const std::string &TensorLists::add(const std::vector<Row> &rows) {
 
 namespace {
 
-/// `const std::int64_t NAME[] = {...};`, wrapped before 96 columns.
+/// `constexpr std::int64_t NAME[] = {...};`, on one line if it fits in 96
+/// columns, else with the values on lines of their own.
 std::string intArray(const std::string &name, const std::vector<int64_t> &values) {
   std::string text = fmt::format("constexpr std::int64_t {}[] = {{", name), line;
+  if (values.size() <= 16) {
+    std::string one = text + fmt::format("{}}};", fmt::join(values, ", "));
+    if (one.size() <= 96)
+      return one + "\n";
+  }
   for (size_t i = 0; i < values.size(); ++i) {
     std::string item = std::to_string(values[i]) + (i + 1 < values.size() ? "," : "");
     if (!line.empty() && line.size() + 1 + item.size() > 92) {
