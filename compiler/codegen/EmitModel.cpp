@@ -187,15 +187,17 @@ bool Emitter::emitFused(FusedParts &out) {
   out.runBody = run.str();
   out.prepareBody = prep.str();
   out.lists = lists.text("offset in the arena A");
+  out.kernelsH = kernelsHeader(kernels);
+  return true;
+}
 
+std::string Emitter::kernelsHeader(const KernelSet &kernels) {
   std::string kernelText;
   for (const KernelSet::Entry &e : kernels.all())
     kernelText += "\n" + kernelFunction(kernelComment(e), "inline ", e);
-  out.kernelsH = fillTemplate(templates::kernels_h,
-                              {{"NETWORK", commentText(opt.name)},
-                               {"HARDWARE", commentText(report.hardware.name)},
-                               {"KERNELS", kernelText}});
-  return true;
+  return fillTemplate(templates::kernels_h, {{"NETWORK", commentText(opt.name)},
+                                             {"HARDWARE", commentText(report.hardware.name)},
+                                             {"KERNELS", kernelText}});
 }
 
 std::string Emitter::modelSource(const FusedParts &parts) {

@@ -194,6 +194,7 @@ private:
   std::string fusedArgs(const Node &n, const analysis::MemoryPlan &plan,
                         const std::vector<int64_t> &weightOffsets, TensorLists &lists);
   bool emitFused(FusedParts &out);
+  std::string kernelsHeader(const KernelSet &kernels);
   std::string modelSource(const FusedParts &parts);
   std::string modelHeader();
   // EmitReference.cpp
