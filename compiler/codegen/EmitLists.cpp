@@ -41,6 +41,13 @@ const std::string &TensorLists::add(const std::vector<Row> &rows) {
   return tables[t].name;
 }
 
+std::vector<std::string> TensorLists::callArgs(const std::vector<Row> &rows,
+                                               const std::string &base) {
+  const std::string &table = add(rows);
+  return {fmt::format("tensors({}, {}_at, {}).data()", base, table, rows.size()),
+          table + "_size", std::to_string(rows.size())};
+}
+
 namespace {
 
 /// `constexpr std::int64_t NAME[] = {...};`, on one line if it fits in 96

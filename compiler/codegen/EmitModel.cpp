@@ -111,9 +111,7 @@ std::string Emitter::fusedArgs(const Node &n, const analysis::MemoryPlan &plan,
     for (size_t j = 0; j < n.primaryInputs(); ++j)
       rows.push_back({static_cast<int64_t>(plan.offset[n.inputs[j]]),
                       opt.type(n.inputs[j]).numElements().value_or(0)});
-    const std::string &table = lists.add(rows);
-    args = {fmt::format("tensors(A, {}_at, {}).data()", table, rows.size()), table + "_size",
-            std::to_string(rows.size())};
+    args = lists.callArgs(rows, "A");
   } else {
     for (size_t j = 0; j < n.primaryInputs(); ++j)
       args.push_back(at(n.inputs[j]));

@@ -27,9 +27,7 @@ void Emitter::referenceCall(const Node &n, const std::string &fn, TensorLists &l
     std::vector<TensorLists::Row> rows;
     for (ValueId in : n.inputs)
       rows.push_back({static_cast<int64_t>(in), orig.type(in).numElements().value_or(0)});
-    const std::string &table = lists.add(rows);
-    args = {fmt::format("tensors(v, {}_at, {}).data()", table, rows.size()), table + "_size",
-            std::to_string(rows.size())};
+    args = lists.callArgs(rows, "v");
   } else {
     for (ValueId in : n.inputs)
       args.push_back(fmt::format("v[{}].data()", in));

@@ -119,6 +119,10 @@ public:
 
   /// The name of a table whose first rows are `rows` (not empty).
   const std::string &add(const std::vector<Row> &rows);
+  /// The arguments of a list kernel for `rows` (add()s them): the pointers
+  /// `tensors(base, NAME_at, n).data()` (the program's helper), the sizes
+  /// `NAME_size` and the count `n`.
+  std::vector<std::string> callArgs(const std::vector<Row> &rows, const std::string &base);
   /// The definitions of the tables, in order of first use, after a comment
   /// that says what `at` is; "" without tables.
   std::string text(const std::string &at) const;
