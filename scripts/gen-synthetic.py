@@ -12,6 +12,9 @@ KIND (N is the size):
                  (stresses the lexer, parser and AST builder as well)
   wide-concat    one concat of N branches (a 1x1 conv each), the branch list
                  built by a loop
+  dense-chain    a DenseNet-like chain of N layers: each a 1x1 conv and relu of
+                 the concat of the input and every layer before it, then one
+                 concat of all (N + 1 concats; their inputs grow with N^2)
   nested         blocks calling blocks to depth N (N <= 190 stays within the
                  default limit of 200 nested block calls)
   long-loop      a loop of N iterations that does arithmetic and adds a layer
@@ -63,6 +66,19 @@ def wide_concat(n):
     ]
 
 
+def dense_chain(n):
+    return [
+        "network synthetic() {",
+        "  x = input([1, 2, 4, 4])",
+        "  feats = [x]",
+        f"  for i in range({n}) {{",
+        "    feats = feats + [relu(conv2d(concat(feats), 1, k=1))]",
+        "  }",
+        "  return concat(feats)",
+        "}",
+    ]
+
+
 def nested(n):
     out = ["block level_0(x: tensor) { return relu(" + CONV + ") }"]
     for d in range(1, n):
@@ -90,6 +106,7 @@ KINDS = {
     "chain-loop": chain_loop,
     "chain-literal": chain_literal,
     "wide-concat": wide_concat,
+    "dense-chain": dense_chain,
     "nested": nested,
     "long-loop": long_loop,
 }

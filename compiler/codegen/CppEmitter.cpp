@@ -119,10 +119,11 @@ std::optional<std::vector<EmittedFile>> Emitter::run() {
     diag.globalError("internal error: the report does not match the optimized graph");
     return std::nullopt;
   }
-  std::string kernelsH, runBody, prepareBody, referenceCpp;
-  if (!emitFused(kernelsH, runBody, prepareBody))
+  FusedParts fused;
+  std::string referenceCpp;
+  if (!emitFused(fused))
     return std::nullopt;
-  doneBytes = kernelsH.size() + runBody.size() + prepareBody.size();
+  doneBytes = fused.size();
   if (!emitReference(referenceCpp))
     return std::nullopt;
 
@@ -131,8 +132,8 @@ std::optional<std::vector<EmittedFile>> Emitter::run() {
                                 "replace it.\n"});
   files.push_back({"CMakeLists.txt", cmakeLists()});
   files.push_back({"check.cpp", checkSource()});
-  files.push_back({"kernels.h", std::move(kernelsH)});
-  files.push_back({"model.cpp", modelSource(prepareBody, runBody)});
+  files.push_back({"kernels.h", std::move(fused.kernelsH)});
+  files.push_back({"model.cpp", modelSource(fused)});
   files.push_back({"model.h", modelHeader()});
   files.push_back({"reference.cpp", std::move(referenceCpp)});
   uint64_t total = 0;

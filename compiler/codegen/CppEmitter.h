@@ -4,7 +4,8 @@
 // optimized graph, depending on nothing but the standard library:
 //
 //   kernels.h       one function per distinct fused group (nodes with the same
-//                   op, attributes, shapes and epilogue share one), a naive
+//                   op, attributes, shapes and epilogue share one; a concat's
+//                   inputs are a table, so only its output shape counts), a naive
 //                   loop nest with the epilogue fused in; a comment gives the
 //                   layers it serves, shapes and its cost on the report's
 //                   hardware profile
@@ -12,7 +13,7 @@
 //                   conv weight, BN gamma/beta/mean/var) -> folded weights;
 //                   run(): every node in order over one activation arena laid
 //                   out by the memory planner (its size is the report's peak
-//                   activation memory)
+//                   activation memory); the tables of tensor lists it passes
 //   reference.cpp   the graph as written, every op separately, BN unfolded,
 //                   in double precision
 //   check.cpp       main: seeded random weights and inputs (the same numbers
@@ -43,9 +44,11 @@ using EmittedFile = OutputFile;
 
 struct EmitOptions {
   /// Limit on the size of the generated program (--max-emit-bytes). Its
-  /// size follows the graph's edges, not its nodes: a concat of k inputs
-  /// copies each, so a DenseNet-like chain of n concats over everything
-  /// before them writes O(n^2) bytes. 1 GiB: every file is built in memory.
+  /// size follows the graph's nodes, not its edges: a concat of k inputs
+  /// passes them as the first k rows of a table that lists sharing their
+  /// beginning share (EmitterImpl.h, TensorLists), so a DenseNet-like chain
+  /// of n concats over everything before them writes O(n) bytes (it was
+  /// O(n^2)). 1 GiB: every file is built in memory.
   uint64_t maxBytes = uint64_t(1) << 30;
 };
 

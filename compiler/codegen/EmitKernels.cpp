@@ -33,6 +33,90 @@ bool broadcastsTo(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out) {
   return true;
 }
 
+/// The parameters of one kernel, in order: its inputs (or their table), its
+/// weights, the other operands of its epilogue, its outputs.
+struct KernelParams {
+  std::vector<std::string> in, w, extra, y;
+  std::vector<TensorType> extraTypes; ///< of `extra`
+  TensorListParams list;              ///< used when the op takes a list
+  std::vector<std::string> decls;     ///< "const T *x0", ...
+};
+
+/// Names the parameters of node `n`'s kernel and describes the call in
+/// `what`; returns an error message or "".
+std::string nameParams(const Graph &g, const Node &n, size_t inputs, size_t weights,
+                       const TensorType &out, KernelParams &p, std::string &what) {
+  if (takesTensorList(*n.op))
+    p.decls = {"const T *const *" + p.list.data, "const i64 *" + p.list.size,
+               "i64 " + p.list.count};
+  else
+    for (size_t i = 0; i < inputs; ++i) {
+      p.in.push_back(fmt::format("x{}", i));
+      p.decls.push_back("const T *" + p.in.back());
+    }
+  for (size_t i = 0; i < weights; ++i) {
+    p.w.push_back(fmt::format("w{}", i));
+    p.decls.push_back("const T *" + p.w.back());
+  }
+  for (const Epilogue &ep : n.epilogue) {
+    if (!ep.op->scalar)
+      return fmt::format("op '{}' cannot be fused into a kernel: it is not elementwise",
+                         ep.op->name);
+    what += " + " + ep.op->name;
+    if (ep.extraInput < 0)
+      continue;
+    const TensorType &t = g.type(n.inputs[static_cast<size_t>(ep.extraInput)]);
+    if (!broadcastsTo(t.shape, out.shape))
+      return fmt::format("epilogue '{}' reads {}, which does not broadcast to the output {}",
+                         ep.op->name, formatType(t), formatType(out));
+    p.extra.push_back(fmt::format("r{}", p.extra.size()));
+    p.extraTypes.push_back(t);
+    p.decls.push_back("const T *" + p.extra.back());
+  }
+  return "";
+}
+
+/// Emits the statements that store `value` as element `index` of output `o`,
+/// with node `n`'s epilogue applied (KernelCall::store).
+void storeWithEpilogue(const Node &n, const KernelParams &p, const TensorType &out,
+                       CodeWriter &cw, size_t o, const std::string &index,
+                       const std::string &value) {
+  if (n.epilogue.empty()) {
+    cw.line("{}[{}] = {};", p.y[o], index, value);
+    return;
+  }
+  // Names with a trailing underscore cannot clash with the rule's own.
+  cw.open("");
+  cw.line("const i64 at_ = {};", index);
+  cw.line("T val_ = {};", value);
+  size_t e = 0;
+  for (const Epilogue &ep : n.epilogue) {
+    std::vector<std::string> operands = {"val_"};
+    if (ep.extraInput >= 0) {
+      cw.line("const T {}_ = {}[{}];", p.extra[e], p.extra[e],
+              broadcastIndex(p.extraTypes[e].shape, out.shape, "at_"));
+      operands.insert(ep.extraFirst ? operands.begin() : operands.end(), p.extra[e] + "_");
+      ++e;
+    }
+    cw.line("val_ = {};", ep.op->scalar(ep.attrs, operands));
+  }
+  cw.line("{}[at_] = val_;", p.y[o]);
+  cw.close();
+}
+
+/// An elementwise or broadcast op: one loop over the output.
+void scalarLoop(const OpDef &op, const Attrs &attrs, llvm::ArrayRef<TensorType> inTypes,
+                const TensorType &t, const KernelCall &kc, CodeWriter &body) {
+  body.forLoop("i", t.numElements().value_or(0));
+  std::vector<std::string> operands;
+  for (size_t i = 0; i < inTypes.size(); ++i) {
+    body.line("const T a{} = {}[{}];", i, kc.in[i], broadcastIndex(inTypes[i].shape, t.shape, "i"));
+    operands.push_back(fmt::format("a{}", i));
+  }
+  kc.store(body, 0, "i", op.scalar(attrs, operands));
+  body.close();
+}
+
 } // namespace
 
 std::string generateKernel(const Graph &g, const Node &n, KernelSource &out) {
@@ -44,93 +128,41 @@ std::string generateKernel(const Graph &g, const Node &n, KernelSource &out) {
   if (std::string e = op.shape(call, outTypes); !e.empty())
     return e;
   std::vector<WeightSpec> weights = g.weights(n);
-  if (!op.scalar && !op.kernel)
+  const bool list = takesTensorList(op);
+  if (!op.kernel && (!op.scalar || list))
     return fmt::format("the C++ emitter has no kernel for op '{}'", op.name);
   if (!n.epilogue.empty() && outTypes.size() != 1)
     return fmt::format("op '{}' has {} outputs and a fused epilogue", op.name, outTypes.size());
 
-  std::vector<std::string> in, w, extra, y, params;
-  for (size_t i = 0; i < inTypes.size(); ++i) {
-    in.push_back(fmt::format("x{}", i));
-    params.push_back("const T *" + in.back());
-  }
-  for (size_t i = 0; i < weights.size(); ++i) {
-    w.push_back(fmt::format("w{}", i));
-    params.push_back("const T *" + w.back());
-  }
-  // The epilogue's other operands, in the order of the epilogue.
-  std::vector<TensorType> extraTypes;
+  KernelParams p;
   out.what = describeCall(op, attrs);
-  for (const Epilogue &ep : n.epilogue) {
-    if (!ep.op->scalar)
-      return fmt::format("op '{}' cannot be fused into a kernel: it is not elementwise",
-                         ep.op->name);
-    out.what += " + " + ep.op->name;
-    if (ep.extraInput >= 0) {
-      const TensorType &t = g.type(n.inputs[static_cast<size_t>(ep.extraInput)]);
-      if (!broadcastsTo(t.shape, outTypes[0].shape))
-        return fmt::format("epilogue '{}' reads {}, which does not broadcast to the output {}",
-                           ep.op->name, formatType(t), formatType(outTypes[0]));
-      extra.push_back(fmt::format("r{}", extra.size()));
-      extraTypes.push_back(t);
-      params.push_back("const T *" + extra.back());
-    }
-  }
+  if (std::string e = nameParams(g, n, inTypes.size(), weights.size(), outTypes[0], p, out.what);
+      !e.empty())
+    return e;
   for (size_t i = 0; i < outTypes.size(); ++i) {
-    y.push_back(fmt::format("y{}", i));
-    params.push_back("T *" + y.back());
+    p.y.push_back(fmt::format("y{}", i));
+    p.decls.push_back("T *" + p.y.back());
   }
-
-  // store(): the epilogue, applied to each element before it is written.
   auto store = [&](CodeWriter &cw, size_t o, const std::string &index, const std::string &value) {
-    if (n.epilogue.empty()) {
-      cw.line("{}[{}] = {};", y[o], index, value);
-      return;
-    }
-    // Names with a trailing underscore cannot clash with the rule's own.
-    cw.open("");
-    cw.line("const i64 at_ = {};", index);
-    cw.line("T val_ = {};", value);
-    size_t e = 0;
-    for (const Epilogue &ep : n.epilogue) {
-      std::vector<std::string> operands = {"val_"};
-      if (ep.extraInput >= 0) {
-        cw.line("const T {}_ = {}[{}];", extra[e], extra[e],
-                broadcastIndex(extraTypes[e].shape, outTypes[0].shape, "at_"));
-        operands.insert(ep.extraFirst ? operands.begin() : operands.end(), extra[e] + "_");
-        ++e;
-      }
-      cw.line("val_ = {};", ep.op->scalar(ep.attrs, operands));
-    }
-    cw.line("{}[at_] = val_;", y[o]);
-    cw.close();
+    storeWithEpilogue(n, p, outTypes[0], cw, o, index, value);
   };
-
   CodeWriter body(1);
-  KernelCall kc{op, attrs, inTypes, outTypes, weights, in, w, store, op.name};
-  if (op.scalar) {
-    // An elementwise or broadcast op: one loop over the output.
-    const TensorType &t = outTypes[0];
-    body.forLoop("i", t.numElements().value_or(0));
-    std::vector<std::string> operands;
-    for (size_t i = 0; i < inTypes.size(); ++i) {
-      body.line("const T a{} = {}[{}];", i, in[i], broadcastIndex(inTypes[i].shape, t.shape, "i"));
-      operands.push_back(fmt::format("a{}", i));
-    }
-    store(body, 0, "i", op.scalar(attrs, operands));
-    body.close();
-  } else if (std::string e = op.kernel(kc, body); !e.empty()) {
+  KernelCall kc{op, attrs, inTypes, outTypes, weights, p.in, p.w, list ? &p.list : nullptr,
+                store, op.name};
+  if (op.scalar && !list)
+    scalarLoop(op, attrs, inTypes, outTypes[0], kc, body);
+  else if (std::string e = op.kernel(kc, body); !e.empty())
     return fmt::format("the C++ emitter cannot emit this {}: {}", op.name, e);
-  }
   if (body.str().empty())
     return fmt::format("the kernel rule of op '{}' emitted nothing", op.name);
 
+  // Named after its first input's shape; a list kernel after its output's.
   out.baseName = kc.name.empty() ? op.name : kc.name;
   for (const Epilogue &ep : n.epilogue)
     out.baseName += "_" + ep.op->name;
-  out.baseName += "_" + dimsText(inTypes.empty() ? outTypes[0].shape : inTypes[0].shape);
-  for (const std::string &p : params)
-    out.params += (out.params.empty() ? "" : ", ") + p;
+  out.baseName += "_" + dimsText(inTypes.empty() || list ? outTypes[0].shape : inTypes[0].shape);
+  for (const std::string &d : p.decls)
+    out.params += (out.params.empty() ? "" : ", ") + d;
   out.body = body.str();
   return "";
 }

@@ -23,9 +23,14 @@ std::string Emitter::kernelComment(const KernelSet::Entry &k) {
   std::string c;
   auto line = [&](const std::string &s) { c += "// " + commentText(s) + "\n"; };
   line(k.src.what);
+  // A long list (a concat's) shows its first inputs and their number.
+  constexpr size_t kShownInputs = 4;
+  const std::vector<TensorType> inTypes = opt.inputTypes(n);
   std::string ins, outs;
-  for (const TensorType &t : opt.inputTypes(n))
-    ins += (ins.empty() ? "" : ", ") + formatType(t);
+  for (size_t i = 0; i < inTypes.size() && i < kShownInputs; ++i)
+    ins += (ins.empty() ? "" : ", ") + formatType(inTypes[i]);
+  if (inTypes.size() > kShownInputs)
+    ins += fmt::format(", ... ({} inputs)", inTypes.size());
   for (ValueId v : n.outputs)
     outs += (outs.empty() ? "" : ", ") + formatType(opt.type(v));
   line(fmt::format("  {} -> {}", ins.empty() ? "()" : ins, outs));
@@ -53,8 +58,80 @@ std::string Emitter::kernelComment(const KernelSet::Entry &k) {
   return c;
 }
 
-/// The fused path: kernels.h, the body of run() and of prepare_weights().
-bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string &prepareBody) {
+/// prepare_weights() for node `n` (weights at `offsets` in W): copies its
+/// weights, or folds batchnorms into them at load time.
+bool Emitter::emitPrepare(const Node &n, const std::vector<int64_t> &offsets, CodeWriter &prep) {
+  std::vector<WeightSpec> specs = opt.weights(n);
+  if (n.folds.empty()) {
+    for (size_t j = 0; j < specs.size(); ++j)
+      prep.line("load.copy({}, W + {}, {});", cppString(n.name + "." + specs[j].name),
+                offsets[j], Buffer::count(specs[j].shape));
+    return true;
+  }
+  if (specs.size() != 2 || specs[0].name != "weight" || specs[1].name != "bias")
+    return fail(n, "a folded batchnorm needs a layer with a weight and a bias");
+  const Shape &ws = specs[0].shape;
+  const bool transposed = n.op->weightLayout == ir::WeightLayout::Transposed;
+  const int64_t groups = n.attrs.has("groups") ? n.attrs.getInt("groups") : 1;
+  prep.open("");
+  prep.line("// {}: {}", commentText(n.name),
+            commentText("batchnorm folded in: W' = W * s, b' = (b - mean) * s + beta, "
+                        "s = gamma / sqrt(var + eps)"));
+  prep.line("std::vector<double> w = load.get({}, {});", cppString(n.name + ".weight"),
+            Buffer::count(ws));
+  if (n.folds.front().hadBias)
+    prep.line("std::vector<double> b = load.get({}, {});", cppString(n.name + ".bias"),
+              specs[1].shape[0]);
+  else
+    prep.line("std::vector<double> b({}, 0.0);", specs[1].shape[0]);
+  for (const FoldedNorm &f : n.folds) {
+    auto tensor = [&](const char *t) {
+      return fmt::format("load.get({}, {})", cppString(f.name + "." + t), specs[1].shape[0]);
+    };
+    prep.line("fold_batchnorm(w, b, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});",
+              f.affine ? tensor("weight") : "std::vector<double>()",
+              f.affine ? tensor("bias") : "std::vector<double>()", tensor("running_mean"),
+              tensor("running_var"), real(f.eps), transposed, ws[0], ws.size() > 1 ? ws[1] : 1,
+              ws.size() > 3 ? ws[2] * ws[3] : 1, groups);
+  }
+  prep.line("store(w, W + {});", offsets[0]);
+  prep.line("store(b, W + {});", offsets[1]);
+  prep.close();
+  return true;
+}
+
+/// The arguments of node `n`'s kernel in run(): its inputs (A + offset, or
+/// a list table), weights (W + offset), the epilogue's operands, outputs.
+std::string Emitter::fusedArgs(const Node &n, const analysis::MemoryPlan &plan,
+                               const std::vector<int64_t> &weightOffsets, TensorLists &lists) {
+  auto at = [&](ValueId v) { return fmt::format("A + {}", plan.offset[v]); };
+  std::vector<std::string> args;
+  if (takesTensorList(*n.op)) {
+    std::vector<TensorLists::Row> rows;
+    for (size_t j = 0; j < n.primaryInputs(); ++j)
+      rows.push_back({static_cast<int64_t>(plan.offset[n.inputs[j]]),
+                      opt.type(n.inputs[j]).numElements().value_or(0)});
+    args = lists.callArgs(rows, "A");
+  } else {
+    for (size_t j = 0; j < n.primaryInputs(); ++j)
+      args.push_back(at(n.inputs[j]));
+  }
+  for (int64_t off : weightOffsets)
+    args.push_back(fmt::format("W + {}", off));
+  for (const Epilogue &ep : n.epilogue)
+    if (ep.extraInput >= 0)
+      args.push_back(at(n.inputs[static_cast<size_t>(ep.extraInput)]));
+  for (ValueId v : n.outputs)
+    args.push_back(at(v));
+  std::string call;
+  for (const std::string &a : args)
+    call += (call.empty() ? "" : ", ") + a;
+  return call;
+}
+
+/// The fused path: kernels.h, the body of run() and of prepare_weights(),
+/// and the tensor lists run() passes.
+bool Emitter::emitFused(FusedParts &out) {
   std::optional<analysis::MemoryPlan> plan = analysis::planMemory(opt);
   if (!plan) {
     diag.globalError(fmt::format("cannot emit C++ for '{}': its tensors overflow 64-bit sizes",
@@ -63,65 +140,28 @@ bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string
   }
   arenaFloats = plan->arenaElements;
   KernelSet kernels;
+  TensorLists lists;
   CodeWriter run(1), prep(1);
-  // Weights, in node order, each node's in the order of its weights rule.
-  std::vector<std::vector<int64_t>> weightOffset(opt.nodes.size());
-  std::map<std::string, size_t> origByName;
-  for (size_t i = 0; i < orig.nodes.size(); ++i)
-    origByName[orig.nodes[i].name] = i;
+  std::set<std::string> origNames;
+  for (const Node &n : orig.nodes)
+    origNames.insert(n.name);
   size_t nextInput = 0;
   for (size_t i = 0; i < opt.nodes.size(); ++i) {
     const Node &n = opt.nodes[i];
-    std::vector<WeightSpec> specs = opt.weights(n);
-    for (const WeightSpec &s : specs) {
-      weightOffset[i].push_back(weightFloats);
+    // Weights, in node order, each node's in the order of its weights rule.
+    std::vector<int64_t> weightOffsets;
+    for (const WeightSpec &s : opt.weights(n)) {
+      weightOffsets.push_back(weightFloats);
       weightFloats += static_cast<int64_t>(Buffer::count(s.shape));
     }
-    // prepare_weights: copy, or fold batchnorms at load time.
-    if (!specs.empty()) {
-      if (!origByName.count(n.name))
-        return fail(n, "it has weights but no node of that name in the graph as written");
-      if (n.folds.empty()) {
-        for (size_t j = 0; j < specs.size(); ++j)
-          prep.line("load.copy({}, W + {}, {});", cppString(n.name + "." + specs[j].name),
-                    weightOffset[i][j], Buffer::count(specs[j].shape));
-      } else {
-        if (specs.size() != 2 || specs[0].name != "weight" || specs[1].name != "bias")
-          return fail(n, "a folded batchnorm needs a layer with a weight and a bias");
-        const Shape &ws = specs[0].shape;
-        const bool transposed = n.op->weightLayout == ir::WeightLayout::Transposed;
-        const int64_t groups = n.attrs.has("groups") ? n.attrs.getInt("groups") : 1;
-        prep.open("");
-        prep.line("// {}: {}", commentText(n.name),
-                  commentText("batchnorm folded in: W' = W * s, b' = (b - mean) * s + beta, "
-                              "s = gamma / sqrt(var + eps)"));
-        prep.line("std::vector<double> w = load.get({}, {});", cppString(n.name + ".weight"),
-                  Buffer::count(ws));
-        if (n.folds.front().hadBias)
-          prep.line("std::vector<double> b = load.get({}, {});", cppString(n.name + ".bias"),
-                    specs[1].shape[0]);
-        else
-          prep.line("std::vector<double> b({}, 0.0);", specs[1].shape[0]);
-        for (const FoldedNorm &f : n.folds) {
-          auto tensor = [&](const char *t) {
-            return fmt::format("load.get({}, {})", cppString(f.name + "." + t), specs[1].shape[0]);
-          };
-          prep.line("fold_batchnorm(w, b, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});",
-                    f.affine ? tensor("weight") : "std::vector<double>()",
-                    f.affine ? tensor("bias") : "std::vector<double>()", tensor("running_mean"),
-                    tensor("running_var"), real(f.eps), transposed, ws[0],
-                    ws.size() > 1 ? ws[1] : 1, ws.size() > 3 ? ws[2] * ws[3] : 1, groups);
-        }
-        prep.line("store(w, W + {});", weightOffset[i][0]);
-        prep.line("store(b, W + {});", weightOffset[i][1]);
-        prep.close();
-      }
-    }
-    auto at = [&](ValueId v) { return fmt::format("A + {}", plan->offset[v]); };
+    if (!weightOffsets.empty() && !origNames.count(n.name))
+      return fail(n, "it has weights but no node of that name in the graph as written");
+    if (!weightOffsets.empty() && !emitPrepare(n, weightOffsets, prep))
+      return false;
     if (n.op->isInput) {
       const ValueId v = n.outputs[0];
-      run.line("std::copy(inputs[{0}], inputs[{0}] + {1}, {2}); // {3}", nextInput++,
-               countOf(opt.type(v)), at(v), commentText(n.name));
+      run.line("std::copy(inputs[{0}], inputs[{0}] + {1}, A + {2}); // {3}", nextInput++,
+               countOf(opt.type(v)), plan->offset[v], commentText(n.name));
       continue;
     }
     if (n.op->view) {
@@ -132,21 +172,9 @@ bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string
     if (std::string e = generateKernel(opt, n, src); !e.empty())
       return fail(n, e);
     const std::string &fn = kernels.add(std::move(src), i);
-    std::vector<std::string> args;
-    for (size_t j = 0; j < n.primaryInputs(); ++j)
-      args.push_back(at(n.inputs[j]));
-    for (int64_t off : weightOffset[i])
-      args.push_back(fmt::format("W + {}", off));
-    for (const Epilogue &ep : n.epilogue)
-      if (ep.extraInput >= 0)
-        args.push_back(at(n.inputs[static_cast<size_t>(ep.extraInput)]));
-    for (ValueId v : n.outputs)
-      args.push_back(at(v));
-    std::string call;
-    for (const std::string &a : args)
-      call += (call.empty() ? "" : ", ") + a;
-    run.line("k::{}({}); // {}", fn, call, commentText(n.name));
-    if (!withinLimit(n, kernels.bytes() + run.str().size() + prep.str().size()))
+    run.line("k::{}({}); // {}", fn, fusedArgs(n, *plan, weightOffsets, lists),
+             commentText(n.name));
+    if (!withinLimit(n, kernels.bytes() + lists.bytes() + run.str().size() + prep.str().size()))
       return false;
   }
   for (size_t i = 0; i < opt.outputs.size(); ++i) {
@@ -154,22 +182,27 @@ bool Emitter::emitFused(std::string &kernelsH, std::string &runBody, std::string
     run.line("std::copy({0}, {0} + {1}, outputs[{2}]);",
              fmt::format("A + {}", plan->offset[v]), countOf(opt.type(v)), i);
   }
-  runBody = run.str();
-  prepareBody = prep.str();
-
-  std::string kernelText;
-  for (const KernelSet::Entry &e : kernels.all())
-    kernelText += "\n" + kernelFunction(kernelComment(e), "inline ", e);
-  kernelsH = fillTemplate(templates::kernels_h, {{"NETWORK", commentText(opt.name)},
-                                                 {"HARDWARE", commentText(report.hardware.name)},
-                                                 {"KERNELS", kernelText}});
+  out.runBody = run.str();
+  out.prepareBody = prep.str();
+  out.lists = lists.text("offset in the arena A");
+  out.kernelsH = kernelsHeader(kernels);
   return true;
 }
 
-std::string Emitter::modelSource(const std::string &prepareBody, const std::string &runBody) {
+std::string Emitter::kernelsHeader(const KernelSet &kernels) {
+  std::string kernelText;
+  for (const KernelSet::Entry &e : kernels.all())
+    kernelText += "\n" + kernelFunction(kernelComment(e), "inline ", e);
+  return fillTemplate(templates::kernels_h, {{"NETWORK", commentText(opt.name)},
+                                             {"HARDWARE", commentText(report.hardware.name)},
+                                             {"KERNELS", kernelText}});
+}
+
+std::string Emitter::modelSource(const FusedParts &parts) {
   return fillTemplate(templates::model_cpp, {{"NETWORK", commentText(opt.name)},
-                                             {"PREPARE_BODY", prepareBody},
-                                             {"RUN_BODY", runBody}});
+                                             {"LISTS", parts.lists},
+                                             {"PREPARE_BODY", parts.prepareBody},
+                                             {"RUN_BODY", parts.runBody}});
 }
 
 namespace {

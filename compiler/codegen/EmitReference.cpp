@@ -11,9 +11,44 @@
 
 namespace netc::codegen::detail {
 
+/// The statements of one kernel node `n` of the graph as written: its
+/// weights from the state dict, its outputs allocated, the call of `fn`.
+void Emitter::referenceCall(const Node &n, const std::string &fn, TensorLists &lists,
+                            CodeWriter &body) {
+  std::vector<std::string> args;
+  body.open("");
+  size_t j = 0;
+  for (const WeightSpec &s : orig.weights(n)) {
+    body.line("const std::vector<double> w{} = weight(state, {}, {});", j,
+              cppString(n.name + "." + s.name), Buffer::count(s.shape));
+    ++j;
+  }
+  if (takesTensorList(*n.op)) {
+    std::vector<TensorLists::Row> rows;
+    for (ValueId in : n.inputs)
+      rows.push_back({static_cast<int64_t>(in), orig.type(in).numElements().value_or(0)});
+    args = lists.callArgs(rows, "v");
+  } else {
+    for (ValueId in : n.inputs)
+      args.push_back(fmt::format("v[{}].data()", in));
+  }
+  for (size_t k = 0; k < j; ++k)
+    args.push_back(fmt::format("w{}.data()", k));
+  for (ValueId out : n.outputs) {
+    body.line("v[{}].assign({}, 0.0);", out, countOf(orig.type(out)));
+    args.push_back(fmt::format("v[{}].data()", out));
+  }
+  std::string call;
+  for (const std::string &a : args)
+    call += (call.empty() ? "" : ", ") + a;
+  body.line("{}({});", fn, call);
+  body.close();
+}
+
 /// reference.cpp: the graph as written, op by op, in double precision.
 bool Emitter::emitReference(std::string &text) {
   KernelSet kernels;
+  TensorLists lists;
   CodeWriter body(1);
   // Free each value after its last reader (outputs stay).
   std::vector<uint32_t> last(orig.values.size(), 0);
@@ -39,29 +74,8 @@ bool Emitter::emitReference(std::string &text) {
       KernelSource src;
       if (std::string e = generateKernel(orig, n, src); !e.empty())
         return fail(n, e);
-      const std::string &fn = kernels.add(std::move(src), i);
-      std::vector<std::string> args;
-      body.open("");
-      size_t j = 0;
-      for (const WeightSpec &s : orig.weights(n)) {
-        body.line("const std::vector<double> w{} = weight(state, {}, {});", j,
-                  cppString(n.name + "." + s.name), Buffer::count(s.shape));
-        ++j;
-      }
-      for (ValueId in : n.inputs)
-        args.push_back(fmt::format("v[{}].data()", in));
-      for (size_t k = 0; k < j; ++k)
-        args.push_back(fmt::format("w{}.data()", k));
-      for (ValueId out : n.outputs) {
-        body.line("v[{}].assign({}, 0.0);", out, countOf(orig.type(out)));
-        args.push_back(fmt::format("v[{}].data()", out));
-      }
-      std::string call;
-      for (const std::string &a : args)
-        call += (call.empty() ? "" : ", ") + a;
-      body.line("{}({});", fn, call);
-      body.close();
-      if (!withinLimit(n, kernels.bytes() + body.str().size()))
+      referenceCall(n, kernels.add(std::move(src), i), lists, body);
+      if (!withinLimit(n, kernels.bytes() + lists.bytes() + body.str().size()))
         return false;
     }
     for (ValueId in : n.inputs)
@@ -80,6 +94,7 @@ bool Emitter::emitReference(std::string &text) {
   }
   text = fillTemplate(templates::reference_cpp,
                       {{"NETWORK", commentText(orig.name)},
+                       {"LISTS", lists.text("value number in v")},
                        {"KERNELS", kernelText},
                        {"BODY", (state.empty() ? "  (void)state;\n" : "") + body.str()}});
   return true;

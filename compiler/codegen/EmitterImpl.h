@@ -6,6 +6,8 @@
 //                      limit) and the text helpers below
 //   EmitKernels.cpp    one kernel function per node (generateKernel) and the
 //                      set that shares identical ones (KernelSet)
+//   EmitLists.cpp      the tables of tensor lists (concat's inputs) that list
+//                      kernels are called with (TensorLists)
 //   EmitModel.cpp      the fused path: kernels.h, model.h, model.cpp
 //   EmitReference.cpp  reference.cpp: the graph as written, in double
 //   EmitCheck.cpp      check.cpp (the self-check's main) and CMakeLists.txt
@@ -21,6 +23,7 @@
 
 #include "codegen/CppEmitter.h"
 
+#include "analysis/MemoryPlanner.h"
 #include "eval/Evaluator.h"
 #include "ir/Kernel.h"
 
@@ -100,6 +103,48 @@ private:
 std::string kernelFunction(const std::string &comment, const std::string &storage,
                            const KernelSet::Entry &k);
 
+// ---- tensor lists (EmitLists.cpp) -------------------------------------------
+
+/// The tensor lists a program passes to list kernels (KernelCall::list:
+/// concat's inputs), as static tables: `NAME_at[]`, where each tensor is (an
+/// arena offset in model.cpp, a value number in reference.cpp), and
+/// `NAME_size[]`, its element count. A list that begins another one shares
+/// its table, and a list that extends a table's whole content extends that
+/// table: in a DenseNet block each concat's inputs are the previous concat's
+/// plus one tensor, so the tables grow with the tensors, not with the
+/// graph's edges (the square of the layers).
+class TensorLists {
+public:
+  using Row = std::pair<int64_t, int64_t>; ///< {at, size}
+
+  /// The name of a table whose first rows are `rows` (not empty).
+  const std::string &add(const std::vector<Row> &rows);
+  /// The arguments of a list kernel for `rows` (add()s them): the pointers
+  /// `tensors(base, NAME_at, n).data()` (the program's helper), the sizes
+  /// `NAME_size` and the count `n`.
+  std::vector<std::string> callArgs(const std::vector<Row> &rows, const std::string &base);
+  /// The definitions of the tables, in order of first use, after a comment
+  /// that says what `at` is; "" without tables.
+  std::string text(const std::string &at) const;
+  /// About the size of text().
+  uint64_t bytes() const { return textBytes; }
+
+private:
+  /// A trie of the tables' rows: the path to a node is the first rows of
+  /// `table` (the first table that had them).
+  struct TrieNode {
+    std::map<Row, uint32_t> next;
+    uint32_t table = 0;
+  };
+  struct Table {
+    std::string name;
+    std::vector<Row> rows;
+  };
+  std::vector<TrieNode> trie{1};
+  std::vector<Table> tables;
+  uint64_t textBytes = 0;
+};
+
 // ---- the emitter ------------------------------------------------------------
 
 /// A weight of the state dict (the graph as written).
@@ -141,11 +186,23 @@ private:
   bool checkTypes(const Graph &g);
   bool collectStateDict();
   // EmitModel.cpp
+  /// What emitFused makes: kernels.h, and the parts of model.cpp.
+  struct FusedParts {
+    std::string kernelsH, runBody, prepareBody, lists;
+    uint64_t size() const {
+      return kernelsH.size() + runBody.size() + prepareBody.size() + lists.size();
+    }
+  };
   std::string kernelComment(const KernelSet::Entry &k);
-  bool emitFused(std::string &kernelsH, std::string &runBody, std::string &prepareBody);
-  std::string modelSource(const std::string &prepareBody, const std::string &runBody);
+  bool emitPrepare(const Node &n, const std::vector<int64_t> &offsets, CodeWriter &prep);
+  std::string fusedArgs(const Node &n, const analysis::MemoryPlan &plan,
+                        const std::vector<int64_t> &weightOffsets, TensorLists &lists);
+  bool emitFused(FusedParts &out);
+  std::string kernelsHeader(const KernelSet &kernels);
+  std::string modelSource(const FusedParts &parts);
   std::string modelHeader();
   // EmitReference.cpp
+  void referenceCall(const Node &n, const std::string &fn, TensorLists &lists, CodeWriter &body);
   bool emitReference(std::string &text);
   // EmitCheck.cpp
   std::string checkSource();

@@ -16,8 +16,10 @@ void CodeWriter::close(llvm::StringRef tail) {
   put("}" + tail.str());
 }
 
-void CodeWriter::forLoop(llvm::StringRef var, int64_t n) {
-  open("for (i64 {0} = 0; {0} < {1}; ++{0})", var.str(), n);
+void CodeWriter::forLoop(llvm::StringRef var, int64_t n) { forLoop(var, std::to_string(n)); }
+
+void CodeWriter::forLoop(llvm::StringRef var, llvm::StringRef bound) {
+  open("for (i64 {0} = 0; {0} < {1}; ++{0})", var.str(), bound.str());
 }
 
 std::string lit(double v) {

@@ -18,6 +18,11 @@
 //    constants, indices are `i64` (std::int64_t);
 //  - kernel parameters are named in[i] for the op's inputs, w[i] for its
 //    weights (in the order of its weights rule) and are all used;
+//  - an op whose inputs are one list of tensors (takesTensorList: concat)
+//    gets them as a table instead (KernelCall::list): one function serves
+//    every list of its configuration, however long, so the program does not
+//    grow with the graph's edges (a DenseNet block's concats take every
+//    tensor before them: the square of its layers);
 //  - literals go through lit() so they are exact in T;
 //  - no dependency beyond the C++ standard library (<cmath>, <algorithm>,
 //    <limits>, <cstdint>);
@@ -65,6 +70,8 @@ public:
   void close(llvm::StringRef tail = "");
   /// `for (i64 var = 0; var < n; ++var) {`
   void forLoop(llvm::StringRef var, int64_t n);
+  /// `for (i64 var = 0; var < bound; ++var) {`, `bound` an i64 expression.
+  void forLoop(llvm::StringRef var, llvm::StringRef bound);
 
   const std::string &str() const { return text; }
   int indent() const { return depth; }
@@ -88,6 +95,13 @@ std::string broadcastIndex(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> o
 /// `shape`: ((c0 * s1 + c1) * s2 + c2)... with no factor for leading dims.
 std::string flatIndex(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<std::string> coords);
 
+/// The parameters of a kernel whose inputs are one list of tensors: `data`
+/// (`const T *const *`) points to each tensor, `size` (`const i64 *`) gives
+/// each one's element count and `count` (`i64`) their number.
+struct TensorListParams {
+  std::string data = "xs", size = "xn", count = "nx";
+};
+
 /// What a kernel rule sees of the node it emits.
 struct KernelCall {
   const OpDef &op;
@@ -95,8 +109,14 @@ struct KernelCall {
   llvm::ArrayRef<TensorType> inputs;    ///< the op's own inputs
   llvm::ArrayRef<TensorType> outputs;   ///< the op's outputs (before its epilogue, same shapes)
   llvm::ArrayRef<WeightSpec> weights;   ///< in the order of the weights rule
-  llvm::ArrayRef<std::string> in;       ///< parameter names of the inputs
+  llvm::ArrayRef<std::string> in;       ///< parameter names of the inputs (none with `list`)
   llvm::ArrayRef<std::string> w;        ///< parameter names of the weights
+  /// Set for an op that takes a list of tensors (takesTensorList): its
+  /// inputs come through this table, not `in`. `inputs` still gives each
+  /// listed tensor's type, but the rule must not spell out anything per
+  /// listed tensor: its text may depend on the output's shape and the
+  /// attributes only, and it reads each tensor's extent from `size`.
+  const TensorListParams *list = nullptr;
   /// Emits the statements storing `value` (an expression of type T) as the
   /// element at flat index `index` (an i64 expression) of output `out`, with
   /// the node's epilogue applied. Each output element must be stored once.

@@ -66,6 +66,15 @@ std::vector<std::string> validateOpTable(const OpTable &t) {
   return problems;
 }
 
+bool takesTensorList(const OpDef &op) {
+  size_t lists = 0, tensors = 0;
+  for (const ParamSpec &p : op.params) {
+    lists += p.kind == ParamKind::Tensors;
+    tensors += p.kind == ParamKind::Tensor;
+  }
+  return lists == 1 && tensors == 0;
+}
+
 std::string costText(const OpDef &op) { return op.costDoc + (op.view ? " (a view)" : ""); }
 
 std::string opTableMarkdown(const OpTable &t) {

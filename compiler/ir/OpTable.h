@@ -253,6 +253,11 @@ private:
 /// is complete. OpTable::get() refuses a table with problems.
 std::vector<std::string> validateOpTable(const OpTable &t);
 
+/// Whether the op's tensor inputs are one list (its only tensor parameter is
+/// a ParamKind::Tensors, like concat's `xs`): the emitter then passes them to
+/// its kernel as a table (KernelCall::list).
+bool takesTensorList(const OpDef &op);
+
 /// An op's cost doc as --list-ops and the README show it: its costDoc, and
 /// " (a view)" for a view.
 std::string costText(const OpDef &op);

@@ -213,3 +213,43 @@ network n(layers: int = 200) {
   CHECK(errors.find("the generated program would pass 100000 bytes; raise the limit with "
                     "--max-emit-bytes") != std::string::npos);
 }
+
+TEST_CASE("emitter: a DenseNet-like chain's program grows with its layers, not its edges") {
+  // Concat k takes every tensor before it: the graph has the square of the
+  // layers in edges, but each concat's inputs are the first rows of one
+  // shared table, and concats of one configuration share a kernel.
+  auto dense = [](int layers) {
+    return fmt::format(R"(
+network n() {{
+  x = input([1, 2, 2, 2])
+  feats = [x]
+  for i in range({}) {{
+    feats = feats + [conv2d(concat(feats), 1, k=1)]
+  }}
+  return concat(feats)
+}}
+)",
+                       layers);
+  };
+  auto bytes = [](const std::map<std::string, std::string> &files) {
+    uint64_t total = 0;
+    for (const auto &[name, text] : files)
+      total += text.size();
+    return total;
+  };
+  auto small = emitFiles(dense(100)), big = emitFiles(dense(400));
+  REQUIRE(small);
+  REQUIRE(big);
+  INFO("100 layers: " << bytes(*small) << " bytes, 400 layers: " << bytes(*big));
+  CHECK(bytes(*big) <= 4.5 * static_cast<double>(bytes(*small)));
+  for (const char *file : {"model.cpp", "reference.cpp"}) {
+    INFO(file);
+    const std::string &text = big->at(file);
+    CHECK(count(text, "constexpr std::int64_t kList0_at[]") == 1);
+    CHECK(count(text, "kList1_at") == 0); // one table serves all 401 concats
+    CHECK(count(text, "tensors(") == 401 + 1); // + the helper's definition
+  }
+  const std::string &k = big->at("kernels.h");
+  CHECK(count(k, "inline void concat_dim1_1x3x2x2(const T *const *xs, const i64 *xn, i64 nx, "
+                 "T *y0)") == 1);
+}

@@ -176,30 +176,34 @@ int64_t dimsCount(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
   return n;
 }
 
-// concat: per slice `o` of the dims before `dim`, input i's block lands at
-// its offset along `dim`; each input in its own loop nest.
+// concat: input i (xs[i], xn[i] elements) is `outer` slices (the dims before
+// `dim`) of xn[i] / outer elements; its slice s lands in the output's slice s
+// after those of the inputs before it. The inputs come as a table
+// (KernelCall::list), so one loop serves any number of them.
 std::string concatKernel(KernelCall &c, CodeWriter &w) {
+  if (!c.list)
+    return "concat takes its inputs as a table";
   int64_t dim;
   if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim); !e.empty())
     return e;
   const Shape &y = c.outputs[0].shape;
   const size_t d = static_cast<size_t>(dim);
   const int64_t outer = dimsCount(y, 0, d), yBlock = dimsCount(y, d, y.size());
-  const int64_t inner = dimsCount(y, d + 1, y.size());
-  c.name = fmt::format("concat{}", c.inputs.size());
-  int64_t offset = 0; // along dim
-  for (size_t i = 0; i < c.inputs.size(); ++i) {
-    const int64_t block = dimsCount(c.inputs[i].shape, d, y.size());
-    w.line("// input {}: [{}, {}) along dim {}", i, offset, offset + c.inputs[i].shape[d], dim);
-    w.forLoop("s", outer);
-    w.forLoop("j", block);
-    const std::string at = offset == 0 ? fmt::format("s * {} + j", yBlock)
-                                       : fmt::format("s * {} + {} + j", yBlock, offset * inner);
-    c.store(w, 0, at, fmt::format("{}[s * {} + j]", c.in[i], block));
-    w.close();
-    w.close();
-    offset += c.inputs[i].shape[d];
-  }
+  const TensorListParams &l = *c.list;
+  c.name = fmt::format("concat_dim{}", dim);
+  w.line("i64 at = 0; // where input i starts in a slice of the output");
+  w.forLoop("i", l.count);
+  if (outer == 1)
+    w.line("const i64 block = {}[i];", l.size);
+  else
+    w.line("const i64 block = {}[i] / {};", l.size, outer);
+  w.forLoop("s", outer);
+  w.forLoop("j", "block");
+  c.store(w, 0, fmt::format("s * {} + at + j", yBlock), fmt::format("{}[i][s * block + j]", l.data));
+  w.close();
+  w.close();
+  w.line("at += block;");
+  w.close();
   return "";
 }
 

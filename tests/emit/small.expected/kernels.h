@@ -161,18 +161,16 @@ inline void max_pool3x3_s1_1x8x4x4(const T *x0, T *y0) {
 //   per call: 0 MACs, 0 FLOPs (2mac), 2,048 bytes moved (ideal), 0 FLOP/B
 //   roofline on xeon_silver_4210: memory-bound, at least 26.7 ns (attainable 0 FLOP/s)
 //   serves: concat
-inline void concat2_1x8x4x4(const T *x0, const T *x1, T *y0) {
-  // input 0: [0, 8) along dim 1
-  for (i64 s = 0; s < 1; ++s) {
-    for (i64 j = 0; j < 128; ++j) {
-      y0[s * 256 + j] = x0[s * 128 + j];
+inline void concat_dim1_1x16x4x4(const T *const *xs, const i64 *xn, i64 nx, T *y0) {
+  i64 at = 0; // where input i starts in a slice of the output
+  for (i64 i = 0; i < nx; ++i) {
+    const i64 block = xn[i];
+    for (i64 s = 0; s < 1; ++s) {
+      for (i64 j = 0; j < block; ++j) {
+        y0[s * 256 + at + j] = xs[i][s * block + j];
+      }
     }
-  }
-  // input 1: [8, 16) along dim 1
-  for (i64 s = 0; s < 1; ++s) {
-    for (i64 j = 0; j < 128; ++j) {
-      y0[s * 256 + 128 + j] = x1[s * 128 + j];
-    }
+    at += block;
   }
 }
 

@@ -81,6 +81,20 @@ struct Loader {
     b[c] = b[c] * s[c] + shift[c];
 }
 
+/// The first `n` tensors of a list table (concat's inputs): A + at[i].
+[[maybe_unused]] std::vector<const float *> tensors(const float *A, const std::int64_t *at,
+                                                    std::int64_t n) {
+  std::vector<const float *> p(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = A + at[i];
+  return p;
+}
+
+// The tensor lists of list kernels (concat's inputs); a call takes the first rows
+// of a table: each tensor's offset in the arena A (_at) and element count (_size).
+constexpr std::int64_t kList0_at[] = {256, 384};
+constexpr std::int64_t kList0_size[] = {128, 128};
+
 } // namespace
 
 std::string prepare_weights(const StateDict &state, Weights &out) {
@@ -156,7 +170,7 @@ void run(const Weights &weights, const float *const *inputs, float *const *outpu
   k::conv3x3_dw_s1_o8_relu_1x8x4x4(A + 0, W + 376, W + 448, A + 128); // residual_1.conv_bn_relu.conv2d
   k::conv1x1_s1_o8_add_relu_1x8x4x4(A + 128, W + 456, W + 520, A + 0, A + 256); // residual_1.conv2d
   k::max_pool3x3_s1_1x8x4x4(A + 256, A + 384); // max_pool2d
-  k::concat2_1x8x4x4(A + 256, A + 384, A + 0); // concat
+  k::concat_dim1_1x16x4x4(tensors(A, kList0_at, 2).data(), kList0_size, 2, A + 0); // concat
   k::global_avg_pool_1x16x4x4(A + 0, A + 256); // global_avg_pool
   // flatten (flatten): a view of its input, no kernel
   k::linear_o10_1x16(A + 256, W + 528, W + 688, A + 0); // linear

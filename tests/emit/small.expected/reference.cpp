@@ -26,6 +26,20 @@ using i64 = std::int64_t;
   return std::vector<double>(it->second.begin(), it->second.end());
 }
 
+/// The first `n` tensors of a list table (concat's inputs): v[at[i]].
+[[maybe_unused]] std::vector<const double *> tensors(const std::vector<std::vector<double>> &v,
+                                                     const i64 *at, i64 n) {
+  std::vector<const double *> p(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = v[static_cast<std::size_t>(at[i])].data();
+  return p;
+}
+
+// The tensor lists of list kernels (concat's inputs); a call takes the first rows
+// of a table: each tensor's value number in v (_at) and element count (_size).
+constexpr std::int64_t kList0_at[] = {17, 18};
+constexpr std::int64_t kList0_size[] = {128, 128};
+
 // conv2d(out=8, k=[3,3], stride=[2,2], padding=[1,1,1,1], dilation=[1,1], groups=1, bias=false)
 void conv3x3_s2_o8_1x3x8x8(const T *x0, const T *w0, T *y0) {
   for (i64 n = 0; n < 1; ++n) {
@@ -156,18 +170,16 @@ void max_pool3x3_s1_1x8x4x4(const T *x0, T *y0) {
 }
 
 // concat(dim=1)
-void concat2_1x8x4x4(const T *x0, const T *x1, T *y0) {
-  // input 0: [0, 8) along dim 1
-  for (i64 s = 0; s < 1; ++s) {
-    for (i64 j = 0; j < 128; ++j) {
-      y0[s * 256 + j] = x0[s * 128 + j];
+void concat_dim1_1x16x4x4(const T *const *xs, const i64 *xn, i64 nx, T *y0) {
+  i64 at = 0; // where input i starts in a slice of the output
+  for (i64 i = 0; i < nx; ++i) {
+    const i64 block = xn[i];
+    for (i64 s = 0; s < 1; ++s) {
+      for (i64 j = 0; j < block; ++j) {
+        y0[s * 256 + at + j] = xs[i][s * block + j];
+      }
     }
-  }
-  // input 1: [8, 16) along dim 1
-  for (i64 s = 0; s < 1; ++s) {
-    for (i64 j = 0; j < 128; ++j) {
-      y0[s * 256 + 128 + j] = x1[s * 128 + j];
-    }
+    at += block;
   }
 }
 
@@ -341,7 +353,7 @@ std::vector<std::vector<double>> run_reference(const StateDict &state,
   // concat
   {
     v[19].assign(256, 0.0);
-    concat2_1x8x4x4(v[17].data(), v[18].data(), v[19].data());
+    concat_dim1_1x16x4x4(tensors(v, kList0_at, 2).data(), kList0_size, 2, v[19].data());
   }
   std::vector<double>().swap(v[17]);
   std::vector<double>().swap(v[18]);
