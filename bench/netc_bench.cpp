@@ -16,7 +16,8 @@
 // Synthetic inputs, the kinds of scripts/gen-synthetic.py: chain_loop_N and
 // chain_literal_N (N layers), wide_concat_N (one concat of N branches),
 // nested_190 (blocks 190 deep: the call-depth limit is 200), long_loop_N (N
-// loop iterations, a layer every 100).
+// loop iterations, a layer every 100), dense_chain_N (DenseNet-like: layer k
+// reads the concat of the k before it).
 //
 // Counters: layers (graph nodes after elaboration) and time_per_layer (CPU
 // time per layer: compare it across chain_loop_1000 ... chain_loop_1000000).
@@ -225,6 +226,17 @@ std::string wideConcat(size_t n) {
          ") {\n    branches = branches + [conv2d(x, 1, k=1)]\n  }\n  return concat(branches)\n}\n";
 }
 
+/// The `dense-chain` kind: DenseNet-like, each layer reads the concat of all
+/// before it (n²/2 edges). The passes once scanned every input of every
+/// reader for each rewrite (cubic: 6,000 layers took 55 s); compare
+/// passes/dense_chain_N across N for the quadratic the edges imply.
+std::string denseChain(size_t n) {
+  return "network synthetic() {\n  x = input([1, 2, 4, 4])\n  feats = [x]\n  for i in range(" +
+         std::to_string(n) +
+         ") {\n    feats = feats + [relu(conv2d(concat(feats), 1, k=1))]\n  }\n"
+         "  return concat(feats)\n}\n";
+}
+
 /// The `nested` kind: blocks calling blocks, n deep.
 std::string nested(size_t n) {
   std::string s = "block level_0(x: tensor) { return relu(conv2d(x, 8, k=3, padding=1)) }\n";
@@ -261,6 +273,8 @@ int main(int argc, char **argv) {
     registerAll({"chain_literal_" + std::to_string(n), "", chainLiteral(n)});
   for (size_t n : {100, 1'000, 10'000})
     registerAll({"wide_concat_" + std::to_string(n), "", wideConcat(n)});
+  for (size_t n : {500, 1'000, 2'000})
+    registerAll({"dense_chain_" + std::to_string(n), "", denseChain(n)});
   registerAll({"nested_190", "", nested(190)});
   for (size_t n : {10'000, 1'000'000})
     registerAll({"long_loop_" + std::to_string(n), "", longLoop(n)});

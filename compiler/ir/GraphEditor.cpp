@@ -9,17 +9,20 @@ GraphEditor::GraphEditor(Graph &g) : g(g), dead(g.nodes.size(), false) { rebuild
 
 void GraphEditor::rebuildUsers() {
   userLists.assign(g.values.size(), {});
+  useLists.assign(g.values.size(), {});
   for (NodeId n = 0; n < g.nodes.size(); ++n) {
     if (dead[n])
       continue;
-    for (ValueId v : g.nodes[n].inputs)
+    const auto &inputs = g.nodes[n].inputs;
+    for (uint32_t slot = 0; slot < inputs.size(); ++slot) {
+      ValueId v = inputs[slot];
+      useLists[v].push_back({n, slot});
       if (userLists[v].empty() || userLists[v].back() != n)
         userLists[v].push_back(n);
+    }
   }
-  for (auto &u : userLists) {
-    std::sort(u.begin(), u.end());
-    u.erase(std::unique(u.begin(), u.end()), u.end());
-  }
+  // Nodes are visited in order, and a node is added once: each list is
+  // sorted and without repeats already.
 }
 
 bool GraphEditor::isOutput(ValueId v) const {
@@ -27,24 +30,28 @@ bool GraphEditor::isOutput(ValueId v) const {
 }
 
 void GraphEditor::replaceUses(ValueId from, ValueId to) {
-  for (NodeId n : userLists[from])
-    for (ValueId &in : g.nodes[n].inputs)
-      if (in == from)
-        in = to;
+  if (from == to)
+    return;
+  for (Use u : useLists[from])
+    g.nodes[u.node].inputs[u.slot] = to;
   for (ValueId &out : g.outputs)
     if (out == from)
       out = to;
-  std::vector<NodeId> moved = std::move(userLists[from]);
+  std::vector<Use> &uses = useLists[to];
+  uses.insert(uses.end(), useLists[from].begin(), useLists[from].end());
+  useLists[from].clear();
+  // Both user lists are sorted: merge them in linear time.
+  std::vector<NodeId> &dst = userLists[to];
+  auto mid = static_cast<ptrdiff_t>(dst.size());
+  dst.insert(dst.end(), userLists[from].begin(), userLists[from].end());
   userLists[from].clear();
-  for (NodeId n : moved)
-    userLists[to].push_back(n);
-  std::sort(userLists[to].begin(), userLists[to].end());
-  userLists[to].erase(std::unique(userLists[to].begin(), userLists[to].end()),
-                      userLists[to].end());
+  std::inplace_merge(dst.begin(), dst.begin() + mid, dst.end());
+  dst.erase(std::unique(dst.begin(), dst.end()), dst.end());
 }
 
 int32_t GraphEditor::addInput(NodeId n, ValueId v) {
   g.nodes[n].inputs.push_back(v);
+  useLists[v].push_back({n, static_cast<uint32_t>(g.nodes[n].inputs.size() - 1)});
   auto &u = userLists[v];
   if (std::find(u.begin(), u.end(), n) == u.end()) {
     u.push_back(n);
@@ -61,6 +68,9 @@ void GraphEditor::erase(NodeId n) {
   for (ValueId in : g.nodes[n].inputs) {
     auto &u = userLists[in];
     u.erase(std::remove(u.begin(), u.end(), n), u.end());
+    auto &uses = useLists[in];
+    uses.erase(std::remove_if(uses.begin(), uses.end(), [n](Use x) { return x.node == n; }),
+               uses.end());
   }
   dead[n] = true;
 }

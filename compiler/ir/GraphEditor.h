@@ -36,9 +36,18 @@ public:
   void commit();
 
 private:
+  /// One read of a value: node `node`'s input number `slot`.
+  struct Use {
+    NodeId node;
+    uint32_t slot;
+  };
   void rebuildUsers();
   Graph &g;
   std::vector<std::vector<NodeId>> userLists;
+  /// Every read of each value, so that replaceUses touches only those
+  /// inputs, not every input of every reader (a DenseNet-like chain has
+  /// readers with thousands of inputs: scanning them made the passes cubic).
+  std::vector<std::vector<Use>> useLists;
   std::vector<bool> dead;
 };
 

@@ -110,6 +110,21 @@ TEST_CASE("remove-dead: a dead reader no longer blocks a fusion") {
   CHECK(r.error < kTolerance);
 }
 
+TEST_CASE("graph editor: a value read twice by one node is replaced in both places") {
+  // concat reads relu's output twice and the conv's once: fusing relu into
+  // the conv must redirect every one of those reads (the editor keeps each
+  // read, node and input slot, so as not to rescan the readers' inputs).
+  Case c("network n() { x = input([1, 2, 3, 3])\n y = relu(conv2d(x, 2, 1))\n"
+         "return concat([y, x, y, conv2d(y, 2, 1)]) |> relu }");
+  Result r = runAndCompare(*c.graph, {});
+  CHECK(ops(r.after) == "input conv2d+relu conv2d concat relu");
+  const ir::Node &cat = r.after.nodes[3];
+  REQUIRE(cat.inputs.size() == 4);
+  CHECK(cat.inputs[0] == r.after.nodes[1].outputs[0]);
+  CHECK(cat.inputs[2] == r.after.nodes[1].outputs[0]);
+  CHECK(r.error < kTolerance);
+}
+
 TEST_CASE("remove-identity: dropout and identity disappear") {
   Case c("network n() { x = input([1, 4, 3, 3]) |> conv2d(4, 1) |> dropout(p=0.5)\n"
          "return identity(x) |> relu }");
