@@ -88,7 +88,7 @@ TEST_CASE("calibrate: the written profile reads back to the same numbers") {
   CHECK(text.find("peak_fp32 = 123.456789012 GFLOP/s") != std::string::npos);
 }
 
-TEST_CASE("calibrate: a profile without efficiencies is not calibrated; tiny and huge values "
+TEST_CASE("calibrate: a profile without efficiencies is not calibrated, tiny and huge values "
           "stay plain decimals") {
   calibrate::ProfileData p;
   p.peakFp32 = 5e15;   // PFLOP/s range, written in TFLOP/s

@@ -165,7 +165,7 @@ TEST_CASE("seed 004: FLOPs of conv and linear, with and without bias, per conven
   CHECK(fcBias.total(withFlops(FlopConvention::Exact)).flops == 2 * 512 * 10);
 }
 
-TEST_CASE("cost: batchnorm has 2C params and 2C buffers; elementwise FLOPs follow the table") {
+TEST_CASE("cost: batchnorm has 2C params and 2C buffers, elementwise FLOPs follow the table") {
   Net n("return relu(batchnorm(input([1, 32, 8, 8])))");
   NodeCost c = n.total();
   CHECK(c.params == 64);
@@ -174,7 +174,7 @@ TEST_CASE("cost: batchnorm has 2C params and 2C buffers; elementwise FLOPs follo
   CHECK(n.total(withFlops(FlopConvention::Mac)).flops == 0);
 }
 
-TEST_CASE("cost: views move nothing; data movement moves bytes but no FLOPs") {
+TEST_CASE("cost: views move nothing, data movement moves bytes but no FLOPs") {
   Net v("x = input([1, 8, 4, 4])\nreturn concat([flatten(x), reshape(x, [1, 128])])");
   const auto &g = *v.graph;
   NodeCost flat, cat;
@@ -214,7 +214,7 @@ TEST_CASE("liveness: the peak counts what is live at once, views alias") {
   CHECK(peakLiveElements(*chain.graph).value() == 64 + 32);
 }
 
-TEST_CASE("report: totals are the sums of the layers; latency is the sum of layer times") {
+TEST_CASE("report: totals are the sums of the layers, latency is the sum of layer times") {
   Net n("x = input([1, 3, 32, 32])\nx = conv2d(x, 16, 3, padding=1) |> batchnorm |> relu\n"
         "return x |> global_avg_pool |> flatten |> linear(10)");
   std::optional<Report> r = buildReport(*n.graph, device(1e12, 1e11), {}, n.diag);

@@ -160,7 +160,7 @@ TEST_CASE("driver: errors in the input fail with exit code 1 and are located") {
   CHECK(k.errors().find("t.net:3:10: error:") != std::string::npos);
 }
 
-TEST_CASE("driver: a file of blocks has no network; -D or --network asks for one") {
+TEST_CASE("driver: a file of blocks has no network, -D or --network asks for one") {
   Compiled blocks("block b(x) {\n  return relu(x)\n}\n");
   CHECK(!blocks.c.hasNetwork());
   Compiled net(kNet);

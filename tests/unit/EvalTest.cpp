@@ -502,7 +502,7 @@ TEST_CASE("eval: permute") {
   check(run("permute", {pat({2, 3, 4})}, attrs({{"dims", Ints{-1, 0, 1}}}))[0], {4, 2, 3}, {-0.75, -0.25, 0.25, 0.75, 1.25, -1.5, 1.0, 1.5, -1.25, -0.75, -0.25, 0.25, -0.5, 0.0, 0.5, 1.0, 1.5, -1.25, 1.25, -1.5, -1.0, -0.5, 0.0, 0.5});
 }
 
-TEST_CASE("eval: pad (constant, reflect, replicate, circular; negative pads crop)") {
+TEST_CASE("eval: pad (constant, reflect, replicate, circular, negative pads crop)") {
   // F.pad(pat([1,1,3,3]), (1, -1, 2, 0), value=1.5)
   check(run("pad", {pat({1, 1, 3, 3})}, attrs({{"pads", Ints{1, -1, 2, 0}}, {"value", 1.5}}))[0],
         {1, 1, 5, 3}, {1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, -0.75, 1.0, 1.5, 1.25, -0.25, 1.5, 0.0, -1.5});

@@ -170,7 +170,7 @@ TEST_CASE("measure: normalization, softmax, concat, resampling, shuffle, reorder
   CHECK(last("[1, 2, 3, 4]", "transpose(x, 1, -1)").perm == Dims{0, 3, 2, 1});
 }
 
-TEST_CASE("measure: views take no time; ops without a primitive are named") {
+TEST_CASE("measure: views take no time, ops without a primitive are named") {
   std::vector<PrimitiveSpec> s =
       specs("network n() {\n x = input([1, 4, 3, 3])\n return flatten(x)\n}\n");
   CHECK(s[0].status == SpecStatus::View);
@@ -204,7 +204,7 @@ TEST_CASE("measure: a fused layer is one primitive with post-ops") {
   CHECK(sawResidual);
 }
 
-TEST_CASE("measure: same configurations share a key; the batch scales activations") {
+TEST_CASE("measure: same configurations share a key, the batch scales activations") {
   std::vector<PrimitiveSpec> s = specs("network n() {\n x = input([1, 4, 8, 8])\n"
                                        " a = conv2d(x, 4, 3, padding=1)\n"
                                        " b = conv2d(a, 4, 3, padding=1)\n"

@@ -323,7 +323,7 @@ TEST_CASE("hardsigmoid: keeps the shape") {
 
 TEST_CASE("tanh: keeps the shape") { CHECK(shapesOf("tanh", {{3, 4, 5}}) == "[3,4,5]"); }
 
-TEST_CASE("silu: keeps the shape; swish is the same op") {
+TEST_CASE("silu: keeps the shape, swish is the same op") {
   CHECK(shapesOf("silu", {{1, 32, 56, 56}}) == "[1,32,56,56]");
   CHECK(shapesOf("swish", {{1, 32, 56, 56}}) == "[1,32,56,56]");
   CHECK(OpTable::get().lookup("swish") == OpTable::get().lookup("silu"));

@@ -243,7 +243,7 @@ void checkJson(const cost::Report &r, const std::string &text, size_t nodes) {
 
 } // namespace
 
-TEST_CASE("pipeline: every example reports in every format; JSON totals are the layer sums") {
+TEST_CASE("pipeline: every example reports in every format, JSON totals are the layer sums") {
   const std::vector<std::string> files = networks();
   REQUIRE(files.size() >= 3);
   for (const std::string &file : files) {

@@ -646,7 +646,7 @@ TEST_CASE("report: the tree in every format") {
   CHECK(contains(json, "\"depth\": 2"));
 }
 
-TEST_CASE("report: the table has the op and the share of time; --wide cuts nothing") {
+TEST_CASE("report: the table has the op and the share of time, --wide cuts nothing") {
   Report r = sampleReport();
   r.layers[0].op = "conv2d+add+relu"; // a fused layer
   groupRows(r, GroupBy::Layer);
