@@ -5,7 +5,8 @@
 #   list-1MB    a list of 500,000 integers (about 1 MB)
 #   lines-8MiB  `x = relu(x)` lines filling the default --max-file-size
 #   list-8MiB   a list of integers filling it
-# each run as `netc ARGS FILE` (default ARGS: --report) under /usr/bin/time.
+# each run as `netc ARGS FILE` (default ARGS: --report; `-` for none, which
+# parses and elaborates only) under /usr/bin/time.
 # Not part of the test suite; timings on a shared machine are noisy, peak RSS
 # is the figure to compare.
 #
@@ -15,6 +16,7 @@ netc=$1
 shift
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--report)
+[ "${args[*]}" != - ] || args=()
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -42,7 +44,7 @@ PY
 
 for f in lines-7MB list-1MB lines-8MiB list-8MiB; do
   size=$(stat -c %s "$tmp/$f.net")
-  /usr/bin/time -f "%M %e" -o "$tmp/time" "$netc" "${args[@]}" "$tmp/$f.net" >/dev/null 2>"$tmp/err" ||
+  /usr/bin/time -f "%M %e" -o "$tmp/time" "$netc" ${args[@]+"${args[@]}"} "$tmp/$f.net" >/dev/null 2>"$tmp/err" ||
     { echo "$f: netc failed:" >&2; head -3 "$tmp/err" >&2; }
   read -r kib secs <"$tmp/time"
   awk -v f="$f" -v size="$size" -v kib="$kib" -v secs="$secs" 'BEGIN {

@@ -222,7 +222,7 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   llvm::StringRef text = buf->getBuffer();
   unsigned errorsBefore = diag.errorCount();
 
-  antlr4::ANTLRInputStream input(text.data(), text.size());
+  CompactInputStream input(text.data(), text.size());
   L lexer(&input);
   lexer.removeErrorListeners();
   // Every token, 40 bytes each: both passes and the token checks need them.

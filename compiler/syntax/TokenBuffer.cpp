@@ -20,9 +20,13 @@ std::string CompactToken::getText() const {
   antlr4::CharStream *input = getInputStream();
   size_t n = input->size();
   size_t from = getStartIndex(), to = getStopIndex();
-  if (from < n && to < n)
-    return input->getText(antlr4::misc::Interval(from, to));
-  return "<EOF>";
+  if (from >= n || to >= n)
+    return "<EOF>";
+  std::string text = input->getText(antlr4::misc::Interval(from, to));
+  // Converted with std::wstring_convert, it has room to spare; names and
+  // literals are kept in the AST, so keep only what they need.
+  text.shrink_to_fit();
+  return text;
 }
 
 // For debugging output only, in CommonToken's format.

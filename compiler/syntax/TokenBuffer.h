@@ -26,6 +26,16 @@ namespace netc::syntax {
 
 class TokenBuffer;
 
+/// ANTLRInputStream decodes UTF-8 to UTF-32 with std::wstring_convert, which
+/// leaves the string with about five times the capacity it needs (20 bytes
+/// per input byte) for the whole parse; this one gives the excess back.
+class CompactInputStream final : public antlr4::ANTLRInputStream {
+public:
+  CompactInputStream(const char *data, size_t size) : ANTLRInputStream(data, size) {
+    _data.shrink_to_fit();
+  }
+};
+
 /// A token that stores positions only. Positions are 32-bit: SourceLoader
 /// refuses files of UINT32_MAX bytes or more, so UINT32_MAX is free to stand
 /// for ANTLR's (size_t)-1 (EOF's type, the stop index of EOF at offset 0).
