@@ -1,6 +1,7 @@
 #include "syntax/Parser.h"
 
 #include "syntax/ASTBuilder.h"
+#include "syntax/TokenBuffer.h"
 #include "syntax/TokenCheck.h"
 #include "syntax/TokenLocator.h"
 
@@ -25,8 +26,7 @@ struct StopParsing {};
 /// with messages a person can read instead of token-set dumps.
 class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
 public:
-  ReadableErrorStrategy(DiagEngine &diag, const TokenLocator &where,
-                        const std::vector<antlr4::Token *> &tokens,
+  ReadableErrorStrategy(DiagEngine &diag, const TokenLocator &where, const TokenBuffer &tokens,
                         const std::vector<int32_t> &openerOf)
       : diag(diag), where(where), tokens(tokens), openerOf(openerOf) {}
 
@@ -76,9 +76,9 @@ private:
   std::string missingComma(antlr4::Token *t, const antlr4::misc::IntervalSet *expected) const {
     size_t idx = t->getTokenIndex();
     if (idx == 0 || idx >= openerOf.size() || openerOf[idx] < 0 ||
-        !endsOperand(tokens[idx - 1]->getType()) || !startsOperand(t->getType()))
+        !endsOperand(tokens[idx - 1].getType()) || !startsOperand(t->getType()))
       return "";
-    const antlr4::Token *open = tokens[static_cast<size_t>(openerOf[idx])];
+    const antlr4::Token *open = &tokens[static_cast<size_t>(openerOf[idx])];
     size_t closer = closerFor(open->getType());
     if (open->getType() == L::LBRACE || (expected && !expected->contains(closer)))
       return "";
@@ -144,7 +144,7 @@ private:
     std::string closing;
     size_t idx = t->getTokenIndex();
     if (idx < openerOf.size() && openerOf[idx] >= 0) {
-      const antlr4::Token *open = tokens[static_cast<size_t>(openerOf[idx])];
+      const antlr4::Token *open = &tokens[static_cast<size_t>(openerOf[idx])];
       size_t closer = closerFor(open->getType());
       if (has(closer)) {
         drop({closer});
@@ -168,12 +168,12 @@ private:
   static bool isKeyword(size_t type) { return type >= L::IMPORT && type <= L::NONE; }
   size_t nextType(const antlr4::Token *t) const {
     size_t i = t->getTokenIndex() + 1;
-    return i < tokens.size() ? tokens[i]->getType() : antlr4::Token::EOF;
+    return i < tokens.count() ? tokens[i].getType() : antlr4::Token::EOF;
   }
 
   DiagEngine &diag;
   const TokenLocator &where;
-  const std::vector<antlr4::Token *> &tokens;
+  const TokenBuffer &tokens;
   const std::vector<int32_t> &openerOf;
   static constexpr size_t kCascadeTokens = 3;
   bool reported = false;
@@ -222,15 +222,14 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   llvm::StringRef text = buf->getBuffer();
   unsigned errorsBefore = diag.errorCount();
 
-  antlr4::ANTLRInputStream input(text.data(), text.size());
+  CompactInputStream input(text.data(), text.size());
   L lexer(&input);
   lexer.removeErrorListeners();
-  antlr4::CommonTokenStream stream(&lexer);
-  stream.fill();
-  const std::vector<antlr4::Token *> &tokens = stream.getTokens();
+  // Every token, 40 bytes each: both passes and the token checks need them.
+  TokenBuffer tokens(lexer);
   TokenLocator where(fileId, text);
 
-  if (tokens.size() == 1) { // only EOF
+  if (tokens.count() == 1) { // only EOF
     bool blank = text.find_first_not_of(" \t\r\n\f") == llvm::StringRef::npos;
     diag.error(where.atOffset(0), blank ? "empty file: expected an import, block, network or "
                                           "hardware definition"
@@ -245,7 +244,7 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   // simulator that uses them.
   std::vector<antlr4::dfa::DFA> recoveryDfa;
   antlr4::atn::PredictionContextCache recoveryCache;
-  grammar::NetParser parser(&stream);
+  grammar::NetParser parser(&tokens);
   parser.removeErrorListeners();
   // Builds the AST as the parser goes, freeing each item's parse tree.
   ASTBuilder builder(parser, where, diag);
@@ -264,7 +263,7 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   // Stage 2: full LL with recovery, to report every error readably.
   if (!tree) {
     builder.discard();
-    stream.seek(0);
+    tokens.seek(0);
     parser.reset();
     parser.setErrorHandler(
         std::make_shared<ReadableErrorStrategy>(diag, where, tokens, checked.openerOf));

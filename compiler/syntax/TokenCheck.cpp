@@ -107,13 +107,14 @@ static std::string printable(const std::string &ch) {
   return "'" + ch + "'";
 }
 
-TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
+TokenCheckResult checkTokens(const TokenBuffer &tokens,
                              const TokenLocator &where, DiagEngine &diag, unsigned maxNesting) {
   TokenCheckResult r;
-  r.openerOf.assign(tokens.size(), -1);
+  r.openerOf.assign(tokens.count(), -1);
 
   // Lexical errors first: all of them are reported.
-  for (const antlr4::Token *t : tokens) {
+  for (size_t i = 0; i < tokens.count(); ++i) {
+    const antlr4::Token *t = &tokens[i];
     switch (t->getType()) {
     case L::UNTERMINATED_STRING:
       diag.error(where.at(t), "unterminated string: missing closing '\"' on this line");
@@ -165,8 +166,8 @@ TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
   std::vector<Level> stack{{-1, 0}};
   size_t depth = 1; // stack.size() + sum of chains
   size_t prev = antlr4::Token::INVALID_TYPE;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const antlr4::Token *t = tokens[i];
+  for (size_t i = 0; i < tokens.count(); ++i) {
+    const antlr4::Token *t = &tokens[i];
     size_t type = t->getType();
     r.openerOf[i] = stack.back().opener;
     Level &cur = stack.back();
@@ -192,7 +193,7 @@ TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
         return r;
       }
       if (top.opener >= 0) {
-        const antlr4::Token *open = tokens[static_cast<size_t>(top.opener)];
+        const antlr4::Token *open = &tokens[static_cast<size_t>(top.opener)];
         if (closerFor(open->getType()) != type) {
           SourceLoc o = where.at(open);
           diag.error(where.at(t), fmt::format("expected {} to close {} at {}:{}, found {}",

@@ -17,6 +17,7 @@
 #define NETC_SYNTAX_TOKENCHECK_H
 
 #include "support/Diagnostics.h"
+#include "syntax/TokenBuffer.h"
 #include "syntax/TokenLocator.h"
 
 #include <vector>
@@ -34,7 +35,7 @@ struct TokenCheckResult {
   std::vector<int32_t> openerOf;
 };
 
-TokenCheckResult checkTokens(const std::vector<antlr4::Token *> &tokens,
+TokenCheckResult checkTokens(const TokenBuffer &tokens,
                              const TokenLocator &where, DiagEngine &diag, unsigned maxNesting);
 
 /// How a token is named in messages: "')'", "identifier", "end of file".

@@ -3,7 +3,7 @@
 # (about 2 GB): each runs under a 2.5 GB address-space cap and succeeds. Not
 # timed; README "Robustness" has the measured figures.
 #  * a list of integers filling the 8 MiB file limit (the most tokens and
-#    syntax tree per byte: about 200 bytes of memory per byte);
+#    syntax tree per byte: about 120 bytes of memory per byte);
 #  * `x = relu(x)` lines filling it, costed (--report);
 #  * a loop building the largest graph allowed (2,000,000 nodes), costed.
 #

@@ -1,6 +1,10 @@
 // Unit tests of the front end: token checks, parser and AST builder.
 #include "TestUtil.h"
 
+#include "NetLexer.h"
+#include "syntax/TokenBuffer.h"
+#include "syntax/TokenLocator.h"
+
 #include <doctest/doctest.h>
 
 using namespace netc;
@@ -141,6 +145,49 @@ TEST_CASE("builder: index and slices") {
   CHECK(exprDump("s[1]") == "Index @1:20\n  Name s @1:19\n  Int 1 @1:21\n");
   CHECK(exprDump("s[1:]") == "Slice @1:20\n  Name s @1:19\n  From\n    Int 1 @1:21\n  To\n");
   CHECK(exprDump("s[:]") == "Slice @1:20\n  Name s @1:19\n  From\n  To\n");
+}
+
+TEST_CASE("tokens: text, line and column are read from the input on demand") {
+  // CRLF line ends, a BOM and multi-byte UTF-8 ('é' two bytes, '→' three):
+  // ANTLR counts columns in code points, the TokenLocator in bytes.
+  std::string text = "\xEF\xBB\xBFnetwork n() {\r\n  s = \"h\xC3\xA9llo\xE2\x86\x92\" + t\r\n}\r\n";
+  antlr4::ANTLRInputStream input(text);
+  netc::grammar::NetLexer lexer(&input);
+  syntax::TokenBuffer tokens(lexer);
+  syntax::TokenLocator where(1, text);
+  struct Want {
+    std::string text;
+    size_t line, antlrColumn;
+    uint32_t byteColumn;
+  };
+  std::vector<Want> want = {
+      {"network", 1, 0, 4}, {"n", 1, 8, 12},      {"(", 1, 9, 13},   {")", 1, 10, 14},
+      {"{", 1, 12, 16},     {"s", 2, 2, 3},       {"=", 2, 4, 5},
+      {"\"h\xC3\xA9llo\xE2\x86\x92\"", 2, 6, 7}, {"+", 2, 15, 19},  {"t", 2, 17, 21},
+      {"}", 3, 0, 1}};
+  REQUIRE(tokens.count() == want.size() + 1);
+  for (size_t i = 0; i < want.size(); ++i) {
+    const antlr4::Token &t = tokens[i];
+    CAPTURE(i);
+    CHECK(t.getText() == want[i].text);
+    CHECK(t.getLine() == want[i].line);
+    CHECK(t.getCharPositionInLine() == want[i].antlrColumn);
+    CHECK(t.getTokenIndex() == i);
+    CHECK(where.at(&t).line == want[i].line);
+    CHECK(where.at(&t).col == want[i].byteColumn);
+  }
+  const antlr4::Token &eof = tokens[want.size()];
+  CHECK(eof.getType() == antlr4::Token::EOF);
+  CHECK(eof.getText() == "<EOF>");
+  CHECK(where.at(&eof).line == 4);
+  CHECK(eof.getTokenSource() == &lexer);
+  CHECK(eof.getInputStream() == &input);
+  // The stream serves them as ANTLR's would: EOF repeats, LT(-1) looks back.
+  tokens.seek(want.size());
+  CHECK(tokens.LT(1) == &eof);
+  CHECK(tokens.LT(5) == &eof);
+  CHECK(tokens.LT(-1)->getText() == "}");
+  CHECK(tokens.getText() == "networkn(){s=\"h\xC3\xA9llo\xE2\x86\x92\"+t}");
 }
 
 TEST_CASE("parser: syntax errors are readable and located") {
