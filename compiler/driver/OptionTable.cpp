@@ -97,7 +97,7 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.elab.maxCallDepth, "--max-call-depth");
        }},
-      {"--max-file-size", "BYTES", "limit on the size of each input file (default 8388608: at most ~1.7 GB)",
+      {"--max-file-size", "BYTES", "limit on the size of each input file (default 8388608: at most ~0.9 GB)",
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.load.limits.maxFileBytes, "--max-file-size");
        }},
