@@ -12,12 +12,9 @@ namespace netc::options {
 /// nothing shortened, and one network);
 /// --pareto and --max-variants need it; a -D and a --sweep of one name clash.
 std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::StringRef> &seen) {
-  auto given = [&](llvm::StringRef name) {
-    return std::find(seen.begin(), seen.end(), name) != seen.end();
-  };
   if (o.sweep.sweeps.empty()) {
     for (const char *name : {"--pareto", "--max-variants"})
-      if (given(name))
+      if (given(seen, name))
         return fmt::format("option '{}' needs --sweep", name);
     return std::nullopt;
   }
@@ -26,7 +23,7 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
   for (const char *name : {"--compare", "--compare-network", "--compare-D", "--max-batch",
                            "--group-by", "--depth", "--wide", "--top", "--opt-report",
                            "--print-after-all"})
-    if (given(name))
+    if (given(seen, name))
       return fmt::format("option '{}' cannot be combined with --sweep", name);
   for (const sweep::SweepSpec &s : o.sweep.sweeps)
     for (const auto &[name, value] : o.pipeline.elab.overrides)
@@ -47,16 +44,13 @@ std::optional<std::string> checkSweep(const Options &o, const std::vector<llvm::
 /// and none of the options of the layer table or of --max-batch.
 std::optional<std::string> checkCompareAndOptReport(const Options &o,
                                                     const std::vector<llvm::StringRef> &seen) {
-  auto given = [&](llvm::StringRef name) {
-    return std::find(seen.begin(), seen.end(), name) != seen.end();
-  };
   if (o.compare.empty()) {
     for (const char *name : {"--compare-network", "--compare-D"})
-      if (given(name))
+      if (given(seen, name))
         return fmt::format("option '{}' needs --compare", name);
   } else {
     for (const char *name : {"--group-by", "--depth", "--top", "--wide"})
-      if (given(name))
+      if (given(seen, name))
         return fmt::format("option '{}' cannot be combined with --compare (the comparison "
                            "shows totals only)",
                            name);
@@ -67,7 +61,7 @@ std::optional<std::string> checkCompareAndOptReport(const Options &o,
     return fmt::format("--opt-report writes a table or JSON, not --format {}",
                        o.format == report::ReportFormat::Csv ? "csv" : "md");
   for (const char *name : {"--group-by", "--depth", "--wide", "--top", "--max-batch"})
-    if (given(name))
+    if (given(seen, name))
       return fmt::format("option '{}' needs --report (the optimization report has no layer "
                          "table)",
                          name);
@@ -79,10 +73,7 @@ std::optional<std::string> checkCompareAndOptReport(const Options &o,
 /// never shorten anything.
 std::optional<std::string> checkTableRows(const Options &o,
                                           const std::vector<llvm::StringRef> &seen) {
-  auto given = [&](llvm::StringRef name) {
-    return std::find(seen.begin(), seen.end(), name) != seen.end();
-  };
-  if (given("--depth") && given("--group-by"))
+  if (given(seen, "--depth") && given(seen, "--group-by"))
     return std::string("options '--depth' and '--group-by' both choose the table's rows "
                        "(--depth N: a tree of blocks with subtotals); give one");
   if (o.wide && o.format != report::ReportFormat::Table)
@@ -92,17 +83,14 @@ std::optional<std::string> checkTableRows(const Options &o,
 }
 
 std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen) {
-  auto given = [&](llvm::StringRef name) {
-    return std::find(seen.begin(), seen.end(), name) != seen.end();
-  };
   if (o.action != Action::Measure) {
     for (const char *name : {"--threads", "--repeats"})
-      if (given(name))
+      if (given(seen, name))
         return fmt::format("option '{}' needs netc measure", name);
     return std::nullopt;
   }
   for (const char *name : {"--group-by", "--depth", "--max-batch"})
-    if (given(name))
+    if (given(seen, name))
       return fmt::format("option '{}' cannot be combined with netc measure (it times layers)",
                          name);
   if (o.pipeline.cost.dtype != ir::DType::F32)

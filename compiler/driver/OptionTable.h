@@ -13,6 +13,7 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ struct OptionSpec {
 
 /// Every option with a value or a flag, in --help order.
 const std::vector<OptionSpec> &specs();
+
+/// Whether the option `name` is among `seen` (the options given, by name).
+inline bool given(const std::vector<llvm::StringRef> &seen, llvm::StringRef name) {
+  return std::find(seen.begin(), seen.end(), name) != seen.end();
+}
 
 /// The rules about options given together (`seen`: their names, in order):
 /// each returns the usage error, or nothing.

@@ -62,9 +62,6 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   std::string firstReportOption; ///< a --report option, to check --report is there
   std::string firstReportOnlyNotHw; ///< the same but --hw, which --emit=cpp takes too
   std::vector<llvm::StringRef> seen; ///< the options given, by name
-  auto given = [&](llvm::StringRef name) {
-    return std::find(seen.begin(), seen.end(), name) != seen.end();
-  };
   // The option that chose the output ("--emit=graph", "--report"), and its
   // action: a second option asking for another output is a usage error, not
   // a silent "the last one wins". --compare asks for the report too.
@@ -157,7 +154,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     }
     const llvm::StringRef name = match->name;
     // --emit twice is two outputs (or the same one twice), said below.
-    if (match->metavar && !match->repeatable && name != "--emit" && given(name))
+    if (match->metavar && !match->repeatable && name != "--emit" && options::given(seen, name))
       return usageError(err, fmt::format("option '{}' given twice", name.str()));
     if (auto problem = match->apply(opts, value ? *value : ""))
       return usageError(err, *problem);

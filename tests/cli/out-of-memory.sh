@@ -11,10 +11,7 @@ netc=$1
 # Under AddressSanitizer (scripts/robustness.sh) the address-space cap leaves
 # no room for ASan's shadow memory and its allocator reports out of memory
 # itself: this check is for the real binary, which scripts/test.sh runs it on.
-if grep -qa __asan_init "$netc"; then
-  echo "skipped: $netc is built with AddressSanitizer"
-  exit 0
-fi
+skip_under_asan "$netc"
 
 # Millions of layers (past the default --max-nodes, raised here): far more
 # than the address space allowed below.

@@ -12,10 +12,7 @@ set -uo pipefail
 netc=$1
 . "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 
-if grep -qa __asan_init "$netc"; then
-  echo "skipped: $netc is built with AddressSanitizer"
-  exit 0
-fi
+skip_under_asan "$netc"
 
 limit=$((8 * 1024 * 1024))
 python3 - "$work" "$limit" <<'PY'
