@@ -26,15 +26,19 @@ namespace {
 
 constexpr const char *kUsage =
     "usage: netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME]\n"
-    "                      [-o FILE [--force]]\n"
+    "                      [--layout plain|blocked] [-o FILE [--force]]\n"
     "Measures this machine (peak FLOP/s, STREAM bandwidth, op-class efficiencies, per-layer\n"
-    "overhead) and writes a hardware profile for --hw (to stdout without -o).\n"
+    "overhead, a few hundred kernel configurations through oneDNN) and writes a hardware\n"
+    "profile for --hw (to stdout without -o).\n"
     "  --quick                a few seconds instead of tens: fewer repeats, smaller arrays\n"
     "  --single-core          peak and bandwidth of one core (for single-threaded runtimes);\n"
     "                         default: all cores\n"
     "  --name NAME            the profile's name (default: host)\n"
     "  --layer-overhead TIME  the per-layer overhead to write (e.g. 20us: a framework's\n"
     "                         dispatch cost), instead of the measured bare-loop one\n"
+    "  --layout L             the layouts kernels are timed in: plain (NCHW between layers,\n"
+    "                         reorders timed, as eager PyTorch; default) or blocked\n"
+    "                         (oneDNN's own end to end, as a tuned runtime)\n"
     "  -o FILE                write the profile to FILE (atomically); an existing FILE\n"
     "                         is replaced only if empty or written by netc calibrate\n"
     "  --force                let -o replace a file netc calibrate did not write\n";
@@ -96,6 +100,11 @@ std::optional<int> parseCalibrateArgs(int argc, char **argv, CalibrateOptions &o
     } else if (key == "-o" || key == "--output") {
       if (!value(opts.output) || opts.output.empty())
         return usageError(key + " needs a file name");
+    } else if (key == "--layout") {
+      std::string v;
+      if (!value(v) || (v != "plain" && v != "blocked"))
+        return usageError("--layout takes plain or blocked");
+      opts.layout = v == "plain" ? measure::Layout::Plain : measure::Layout::Blocked;
     } else if (key == "--name") {
       if (!value(opts.name) || !validName(opts.name))
         return usageError("--name needs an identifier (letters, digits, _)");

@@ -14,7 +14,11 @@
 //     (2mac FLOPs, ideal memory) on the single-core peak and triad
 //     bandwidth, divided by its measured time;
 //   - the fixed cost of one layer: allocating, computing and freeing a tiny
-//     output.
+//     output;
+//   - kernels: a spread of a few hundred layer configurations (convolutions
+//     of every kind, linear layers, memory-bound primitives; KernelSpread.cpp)
+//     timed through oneDNN (measure::Runner), one `kernel = ...` line each
+//     (target/Kernels.h); the estimate of a layer comes from the nearest.
 //
 // Every figure is repeated (min/median/max go in comments); the profile uses
 // the best repeat, as STREAM does: on a shared machine the fastest run is the
@@ -24,6 +28,7 @@
 #ifndef NETC_CALIBRATE_CALIBRATE_H
 #define NETC_CALIBRATE_CALIBRATE_H
 
+#include "measure/Runner.h"
 #include "target/HardwareProfile.h"
 
 #include <llvm/ADT/StringRef.h>
@@ -51,6 +56,7 @@ struct ProfileData {
   /// Indexed by target::OpClass (written as eff_<opClassName>); 0 = leave out.
   double efficiency[target::kNumOpClasses] = {0, 0, 0, 0};
   double layerOverhead = 0;          ///< seconds; 0 = leave out
+  std::vector<target::KernelSample> kernels; ///< one `kernel = ...` line each
   std::vector<std::string> comments; ///< lines above the declaration, without '#'
 };
 
@@ -66,6 +72,8 @@ struct CalibrateOptions {
   bool force = false;      ///< -o may replace a file netc calibrate did not write
   std::string name = "host";
   double layerOverhead = -1; ///< seconds; < 0: measured
+  /// The layouts kernels are timed in: plain (eager frameworks) by default.
+  measure::Layout layout = measure::Layout::Plain;
 };
 
 /// Parses `netc calibrate` arguments (argv[0] is "calibrate"); returns an

@@ -13,6 +13,7 @@
 #define NETC_CALIBRATE_CALIBRATEIMPL_H
 
 #include "calibrate/Calibrate.h"
+#include "measure/Runner.h"
 #include "calibrate/Microkernels.h"
 #include "target/HardwareProfile.h"
 
@@ -40,6 +41,9 @@ struct Progress {
   double start = now();
   explicit Progress(int total);
   void step(const std::string &what);
+  /// Progress within the current step: rewrites its line on a terminal,
+  /// prints nothing otherwise.
+  void note(const std::string &what);
   void finish();
 };
 
@@ -92,6 +96,18 @@ std::vector<std::string> describeOpClasses(const std::vector<OpClassSample> &sam
 std::string bytes(double b);
 /// "20 us": the value in the largest time unit that keeps it at least 1.
 std::string seconds(double s);
+
+// ---- measured kernels (KernelSpread.cpp) ------------------------------------
+
+/// The configurations timed, each a tiny .net program (network `kernel`).
+std::vector<std::string> kernelSpread(bool quick);
+
+/// Elaborates `programs` and times each distinct primitive of their layers
+/// through oneDNN (measure::Runner with `run`); the samples are sorted by
+/// family. `runtime` gets the runtime's name.
+std::vector<target::KernelSample> measureKernels(const std::vector<std::string> &programs,
+                                                 const measure::RunOptions &run,
+                                                 Progress &progress, std::string &runtime);
 
 } // namespace netc::calibrate::detail
 

@@ -60,6 +60,15 @@ void Progress::step(const std::string &what) {
   std::fflush(stderr);
 }
 
+void Progress::note(const std::string &what) {
+  if (!tty)
+    return;
+  std::string line = fmt::format("calibrate [{}/{}] {:.0f}s: {}", done, total, now() - start,
+                                 what);
+  std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  std::fflush(stderr);
+}
+
 void Progress::finish() {
   std::string line = fmt::format("calibrate: done in {:.1f}s", now() - start);
   std::fprintf(stderr, tty ? "\r\033[K%s\n" : "%s\n", line.c_str());
@@ -152,7 +161,7 @@ ProfileData measure(const CalibrateOptions &opts) {
   const KernelSet &k = kernels();
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   const Plan plan = opts.quick ? Plan{3, 0.02} : Plan{7, 0.2};
-  Progress progress{opts.quick ? 15 : 22};
+  Progress progress{opts.quick ? 16 : 23};
   ProfileData p;
   p.name = opts.name;
   std::vector<std::string> &c = p.comments;
@@ -248,6 +257,17 @@ ProfileData measure(const CalibrateOptions &opts) {
   double measuredOverhead = std::max(1e-9, std::round(1e9 / overhead.max) * 1e-9);
   p.layerOverhead = opts.layerOverhead >= 0 ? opts.layerOverhead : measuredOverhead;
 
+  // Kernels through oneDNN: the configurations the estimate interpolates.
+  const std::vector<std::string> spread = kernelSpread(opts.quick);
+  progress.step(fmt::format("{} kernel configurations through oneDNN ({} layouts)",
+                            spread.size(), measure::layoutName(opts.layout)));
+  measure::RunOptions run;
+  run.threads = opts.singleCore ? 1 : threads;
+  run.layout = opts.layout;
+  run.repeats = opts.quick ? 5 : 11;
+  std::string runtime;
+  p.kernels = measureKernels(spread, run, progress, runtime);
+
   // The profile.
   p.peakFp32 = opts.singleCore ? f32one.max : f32all.max;
   p.bandwidth = opts.singleCore ? stream[3][0].max : stream[3][1].max;
@@ -297,6 +317,18 @@ ProfileData measure(const CalibrateOptions &opts) {
                                                   : ""));
   c.push_back(fmt::format("Profile: {} peak and triad bandwidth.",
                           opts.singleCore ? "one-core" : "all-core"));
+  c.push_back("");
+  c.push_back(fmt::format("Kernels: {} configurations timed through {}, {} thread{}, {} layouts",
+                          p.kernels.size(), runtime, run.threads, run.threads == 1 ? "" : "s",
+                          measure::layoutName(run.layout)));
+  c.push_back(run.layout == measure::Layout::Plain
+                  ? "(NCHW between layers, each call's reorders timed, as eager PyTorch runs);"
+                  : "(oneDNN's blocked layouts end to end, as a tuned runtime);");
+  c.push_back(fmt::format("each the median of {} runs after {} warm-up, caches flushed before "
+                          "each. A layer's",
+                          run.repeats, run.warmup));
+  c.push_back("estimate comes from the nearest of its family (time per MAC or per element");
+  c.push_back("moved, in log space), plus layer_overhead; dims as target/Kernels.h names them.");
   progress.finish();
   return p;
 }

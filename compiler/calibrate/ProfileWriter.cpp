@@ -85,6 +85,13 @@ std::string writeProfile(const ProfileData &p) {
                          plain(p.efficiency[c]));
   if (p.layerOverhead > 0)
     out += fmt::format("  layer_overhead = {}\n", seconds(p.layerOverhead));
+  for (const target::KernelSample &k : p.kernels) {
+    const llvm::ArrayRef<const char *> keys = target::kernelKeys(k.family);
+    std::string args;
+    for (size_t i = 0; i < keys.size() && i < k.dims.size(); ++i)
+      args += fmt::format("{}={}, ", keys[i], k.dims[i]);
+    out += fmt::format("  kernel = {}({}us={:.3f})\n", k.family, args, k.seconds * 1e6);
+  }
   out += "}\n";
   return out;
 }

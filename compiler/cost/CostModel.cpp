@@ -1,6 +1,7 @@
 #include "cost/CostModel.h"
 
 #include "analysis/MemoryPlanner.h"
+#include "measure/PrimitiveSpec.h"
 #include "support/Checked.h"
 
 #include <fmt/format.h>
@@ -167,6 +168,20 @@ double calibratedTime(const LayerCost &l, target::OpClass c, const target::Hardw
   return l.latency / hw.efficiencyFor(c) + hw.layerOverhead;
 }
 
+double calibratedEstimate(const ir::Graph &g, const ir::Node &n, const LayerCost &l,
+                          const target::HardwareProfile &hw, const CostOptions &opts) {
+  const target::OpClass c = opClass(g, n);
+  if (c == target::OpClass::None || (l.flops == 0 && l.memoryBytes == 0))
+    return 0;
+  if (!hw.kernels.empty() && opts.dtype == ir::DType::F32) {
+    const measure::KernelPoint p = measure::kernelPoint(measure::mapNode(g, n, opts.batch));
+    if (!p.family.empty())
+      if (double t = target::interpolateKernel(hw.kernels, p.family, p.dims); t >= 0)
+        return t + hw.layerOverhead;
+  }
+  return calibratedTime(l, c, hw);
+}
+
 static bool checkHardware(const target::HardwareProfile &hw, ir::DType dtype, DiagEngine &diag) {
   if (hw.peakFor(dtype) > 0 && hw.bandwidth > 0)
     return true;
@@ -222,7 +237,7 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const target::Hardwar
     l.activations = n.op->view ? 0 : c.outputElems; // views and inputs write nothing
     applyRoofline(l, hw, opts.dtype);
     if (hw.hasCalibration) {
-      l.calibratedLatency = calibratedTime(l, opClass(g, n), hw);
+      l.calibratedLatency = calibratedEstimate(g, n, l, hw, opts);
       t.calibratedLatency += l.calibratedLatency;
     }
     t.params = acc.add(t.params, l.params);

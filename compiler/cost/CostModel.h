@@ -60,6 +60,15 @@ target::OpClass opClass(const ir::Graph &g, const ir::Node &n);
 /// layer without work.
 double calibratedTime(const LayerCost &l, target::OpClass c, const target::HardwareProfile &hw);
 
+/// The calibrated estimate of node `n` of `g`, whose row `l` has its
+/// roofline set: with a profile that has measured kernels (fp32 only), the
+/// time interpolated from the samples of the layer's primitive family
+/// (target::interpolateKernel on measure::kernelPoint) plus layer_overhead;
+/// a layer whose family has no samples (or another dtype) falls back to
+/// calibratedTime, its op class's efficiency.
+double calibratedEstimate(const ir::Graph &g, const ir::Node &n, const LayerCost &l,
+                          const target::HardwareProfile &hw, const CostOptions &opts);
+
 /// The whole report. Errors (an overflow, naming the layer; a dtype the
 /// hardware has no peak for) go to `diag` and give nullopt.
 std::optional<Report> buildReport(const ir::Graph &g, const target::HardwareProfile &hw,

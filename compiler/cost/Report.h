@@ -126,6 +126,7 @@ struct LayerMeasurement {
 /// What `netc measure` measured, parallel to Report::layers.
 struct Measurement {
   std::string runtime; ///< "oneDNN 2.6.3 (cpu runtime OpenMP)"
+  std::string layout;  ///< "blocked" or "plain" (measure::Layout)
   unsigned threads = 1, warmup = 0, repeats = 0;
   std::vector<LayerMeasurement> layers;
   double total = 0;           ///< seconds: the sum of the measured layers' medians

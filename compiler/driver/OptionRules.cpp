@@ -84,7 +84,7 @@ std::optional<std::string> checkTableRows(const Options &o,
 
 std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen) {
   if (o.action != Action::Measure) {
-    for (const char *name : {"--threads", "--repeats"})
+    for (const char *name : {"--threads", "--repeats", "--layout"})
       if (given(seen, name))
         return fmt::format("option '{}' needs netc measure", name);
     return std::nullopt;

@@ -115,6 +115,18 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.measure.threads, "--threads", 1024u);
        }},
+      {"--layout", "L",
+       "netc measure: tensor layouts between layers: blocked (oneDNN's own, as a tuned "
+       "runtime; default) or plain (NCHW, each call's reorders timed, as eager PyTorch)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (v == "blocked")
+           o.measure.layout = measure::Layout::Blocked;
+         else if (v == "plain")
+           o.measure.layout = measure::Layout::Plain;
+         else
+           return fmt::format("--layout takes blocked or plain, not '{}'", v.str());
+         return std::nullopt;
+       }},
       {"--repeats", "N",
        "netc measure: timed runs of each layer, after 2 warm-up runs (default 11)",
        [](Options &o, llvm::StringRef v) {

@@ -77,6 +77,7 @@ void measureGraph(const ir::Graph &g, cost::Report &r, const RunOptions &opts,
                   llvm::raw_ostream &progress) {
   cost::Measurement m;
   m.runtime = Runner::runtimeName();
+  m.layout = layoutName(opts.layout);
   m.threads = opts.threads;
   m.warmup = opts.warmup;
   m.repeats = opts.repeats;

@@ -282,6 +282,56 @@ const char *algName(DnnlAlg a) {
   return names[static_cast<size_t>(a)];
 }
 
+namespace {
+int64_t elements(const Dims &d) { return product(d, 0, d.size()); }
+} // namespace
+
+KernelPoint kernelPoint(const PrimitiveSpec &s) {
+  KernelPoint p;
+  if (s.status != SpecStatus::Run || s.src.empty())
+    return p;
+  switch (s.kind) {
+  case DnnlKind::Convolution:
+  case DnnlKind::Deconvolution: {
+    if (s.src[0].size() != 4 || s.dst.size() != 4 || s.weights.size() < 4)
+      break; // a 1-D or 3-D convolution: no family of its own
+    const bool grouped = s.weights.size() == 5;
+    const int64_t groups = grouped ? s.weights[0] : 1;
+    const size_t kh = s.weights.size() - 2;
+    p.family = s.kind == DnnlKind::Convolution ? "conv" : "deconv";
+    p.dims = {s.src[0][1], s.dst[1],    groups, s.dst[0] * s.dst[2], s.dst[3],
+              s.weights[kh], s.weights[kh + 1], s.strides.empty() ? 1 : s.strides[0]};
+    return p;
+  }
+  case DnnlKind::InnerProduct:
+    p.family = "linear";
+    p.dims = {s.src[0][0], elements(s.src[0]) / std::max<int64_t>(s.src[0][0], 1),
+              s.dst.size() > 1 ? s.dst[1] : 1};
+    return p;
+  case DnnlKind::MatMul: {
+    if (s.src.size() < 2 || s.src[0].size() < 2 || s.dst.size() < 2)
+      break;
+    const size_t r = s.dst.size();
+    p.family = "matmul";
+    p.dims = {elements(s.dst) / (s.dst[r - 2] * s.dst[r - 1]), s.dst[r - 2],
+              s.src[0][s.src[0].size() - 1], s.dst[r - 1]};
+    return p;
+  }
+  default: {
+    int64_t in = 0;
+    for (const Dims &d : s.src)
+      in += elements(d);
+    p.family = s.kind == DnnlKind::Binary ? algName(s.alg)
+               : s.alg == DnnlAlg::None   ? kindName(s.kind)
+                                          : std::string(kindName(s.kind)) + "_" + algName(s.alg);
+    p.dims = {in, elements(s.dst)};
+    return p;
+  }
+  }
+  p.family.clear();
+  return p;
+}
+
 std::string primitiveName(const PrimitiveSpec &s) {
   if (s.status == SpecStatus::View)
     return "view";

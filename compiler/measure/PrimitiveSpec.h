@@ -74,6 +74,14 @@ PrimitiveSpec mapNode(const ir::Graph &g, const ir::Node &n, int64_t batch = 1);
 /// description ("convolution src [1,3,8,8] ...").
 std::string configKey(const PrimitiveSpec &s);
 
+/// A primitive as a calibration sample sees it (target/Kernels.h): its
+/// family and dims. A convolution's batch folds into its output height.
+struct KernelPoint {
+  std::string family; ///< "" for a view or an op oneDNN cannot run
+  std::vector<int64_t> dims;
+};
+KernelPoint kernelPoint(const PrimitiveSpec &s);
+
 /// "convolution", "eltwise", ... (the report's primitive column).
 const char *kindName(ir::DnnlKind k);
 /// "relu", "binary_add", ...

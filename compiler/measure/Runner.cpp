@@ -227,7 +227,40 @@ std::unordered_map<int, dnnl::memory> arguments(const PrimitiveSpec &s,
   return mems;
 }
 
+/// Whether `k` picks its own layouts (format_tag::any): the primitives whose
+/// tensors Layout::Plain reorders on every call.
+bool picksLayouts(DnnlKind k) {
+  return k == DnnlKind::Convolution || k == DnnlKind::Deconvolution ||
+         k == DnnlKind::InnerProduct;
+}
+
+/// One reorder between a plain tensor and a primitive's own layout of it.
+struct Reorder {
+  dnnl::reorder prim;
+  dnnl::memory from, to;
+};
+
+/// Layout::Plain: the reorders of argument `arg` between a plain tensor and
+/// its memory in `args` (in when `toPrimitive`, else out); none when the
+/// primitive's layout is plain already.
+void plainReorder(int arg, bool toPrimitive, std::unordered_map<int, dnnl::memory> &args,
+                  const dnnl::engine &eng, std::vector<Reorder> &out) {
+  auto it = args.find(arg);
+  if (it == args.end())
+    return;
+  const memory::desc md = it->second.get_desc();
+  const memory::desc userMd(md.dims(), memory::data_type::f32, plainTag(md.dims().size()));
+  if (userMd == md)
+    return;
+  dnnl::memory user(userMd, eng);
+  fill(user);
+  dnnl::memory from = toPrimitive ? user : it->second, to = toPrimitive ? it->second : user;
+  out.push_back({dnnl::reorder(from, to), from, to});
+}
+
 } // namespace
+
+const char *layoutName(Layout l) { return l == Layout::Plain ? "plain" : "blocked"; }
 
 struct Runner::Impl {
   RunOptions opts;
@@ -247,14 +280,27 @@ struct Runner::Impl {
     t.impl = pd.impl_info_str();
     dnnl::primitive prim(pd.get());
     std::unordered_map<int, dnnl::memory> args = arguments(s, pd, eng);
-    for (unsigned i = 0; i < opts.warmup; ++i)
+    std::vector<Reorder> before, after; // Layout::Plain: timed with the primitive
+    if (opts.layout == Layout::Plain && picksLayouts(s.kind)) {
+      plainReorder(DNNL_ARG_SRC, true, args, eng, before);
+      plainReorder(DNNL_ARG_WEIGHTS, true, args, eng, before);
+      plainReorder(DNNL_ARG_DST, false, args, eng, after);
+    }
+    auto once = [&] {
+      for (Reorder &r : before)
+        r.prim.execute(strm, r.from, r.to);
       prim.execute(strm, args);
+      for (Reorder &r : after)
+        r.prim.execute(strm, r.from, r.to);
+    };
+    for (unsigned i = 0; i < opts.warmup; ++i)
+      once();
     strm.wait();
     std::vector<double> samples;
     for (unsigned i = 0; i < opts.repeats; ++i) {
       flushCaches();
       auto start = std::chrono::steady_clock::now();
-      prim.execute(strm, args);
+      once();
       strm.wait();
       samples.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

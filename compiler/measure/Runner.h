@@ -6,8 +6,11 @@
 //   - layouts: convolution, deconvolution, inner product and matmul weights,
 //     and the activations of convolutions, deconvolutions and inner products,
 //     are created with format_tag::any, so oneDNN picks its preferred
-//     (blocked) layouts, as a tuned runtime keeps them end to end; reorders
-//     into them happen once, before timing, and are not timed. Every other
+//     (blocked) layouts. With Layout::Blocked, as a tuned runtime keeps them
+//     end to end, reorders into them happen once, before timing, and are not
+//     timed; with Layout::Plain, as eager frameworks run, the tensors are
+//     plain between layers and each call's reorders (input and weights in,
+//     output back) are timed with the primitive. Every other
 //     primitive runs on plain row-major tensors; a residual add is a sum
 //     post-op (PostOp::sum), a broadcast binary operand is plain;
 //   - prop kind forward_inference; f32; one stream;
@@ -30,8 +33,23 @@
 
 namespace netc::measure {
 
+/// How activations and weights are laid out between layers.
+enum class Layout {
+  /// oneDNN's preferred (blocked) layouts end to end, as a tuned runtime
+  /// keeps them: reorders happen once, before timing.
+  Blocked,
+  /// Plain row-major (NCHW) tensors between layers, as eager frameworks keep
+  /// them (PyTorch): a convolution, deconvolution or inner product reorders
+  /// its input and weights into its blocked layouts and its output back on
+  /// every call, and those reorders are timed with it.
+  Plain,
+};
+/// "blocked", "plain".
+const char *layoutName(Layout l);
+
 struct RunOptions {
   unsigned threads = 1; ///< OpenMP threads oneDNN runs on
+  Layout layout = Layout::Blocked;
   unsigned warmup = 2;
   unsigned repeats = 11;
 };

@@ -38,12 +38,16 @@ const char *statusName(Status s) {
   return s == Status::Measured ? "measured" : s == Status::View ? "view" : "unmeasured";
 }
 
-/// "oneDNN 2.6.3 (cpu runtime OpenMP), 1 thread, median of 11 runs after 2
-/// warm-up runs, caches flushed before each".
+/// "oneDNN 2.6.3 (cpu runtime OpenMP), blocked layouts, 1 thread, median of
+/// 11 runs after 2 warm-up runs, caches flushed before each".
 std::string howText(const Measurement &m) {
-  return fmt::format("{}, {} thread{}, median of {} runs after {} warm-up runs, caches "
+  const char *layout = m.layout == "plain"
+                           ? "plain layouts (per-call reorders timed, as eager frameworks)"
+                           : "blocked layouts";
+  return fmt::format("{}, {}, {} thread{}, median of {} runs after {} warm-up runs, caches "
                      "flushed before each",
-                     m.runtime, m.threads, m.threads == 1 ? "" : "s", m.repeats, m.warmup);
+                     m.runtime, layout, m.threads, m.threads == 1 ? "" : "s", m.repeats,
+                     m.warmup);
 }
 
 std::string pad(const std::string &s, size_t width, bool right) {
@@ -152,13 +156,14 @@ std::string measuredJson(const Report &r) {
   }
   layers += "    ]";
   return fmt::format(
-      "{{\n    \"runtime\": {}, \"threads\": {}, \"warmup\": {}, \"repeats\": {},\n"
+      "{{\n    \"runtime\": {}, \"layout\": {}, \"threads\": {}, \"warmup\": {}, "
+      "\"repeats\": {},\n"
       "    \"total_s\": {}, \"total_min_s\": {}, \"total_max_s\": {},\n"
       "    \"roofline_of_measured_s\": {}, \"estimate_of_measured_s\": {},\n"
       "    \"measured_over_roofline\": {}, \"measured_over_estimate\": {},\n"
       "    \"measured_layers\": {}, \"unmeasured_layers\": {}, \"configurations\": {},\n"
       "    \"layers\": {}\n  }}",
-      jsonString(m.runtime), m.threads, m.warmup, m.repeats, jsonNumber(m.total),
+      jsonString(m.runtime), jsonString(m.layout), m.threads, m.warmup, m.repeats, jsonNumber(m.total),
       jsonNumber(m.totalMin), jsonNumber(m.totalMax), jsonNumber(m.rooflineOfMeasured),
       r.hardware.hasCalibration ? jsonNumber(m.estimateOfMeasured) : "null",
       ratioJson(m.total, m.rooflineOfMeasured), ratioJson(m.total, m.estimateOfMeasured),

@@ -12,6 +12,7 @@
 #include "support/Suggest.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringMap.h>
@@ -104,6 +105,9 @@ const FieldSpec *findField(StringRef name) {
   return nullptr;
 }
 
+/// A measured kernel configuration: may repeat (HardwareReader::readKernel).
+constexpr const char *kKernelField = "kernel";
+
 /// The fields every profile may set; with `calibration`, the fields of a
 /// calibrated profile (netc calibrate) instead.
 std::string knownFieldList(bool calibration = false) {
@@ -124,6 +128,10 @@ public:
     hw.loc = decl.loc;
     const ast::HwField *seen[std::size(kFields)] = {};
     for (const ast::HwField &field : decl.fields) {
+      if (field.name == kKernelField) { // repeats: one line per measured configuration
+        readKernel(field, hw);
+        continue;
+      }
       const FieldSpec *spec = findField(field.name);
       if (!spec) {
         unknownField(field);
@@ -174,11 +182,80 @@ private:
       fail(field.loc, fmt::format("unknown hardware field '{}'; did you mean '{}'?", field.name,
                                   best->name));
     else if (StringRef(field.name).startswith("eff") || StringRef(field.name).startswith("layer"))
-      fail(field.loc, fmt::format("unknown hardware field '{}' (calibrated profiles take: {})",
-                                  field.name, knownFieldList(/*calibration=*/true)));
+      fail(field.loc, fmt::format("unknown hardware field '{}' (calibrated profiles take: {}, {})",
+                                  field.name, knownFieldList(/*calibration=*/true), kKernelField));
     else
       fail(field.loc, fmt::format("unknown hardware field '{}' (known: {})", field.name,
                                   knownFieldList()));
+  }
+
+  /// `kernel = FAMILY(KEY = INT, ..., us = TIME)`: a configuration netc
+  /// calibrate measured (target/Kernels.h), its median time in microseconds.
+  void readKernel(const ast::HwField &field, HardwareProfile &hw) {
+    constexpr const char *kExample =
+        "kernel = conv(cin = 64, cout = 64, groups = 1, h = 56, w = 56, kh = 3, kw = 3, "
+        "stride = 1, us = 2120.5)";
+    const auto *call = llvm::dyn_cast<ast::CallExpr>(field.value.get());
+    const auto *callee = call ? llvm::dyn_cast<ast::NameExpr>(call->callee.get()) : nullptr;
+    if (!callee) {
+      fail(startOf(*field.value),
+           fmt::format("kernel must be a measured configuration, like {}", kExample));
+      return;
+    }
+    if (!field.unit.empty())
+      fail(field.unitLoc, "kernel takes no unit: its time is the argument us");
+    target::KernelSample k;
+    k.family = callee->name;
+    k.loc = field.loc;
+    const llvm::ArrayRef<const char *> keys = target::kernelKeys(k.family);
+    k.dims.assign(keys.size(), 0);
+    bool ok = true;
+    std::vector<std::string> given;
+    for (const ast::Arg &arg : call->args) {
+      auto key = llvm::find_if(keys, [&](const char *n) { return arg.name == n; });
+      if (arg.name.empty() || (key == keys.end() && arg.name != "us")) {
+        ok = false;
+        fail(arg.loc, fmt::format("kernel '{}' takes {}, us (each by name)", k.family,
+                                  fmt::join(keys, ", ")));
+        continue;
+      }
+      if (llvm::is_contained(given, arg.name)) {
+        ok = false;
+        fail(arg.loc, fmt::format("duplicate '{}' in kernel '{}'", arg.name, k.family));
+        continue;
+      }
+      given.push_back(arg.name);
+      std::optional<double> v = kernelNumber(*arg.value, arg.name, key == keys.end());
+      if (!v)
+        ok = false;
+      else if (key == keys.end())
+        k.seconds = *v * 1e-6;
+      else
+        k.dims[static_cast<size_t>(key - keys.begin())] = static_cast<int64_t>(*v);
+    }
+    for (const char *key : keys)
+      if (ok && !llvm::is_contained(given, key))
+        ok = false, fail(field.loc, fmt::format("kernel '{}' has no {}", k.family, key));
+    if (ok && k.seconds <= 0)
+      ok = false, fail(field.loc, fmt::format("kernel '{}' has no time (us)", k.family));
+    if (!ok)
+      return;
+    hw.kernels.push_back(std::move(k));
+    hw.hasCalibration = true;
+  }
+
+  /// A kernel's positive number: an integer dim, or the time (`real`).
+  std::optional<double> kernelNumber(const ast::Expr &e, const std::string &name, bool real) {
+    double v = -1;
+    if (const auto *i = llvm::dyn_cast<ast::IntLit>(&e))
+      v = static_cast<double>(i->value);
+    else if (const auto *f = llvm::dyn_cast<ast::FloatLit>(&e); f && real)
+      v = f->value;
+    if (v > 0 && std::isfinite(v) && (real || v < 9.0e15))
+      return v;
+    fail(startOf(e), fmt::format("{} must be a positive {}", name,
+                                 real ? "number (microseconds)" : "integer"));
+    return std::nullopt;
   }
 
   void readDescription(const ast::HwField &field, HardwareProfile &hw) {

@@ -14,6 +14,7 @@
 #define NETC_TARGET_HARDWAREPROFILE_H
 
 #include "ir/Types.h"
+#include "target/Kernels.h"
 #include "support/SourceLoc.h"
 
 #include <string>
@@ -37,7 +38,10 @@ struct HardwareProfile {
   /// 0 = not given (the estimate then uses 1, the roofline itself).
   double efficiency[kNumOpClasses] = {0, 0, 0, 0};
   double layerOverhead = 0; ///< seconds added per layer that does work
-  bool hasCalibration = false; ///< any efficiency or layer_overhead given
+  /// Measured kernel configurations (`kernel = ...` lines): the estimate of
+  /// a layer whose family has samples comes from its nearest ones.
+  std::vector<KernelSample> kernels;
+  bool hasCalibration = false; ///< any efficiency, layer_overhead or kernel given
   SourceLoc loc; ///< where the profile was declared
 
   /// The efficiency the estimate uses for `c` (1 when not given).

@@ -1,0 +1,99 @@
+//===- Kernels.cpp - measured kernels: families, work, neighbours ---------===//
+#include "target/Kernels.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace netc::target {
+
+namespace {
+
+constexpr const char *kConvKeys[] = {"cin", "cout", "groups", "h", "w", "kh", "kw", "stride"};
+constexpr const char *kLinearKeys[] = {"m", "k", "n"};
+constexpr const char *kMatmulKeys[] = {"batch", "m", "k", "n"};
+constexpr const char *kDataKeys[] = {"src", "dst"};
+
+bool isConv(llvm::StringRef family) { return family == "conv" || family == "deconv"; }
+
+double lg(int64_t v) { return std::log2(static_cast<double>(std::max<int64_t>(v, 1))); }
+
+} // namespace
+
+llvm::ArrayRef<const char *> kernelKeys(llvm::StringRef family) {
+  if (isConv(family))
+    return kConvKeys;
+  if (family == "linear")
+    return kLinearKeys;
+  if (family == "matmul")
+    return kMatmulKeys;
+  return kDataKeys;
+}
+
+double kernelWork(llvm::StringRef family, llvm::ArrayRef<int64_t> dims) {
+  double w = 1;
+  if (dims.size() != kernelKeys(family).size())
+    return w;
+  if (isConv(family)) // cout x h x w x cin/groups x kh x kw
+    w = static_cast<double>(dims[1]) * static_cast<double>(dims[3]) *
+        static_cast<double>(dims[4]) * static_cast<double>(dims[0]) /
+        static_cast<double>(std::max<int64_t>(dims[2], 1)) * static_cast<double>(dims[5]) *
+        static_cast<double>(dims[6]);
+  else if (family == "linear" || family == "matmul")
+    for (int64_t d : dims)
+      w *= static_cast<double>(d);
+  else
+    w = static_cast<double>(dims[0]) + static_cast<double>(dims[1]);
+  return std::max(w, 1.0);
+}
+
+std::vector<double> kernelFeatures(llvm::StringRef family, llvm::ArrayRef<int64_t> dims) {
+  if (dims.size() != kernelKeys(family).size())
+    return {};
+  if (isConv(family)) {
+    const int64_t g = std::max<int64_t>(dims[2], 1);
+    return {lg(dims[0] / g), lg(dims[1] / g), lg(g), lg(dims[3] * dims[4]),
+            lg(dims[5] * dims[6]), lg(dims[7])};
+  }
+  std::vector<double> f;
+  for (int64_t d : dims)
+    f.push_back(lg(d));
+  return f;
+}
+
+double interpolateKernel(llvm::ArrayRef<KernelSample> samples, llvm::StringRef family,
+                         llvm::ArrayRef<int64_t> dims) {
+  const std::vector<double> q = kernelFeatures(family, dims);
+  struct Near {
+    double dist, logRate;
+  };
+  std::vector<Near> near;
+  for (const KernelSample &s : samples) {
+    if (s.family != family || s.seconds <= 0)
+      continue;
+    const std::vector<double> f = kernelFeatures(family, s.dims);
+    if (f.size() != q.size())
+      continue;
+    double d2 = 0;
+    for (size_t i = 0; i < f.size(); ++i)
+      d2 += (f[i] - q[i]) * (f[i] - q[i]);
+    near.push_back({std::sqrt(d2), std::log(s.seconds / kernelWork(family, s.dims))});
+  }
+  if (near.empty())
+    return -1;
+  constexpr size_t kNeighbours = 4;
+  const size_t k = std::min(kNeighbours, near.size());
+  // Ties keep the samples' order (stable): the estimate is deterministic.
+  std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(k), near.end(),
+                    [](const Near &a, const Near &b) { return a.dist < b.dist; });
+  if (near[0].dist == 0)
+    return std::exp(near[0].logRate) * kernelWork(family, dims);
+  double sumW = 0, sum = 0;
+  for (size_t i = 0; i < k; ++i) {
+    const double w = 1 / (near[i].dist * near[i].dist);
+    sumW += w;
+    sum += w * near[i].logRate;
+  }
+  return std::exp(sum / sumW) * kernelWork(family, dims);
+}
+
+} // namespace netc::target
