@@ -42,6 +42,13 @@ graph as written, which is what eager mode executes); nothing is fitted:
                     only the op-class efficiencies remain: written as
                     --classes-hw (default: next to HOST, STEM-classes.net);
   kernels (new)     totals.calibrated_latency_s with the full profile;
+  kernels + torch's per-layer cost
+                    the same with the profile's layer_overhead replaced by
+                    torch's own fixed cost of a layer call: the median of the
+                    per-call times of tiny modules (a 1x1 Conv2d, BatchNorm2d,
+                    ReLU and Linear on 8 elements), timed in a worker process
+                    of the same regime (--worker-overhead). A property of the
+                    runtime, measured on no network (STEM-torch.net);
   netc measure      measured.total_s of `netc MEASURE_ARGS FILE`: every layer
                     run with oneDNN on this machine (up to seconds a network;
                     one at a time, before any torch timing, never beside it).
@@ -117,7 +124,7 @@ VARIANTS = {
 # (label, row key); "measure" only without --skip-measure.
 PREDICTORS = [("FLOPs / peak", "flops"), ("roofline", "roofline"),
               ("class efficiencies (old)", "classes"), ("kernel estimate (new)", "kernels"),
-              ("netc measure -O0", "measure")]
+              ("kernels + torch per-layer cost", "kernels_fw"), ("netc measure -O0", "measure")]
 
 
 def zoo_names():
@@ -184,6 +191,53 @@ def worker(name, warmup, runs):
     print(json.dumps({"name": name, "median_s": statistics.median(ts), "min_s": min(ts),
                       "max_s": max(ts), "threads": torch.get_num_threads(),
                       "blas": " ".join(blas) or "none"}))
+
+
+def worker_overhead():
+    """Torch's fixed cost of a layer call: prints the median per-call time of
+    tiny modules (nothing of any network)."""
+    import torch
+    torch.set_num_threads(1)
+    x4, x2 = torch.randn(1, 8, 1, 1), torch.randn(1, 8)
+    tiny = [(torch.nn.Conv2d(8, 8, 1, bias=False), x4), (torch.nn.BatchNorm2d(8), x4),
+            (torch.nn.ReLU(), x4), (torch.nn.Linear(8, 8), x2)]
+    per = []
+    with torch.no_grad():
+        for module, x in tiny:
+            module.eval()
+            for _ in range(200):
+                module(x)
+            calls, reps = 2000, []
+            for _ in range(7):
+                t0 = time.perf_counter()
+                for _ in range(calls):
+                    module(x)
+                reps.append((time.perf_counter() - t0) / calls)
+            per.append(statistics.median(reps))
+    print(json.dumps({"overhead_s": statistics.median(per), "per_module_s": per}))
+
+
+def torch_overhead():
+    """worker_overhead() in a fresh process of the timing regime."""
+    env = dict(os.environ, **WORKER_ENV)
+    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker-overhead"],
+                       env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"validate-latency: timing torch's per-layer cost failed:\n{p.stderr}")
+    return json.loads(p.stdout.strip().splitlines()[-1])["overhead_s"]
+
+
+def write_overhead_profile(hw, path, seconds):
+    """`hw` with its layer_overhead replaced by `seconds` (added when absent)."""
+    with open(hw) as f:
+        lines = f.read().splitlines(keepends=True)
+    line = f"  layer_overhead = {seconds * 1e9:.0f} ns\n"
+    out = [line if re.match(r"^\s*layer_overhead\s*=", x) else x for x in lines]
+    if out == lines:
+        close = max(i for i, x in enumerate(out) if x.startswith("}"))
+        out.insert(close, line)
+    with open(path, "w") as f:
+        f.writelines(out)
 
 
 def time_torch(name, warmup, runs):
@@ -364,10 +418,13 @@ def main():
     ap.add_argument("--skip-measure", action="store_true", help="leave out `netc measure`")
     ap.add_argument("-o", "--output", help="also write the Markdown here")
     ap.add_argument("--worker", metavar="NAME", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-overhead", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("names", nargs="*", help="networks (default: all)")
     args = ap.parse_args()
     if args.worker:
         return worker(args.worker, args.warmup, args.runs)
+    if args.worker_overhead:
+        return worker_overhead()
     if not args.hw:
         ap.error("--hw is required")
     args.hw, args.netc = os.path.abspath(args.hw), os.path.abspath(args.netc)  # netc runs in ROOT
@@ -393,6 +450,10 @@ def main():
 
     classes_hw = os.path.abspath(args.classes_hw or os.path.splitext(args.hw)[0] + "-classes.net")
     has_kernels = write_classes_profile(args.hw, classes_hw)
+    fw_overhead = torch_overhead()
+    fw_hw = os.path.splitext(args.hw)[0] + "-torch.net"
+    write_overhead_profile(args.hw, fw_hw, fw_overhead)
+    log(f"torch's per-layer cost: {fw_overhead * 1e6:.2f} us (tiny modules)")
 
     # netc's predictions, and the params and MACs check.
     rows, notes = [], []
@@ -411,9 +472,11 @@ def main():
                          f"torch {torch_params}, {torch_macs}).")
             continue
         classes = netc_report(args.netc, classes_hw, name)["totals"]
+        fw = netc_report(args.netc, fw_hw, name)["totals"]
         rows.append(dict(name=name, params=t["params"], macs=t["macs"], gflops=t["flops"] / 1e9,
                          flops=t["flops"] / rep["hardware"]["peak_flops"], roofline=t["latency_s"],
-                         classes=classes["calibrated_latency_s"], kernels=t["calibrated_latency_s"]))
+                         classes=classes["calibrated_latency_s"], kernels=t["calibrated_latency_s"],
+                         kernels_fw=fw["calibrated_latency_s"]))
         log(f"{name:26s} {t['params']} params, {t['macs']} MACs: as torch's")
     if not rows:
         sys.exit("validate-latency: no network to report")
@@ -459,7 +522,8 @@ def main():
               f"{args.processes} processes (their min-max in brackets). {netc_version}, -O0, "
               f"profile {os.path.basename(args.hw)} (hardware {profile_name}"
               + ("" if has_kernels else "; no kernel lines: the old and new estimates coincide")
-              + ")" + ("" if args.skip_measure else f"; netc {' '.join(MEASURE_ARGS)}") + ".")
+              + f"); torch's per-layer cost {fw_overhead * 1e6:.2f} us (tiny modules)"
+              + ("" if args.skip_measure else f"; netc {' '.join(MEASURE_ARGS)}") + ".")
     text = markdown(rows, predictors, header)
     if notes:
         text += "\n" + "\n".join(notes) + "\n"

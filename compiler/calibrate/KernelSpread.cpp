@@ -15,9 +15,10 @@
 //   - grouped 3x3 (32 groups) and depthwise 3x3 and 5x5 at stride 1 and 2;
 //   - linear layers from 512 to 25,088 inputs;
 //   - memory-bound primitives at eight sizes (25 K to 1.6 M elements): relu,
-//     relu6, hardswish, sigmoid, silu, add, mul, a broadcast multiply,
-//     batch norm, max and average pooling, global pooling, concat, channel
-//     shuffle, softmax.
+//     relu6, hardswish, hardsigmoid, sigmoid, silu, tanh, gelu, add, mul, a
+//     broadcast multiply,
+//     batch norm, max and average pooling, global pooling, concat (of 2 to 32
+//     inputs), channel shuffle, softmax.
 //
 // --quick keeps every family at fewer points.
 //
@@ -136,7 +137,8 @@ void dataMovement(bool quick, std::vector<Config> &out) {
       "x * relu(x)",     "x * sigmoid(global_avg_pool(x))",
       "batchnorm(x)",    "max_pool2d(x, 3, stride=2, padding=1)",
       "avg_pool2d(x, 2)", "concat([x, relu(x)])",
-      "channel_shuffle(x, 2)"};
+      "channel_shuffle(x, 2)", "hardsigmoid(x)",
+      "tanh(x)",         "gelu(x)"};
   constexpr std::pair<int64_t, int64_t> kTensors[] = {{16, 112}, {64, 112}, {64, 56}, {144, 56},
                                                       {256, 28}, {96, 28},  {512, 14}, {512, 7}};
   for (size_t t = 0; t < std::size(kTensors); ++t)
@@ -145,6 +147,16 @@ void dataMovement(bool quick, std::vector<Config> &out) {
         out.push_back({shape(kTensors[t].first, kTensors[t].second), body});
   for (int64_t n : {10, 1000, 21841})
     out.push_back({fmt::format("[1, {}]", n), "softmax(x)"});
+  // Concats of many inputs (a dense block joins all earlier outputs).
+  for (auto [c, h] : {std::pair{32, 56}, {32, 28}, {32, 14}, {32, 7}})
+    for (int inputs : {4, 8, 16, 32}) {
+      if (quick && inputs != 8)
+        continue;
+      std::string xs = "x";
+      for (int i = 1; i < inputs; ++i)
+        xs += ", x";
+      out.push_back({shape(c, h), "concat([" + xs + "])"});
+    }
 }
 
 } // namespace

@@ -235,7 +235,10 @@ std::optional<cost::Report> Compilation::measure(const measure::RunOptions &run)
   std::optional<cost::Report> r = report(*graph); // optimizes the graph in place
   if (!r)
     return std::nullopt;
-  measure::measureGraph(*graph, *r, run, err);
+  measure::RunOptions resolved = run;
+  if (resolved.layout == measure::Layout::Auto)
+    resolved.layout = opts.optimize ? measure::Layout::Blocked : measure::Layout::Plain;
+  measure::measureGraph(*graph, *r, resolved, err);
   return r;
 }
 

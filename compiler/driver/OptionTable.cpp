@@ -117,7 +117,8 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"--layout", "L",
        "netc measure: tensor layouts between layers: blocked (oneDNN's own, as a tuned "
-       "runtime; default) or plain (NCHW, each call's reorders timed, as eager PyTorch)",
+       "runtime; the default) or plain (NCHW, each call's reorders timed, as eager PyTorch; "
+       "the default with -O0)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "blocked")
            o.measure.layout = measure::Layout::Blocked;

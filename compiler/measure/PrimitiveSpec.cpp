@@ -325,6 +325,8 @@ KernelPoint kernelPoint(const PrimitiveSpec &s) {
                : s.alg == DnnlAlg::None   ? kindName(s.kind)
                                           : std::string(kindName(s.kind)) + "_" + algName(s.alg);
     p.dims = {in, elements(s.dst)};
+    if (s.kind == DnnlKind::Concat)
+      p.dims.insert(p.dims.begin(), static_cast<int64_t>(s.src.size()));
     return p;
   }
   }

@@ -99,14 +99,19 @@ dnnl::primitive_desc_base convolutionPd(const PrimitiveSpec &s, const dnnl::prim
   return dnnl::convolution_forward::primitive_desc(d, attr, eng);
 }
 
+/// With Layout::Plain an inner product runs on the plain weights and
+/// activations, as a framework's linear layer calls a GEMM on them
+/// (PyTorch: addmm through BLAS), without reordering 100 MB of weights on
+/// every call.
 dnnl::primitive_desc_base matrixPd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
-                              const dnnl::engine &eng) {
+                              const dnnl::engine &eng, Layout layout) {
   if (s.kind == DnnlKind::MatMul) {
     dnnl::matmul::desc d(plain(s.src[0]), plain(s.src[1]), plain(s.dst));
     return dnnl::matmul::primitive_desc(d, attr, eng);
   }
-  const memory::desc bias = s.bias.empty() ? memory::desc() : any(s.bias);
-  dnnl::inner_product_forward::desc d(kFwd, any(s.src[0]), any(s.weights), bias, any(s.dst));
+  auto md = layout == Layout::Plain ? plain : any;
+  const memory::desc bias = s.bias.empty() ? memory::desc() : md(s.bias);
+  dnnl::inner_product_forward::desc d(kFwd, md(s.src[0]), md(s.weights), bias, md(s.dst));
   return dnnl::inner_product_forward::primitive_desc(d, attr, eng);
 }
 
@@ -114,10 +119,36 @@ dnnl::primitive_desc_base normPd(const PrimitiveSpec &s, const dnnl::primitive_a
                             const dnnl::engine &eng) {
   using F = dnnl::normalization_flags;
   F flags = s.scaleShift ? F::use_scale | F::use_shift : F::none;
-  if (s.kind == DnnlKind::BatchNorm) {
-    dnnl::batch_normalization_forward::desc d(kFwd, plain(s.src[0]), s.eps,
-                                              flags | F::use_global_stats);
-    return dnnl::batch_normalization_forward::primitive_desc(d, attr, eng);
+  if (s.kind == DnnlKind::BatchNorm && s.src[0].size() >= 2) {
+    // Inference batch norm is a per-channel affine, x * scale + shift, and
+    // frameworks run it as one (PyTorch's native kernel): a binary multiply
+    // by [1, C, 1, ...] with the shift as a first binary-add post-op. oneDNN
+    // 2.6's batch_normalization on plain layouts is its generic ncsp kernel,
+    // about 5x slower.
+    Dims channel(s.src[0].size(), 1);
+    channel[1] = s.src[0][1];
+    dnnl::post_ops po;
+    po.append_binary(algorithm::binary_add, plain(channel));
+    const dnnl::post_ops given = attr.get_post_ops();
+    for (int i = 0; i < given.len(); ++i) {
+      if (given.kind(i) == dnnl::primitive::kind::eltwise) {
+        float scale, alpha, beta;
+        algorithm alg;
+        given.get_params_eltwise(i, scale, alg, alpha, beta);
+        po.append_eltwise(scale, alg, alpha, beta);
+      } else if (given.kind(i) == dnnl::primitive::kind::binary) {
+        algorithm alg;
+        memory::desc src1;
+        given.get_params_binary(i, alg, src1);
+        po.append_binary(alg, src1);
+      } else {
+        po.append_sum(1.0f);
+      }
+    }
+    dnnl::primitive_attr affine;
+    affine.set_post_ops(po);
+    dnnl::binary::desc d(algorithm::binary_mul, plain(s.src[0]), plain(channel), plain(s.src[0]));
+    return dnnl::binary::primitive_desc(d, affine, eng);
   }
   dnnl::layer_normalization_forward::desc d(kFwd, plain(s.src[0]), s.eps, flags);
   return dnnl::layer_normalization_forward::primitive_desc(d, attr, eng);
@@ -180,12 +211,12 @@ dnnl::primitive_desc_base otherPd(const PrimitiveSpec &s, const dnnl::primitive_
 }
 
 dnnl::primitive_desc_base makePd(const PrimitiveSpec &s, const dnnl::primitive_attr &attr,
-                            const dnnl::engine &eng) {
+                            const dnnl::engine &eng, Layout layout) {
   switch (s.kind) {
   case DnnlKind::Convolution:
   case DnnlKind::Deconvolution: return convolutionPd(s, attr, eng);
   case DnnlKind::InnerProduct:
-  case DnnlKind::MatMul: return matrixPd(s, attr, eng);
+  case DnnlKind::MatMul: return matrixPd(s, attr, eng, layout);
   case DnnlKind::BatchNorm:
   case DnnlKind::LayerNorm: return normPd(s, attr, eng);
   default: return otherPd(s, attr, eng);
@@ -212,9 +243,11 @@ std::unordered_map<int, dnnl::memory> arguments(const PrimitiveSpec &s,
                            DNNL_ARG_WORKSPACE};
   for (size_t i = 0; i < s.src.size() && s.kind == DnnlKind::Concat; ++i)
     args.push_back(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i));
-  for (size_t i = 0; i < s.postOps.size(); ++i)
-    if (!s.postOps[i].src1.empty())
-      args.push_back(DNNL_ARG_ATTR_MULTIPLE_POST_OP(static_cast<int>(i)) | DNNL_ARG_SRC_1);
+  const dnnl::primitive_attr attr = pd.get_primitive_attr(); // as built, not as specified
+  const dnnl::post_ops po = attr.get_post_ops();                // (owned by attr)
+  for (int i = 0; i < po.len(); ++i)
+    if (po.kind(i) == dnnl::primitive::kind::binary)
+      args.push_back(DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) | DNNL_ARG_SRC_1);
   std::unordered_map<int, dnnl::memory> mems;
   for (int arg : args) {
     memory::desc md = pd.query_md(dnnl::query::exec_arg_md, arg);
@@ -227,11 +260,10 @@ std::unordered_map<int, dnnl::memory> arguments(const PrimitiveSpec &s,
   return mems;
 }
 
-/// Whether `k` picks its own layouts (format_tag::any): the primitives whose
-/// tensors Layout::Plain reorders on every call.
+/// Whether `k` picks its own layouts (format_tag::any) under Layout::Plain:
+/// the primitives whose tensors are reordered on every call.
 bool picksLayouts(DnnlKind k) {
-  return k == DnnlKind::Convolution || k == DnnlKind::Deconvolution ||
-         k == DnnlKind::InnerProduct;
+  return k == DnnlKind::Convolution || k == DnnlKind::Deconvolution;
 }
 
 /// One reorder between a plain tensor and a primitive's own layout of it.
@@ -260,7 +292,9 @@ void plainReorder(int arg, bool toPrimitive, std::unordered_map<int, dnnl::memor
 
 } // namespace
 
-const char *layoutName(Layout l) { return l == Layout::Plain ? "plain" : "blocked"; }
+const char *layoutName(Layout l) {
+  return l == Layout::Plain ? "plain" : l == Layout::Auto ? "auto" : "blocked";
+}
 
 struct Runner::Impl {
   RunOptions opts;
@@ -276,7 +310,7 @@ struct Runner::Impl {
 
   Timing run(const PrimitiveSpec &s) {
     Timing t;
-    dnnl::primitive_desc_base pd = makePd(s, postOps(s), eng);
+    dnnl::primitive_desc_base pd = makePd(s, postOps(s), eng, opts.layout);
     t.impl = pd.impl_info_str();
     dnnl::primitive prim(pd.get());
     std::unordered_map<int, dnnl::memory> args = arguments(s, pd, eng);

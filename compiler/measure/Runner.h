@@ -39,17 +39,23 @@ enum class Layout {
   /// keeps them: reorders happen once, before timing.
   Blocked,
   /// Plain row-major (NCHW) tensors between layers, as eager frameworks keep
-  /// them (PyTorch): a convolution, deconvolution or inner product reorders
-  /// its input and weights into its blocked layouts and its output back on
-  /// every call, and those reorders are timed with it.
+  /// them (PyTorch): a convolution or deconvolution reorders its input and
+  /// weights into its blocked layouts and its output back on every call,
+  /// and those reorders are timed with it; an inner product runs on plain
+  /// tensors (a framework's linear layer is a GEMM on them); batch norm is
+  /// its per-channel affine in either layout.
   Plain,
+  /// netc measure's default: Plain for the graph as written (-O0, what eager
+  /// frameworks run), Blocked for the optimized graph (a tuned runtime).
+  /// Resolved by the driver; a Runner takes it as Blocked.
+  Auto,
 };
-/// "blocked", "plain".
+/// "blocked", "plain", "auto".
 const char *layoutName(Layout l);
 
 struct RunOptions {
   unsigned threads = 1; ///< OpenMP threads oneDNN runs on
-  Layout layout = Layout::Blocked;
+  Layout layout = Layout::Auto;
   unsigned warmup = 2;
   unsigned repeats = 11;
 };

@@ -57,6 +57,7 @@ std::string hardwareJson(const Report &r) {
                        jsonNumber(hw.efficiencyFor(static_cast<target::OpClass>(c))));
     m.emplace_back("efficiency", object(eff));
     m.emplace_back("layer_overhead_s", jsonNumber(hw.layerOverhead));
+    m.emplace_back("kernels", std::to_string(hw.kernels.size())); // measured configurations
   }
   return object(m);
 }

@@ -93,6 +93,8 @@ std::vector<std::string> hardwareFacts(const Report &r) {
     }
     facts.push_back(eff);
     facts.push_back("layer overhead " + humanTime(r.hardware.layerOverhead));
+    if (!r.hardware.kernels.empty())
+      facts.push_back(fmt::format("{} measured kernels", r.hardware.kernels.size()));
   }
   return facts;
 }
@@ -176,7 +178,9 @@ std::vector<Quantity> totalQuantities(const Report &r) {
                            [](const Quantity &q) { return q.key == "latency_s"; });
     qs.insert(at + 1, real("latency estimate", "calibrated_latency_s", Quantity::Seconds,
                            t.calibratedLatency,
-                           "estimate (calibrated): roofline / efficiency + overhead"));
+                           r.hardware.kernels.empty()
+                               ? "estimate (calibrated): roofline / efficiency + overhead"
+                               : "estimate (calibrated): nearest measured kernels + overhead"));
   }
   return qs;
 }

@@ -193,8 +193,7 @@ private:
   /// calibrate measured (target/Kernels.h), its median time in microseconds.
   void readKernel(const ast::HwField &field, HardwareProfile &hw) {
     constexpr const char *kExample =
-        "kernel = conv(cin = 64, cout = 64, groups = 1, h = 56, w = 56, kh = 3, kw = 3, "
-        "stride = 1, us = 2120.5)";
+        "kernel = conv(cin=64, cout=64, groups=1, h=56, w=56, kh=3, kw=3, stride=1, us=2120.5)";
     const auto *call = llvm::dyn_cast<ast::CallExpr>(field.value.get());
     const auto *callee = call ? llvm::dyn_cast<ast::NameExpr>(call->callee.get()) : nullptr;
     if (!callee) {
@@ -214,10 +213,9 @@ private:
     for (const ast::Arg &arg : call->args) {
       auto key = llvm::find_if(keys, [&](const char *n) { return arg.name == n; });
       if (arg.name.empty() || (key == keys.end() && arg.name != "us")) {
-        ok = false;
         fail(arg.loc, fmt::format("kernel '{}' takes {}, us (each by name)", k.family,
                                   fmt::join(keys, ", ")));
-        continue;
+        return; // one error for the line
       }
       if (llvm::is_contained(given, arg.name)) {
         ok = false;

@@ -12,6 +12,7 @@ constexpr const char *kConvKeys[] = {"cin", "cout", "groups", "h", "w", "kh", "k
 constexpr const char *kLinearKeys[] = {"m", "k", "n"};
 constexpr const char *kMatmulKeys[] = {"batch", "m", "k", "n"};
 constexpr const char *kDataKeys[] = {"src", "dst"};
+constexpr const char *kConcatKeys[] = {"inputs", "src", "dst"};
 
 bool isConv(llvm::StringRef family) { return family == "conv" || family == "deconv"; }
 
@@ -26,6 +27,8 @@ llvm::ArrayRef<const char *> kernelKeys(llvm::StringRef family) {
     return kLinearKeys;
   if (family == "matmul")
     return kMatmulKeys;
+  if (family == "concat")
+    return kConcatKeys;
   return kDataKeys;
 }
 
@@ -41,8 +44,8 @@ double kernelWork(llvm::StringRef family, llvm::ArrayRef<int64_t> dims) {
   else if (family == "linear" || family == "matmul")
     for (int64_t d : dims)
       w *= static_cast<double>(d);
-  else
-    w = static_cast<double>(dims[0]) + static_cast<double>(dims[1]);
+  else // the elements read and written
+    w = static_cast<double>(dims[dims.size() - 2]) + static_cast<double>(dims.back());
   return std::max(w, 1.0);
 }
 

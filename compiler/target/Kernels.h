@@ -12,7 +12,8 @@
 //     "binary_add", "pooling_max", "batchnorm", "concat", ...);
 //   - its dims, named by the family's keys (kernelKeys): a convolution's
 //     channels, groups, output size, kernel and stride; a matrix product's
-//     m, k, n; the elements read (src) and written (dst) by any other one;
+//     m, k, n; the elements read (src) and written (dst) by any other one
+//     (and a concat's number of inputs);
 //   - its work (kernelWork), a size the time grows with: a convolution's or
 //     product's multiply-accumulates, the elements other primitives move;
 //   - its features (kernelFeatures), the log2 coordinates in which
@@ -43,7 +44,8 @@ struct KernelSample {
 
 /// The keys of a family's dims: conv and deconv: cin, cout, groups, h, w
 /// (the output's), kh, kw, stride; linear: m, k, n; matmul: batch, m, k, n;
-/// any other family: src, dst (elements of all inputs, of the output).
+/// concat: inputs, src, dst; any other family: src, dst (elements of all
+/// inputs, of the output).
 llvm::ArrayRef<const char *> kernelKeys(llvm::StringRef family);
 
 /// The work of a configuration (dims as kernelKeys orders them), at least 1:

@@ -53,4 +53,22 @@ check "md, -O0, 2 threads: exit 0" test $? -eq 0
 check "md: the measured section" grep -q '^## Measured' <<<"$md"
 check "md: 2 threads" grep -q '2 threads' <<<"$md"
 check "md: the batchnorm as written runs" grep -q 'batch.*normalization' <<<"$md"
+check "md, -O0: plain layouts by default" grep -q 'plain layouts (per-call reorders timed' <<<"$md"
+
+# Layouts: blocked by default on the optimized graph; --layout chooses.
+for layout in blocked plain; do
+  for o in "" -O0; do
+    j=$("$netc" measure "${flags[@]}" $o --layout $layout --format json "$work/small.net")
+    check "--layout $layout $o: exit 0" test $? -eq 0
+    check "--layout $layout $o: recorded" grep -q "\"layout\": \"$layout\"" <<<"$j"
+    check "--layout $layout $o: no layer failed to run" \
+      test -z "$(grep '"why": "oneDNN could not run' <<<"$j")"
+  done
+done
+check "json: blocked by default" grep -q '"layout": "blocked"' <<<"$json"
+"$netc" --report --layout plain "$work/small.net" >/dev/null 2>"$work/err"
+check "--layout without netc measure: usage error, exit 2" test $? -eq 2
+check "... naming netc measure" grep -q "option '--layout' needs netc measure" "$work/err"
+"$netc" measure --layout sideways "$work/small.net" >/dev/null 2>"$work/err"
+check "--layout sideways: usage error, exit 2" test $? -eq 2
 [ "$fails" = 0 ]
