@@ -238,6 +238,7 @@ private:
       ok = false, fail(field.loc, fmt::format("kernel '{}' has no time (us)", k.family));
     if (!ok)
       return;
+    target::prepareKernel(k);
     hw.kernels.push_back(std::move(k));
     hw.hasCalibration = true;
   }

@@ -63,31 +63,44 @@ std::vector<double> kernelFeatures(llvm::StringRef family, llvm::ArrayRef<int64_
   return f;
 }
 
+void prepareKernel(KernelSample &s) {
+  s.features = kernelFeatures(s.family, s.dims);
+  s.logRate = s.seconds > 0 ? std::log(s.seconds / kernelWork(s.family, s.dims)) : 0;
+}
+
 double interpolateKernel(llvm::ArrayRef<KernelSample> samples, llvm::StringRef family,
                          llvm::ArrayRef<int64_t> dims) {
   const std::vector<double> q = kernelFeatures(family, dims);
   struct Near {
     double dist, logRate;
+    size_t index; ///< breaks ties: the first sample in the profile wins
   };
   std::vector<Near> near;
   for (const KernelSample &s : samples) {
     if (s.family != family || s.seconds <= 0)
       continue;
-    const std::vector<double> f = kernelFeatures(family, s.dims);
-    if (f.size() != q.size())
+    KernelSample own;
+    if (s.features.empty()) { // not prepared: compute here
+      own = s;
+      prepareKernel(own);
+    }
+    const KernelSample &p = s.features.empty() ? own : s;
+    if (p.features.size() != q.size())
       continue;
     double d2 = 0;
-    for (size_t i = 0; i < f.size(); ++i)
-      d2 += (f[i] - q[i]) * (f[i] - q[i]);
-    near.push_back({std::sqrt(d2), std::log(s.seconds / kernelWork(family, s.dims))});
+    for (size_t i = 0; i < q.size(); ++i)
+      d2 += (p.features[i] - q[i]) * (p.features[i] - q[i]);
+    near.push_back({std::sqrt(d2), p.logRate, near.size()});
   }
   if (near.empty())
     return -1;
   constexpr size_t kNeighbours = 4;
   const size_t k = std::min(kNeighbours, near.size());
-  // Ties keep the samples' order (stable): the estimate is deterministic.
+  // Ties go to the earlier sample: the estimate depends on nothing else.
   std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(k), near.end(),
-                    [](const Near &a, const Near &b) { return a.dist < b.dist; });
+                    [](const Near &a, const Near &b) {
+                      return a.dist < b.dist || (a.dist == b.dist && a.index < b.index);
+                    });
   if (near[0].dist == 0)
     return std::exp(near[0].logRate) * kernelWork(family, dims);
   double sumW = 0, sum = 0;

@@ -36,11 +36,23 @@ namespace netc::target {
 
 /// One measured kernel configuration.
 struct KernelSample {
+  KernelSample() = default;
+  KernelSample(std::string family, std::vector<int64_t> dims, double seconds, SourceLoc loc = {})
+      : family(std::move(family)), dims(std::move(dims)), seconds(seconds), loc(loc) {}
+
   std::string family;
   std::vector<int64_t> dims; ///< in the order of kernelKeys(family)
   double seconds = 0;        ///< the median time of one call
   SourceLoc loc;             ///< the `kernel` line it was read from
+  /// kernelFeatures and log(seconds / kernelWork), set by prepareKernel (the
+  /// profile reader does) so that an estimate does not recompute them for
+  /// every layer; empty: computed when needed.
+  std::vector<double> features;
+  double logRate = 0;
 };
+
+/// Fills `s.features` and `s.logRate` from its family, dims and time.
+void prepareKernel(KernelSample &s);
 
 /// The keys of a family's dims: conv and deconv: cin, cout, groups, h, w
 /// (the output's), kh, kw, stride; linear: m, k, n; matmul: batch, m, k, n;

@@ -15,20 +15,6 @@ using namespace netc::target;
 
 namespace {
 
-/// Reads the last hardware declaration of `text`; errors as printed.
-std::optional<HardwareProfile> readBack(const std::string &text, std::string &errors) {
-  llvm::SourceMgr sm;
-  DiagEngine diag{sm};
-  std::optional<Program> program = loadProgramFromText(diag, text, "host.net");
-  std::optional<HardwareProfile> hw;
-  if (program)
-    for (const ast::DeclPtr &d : program->main().decls)
-      if (const auto *h = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
-        hw = sema::readHardware(*h, diag);
-  llvm::raw_string_ostream os(errors);
-  diag.print(os);
-  return hw;
-}
 
 calibrate::ProfileData sample() {
   calibrate::ProfileData p;
@@ -71,7 +57,7 @@ TEST_CASE("calibrate: the written profile reads back to the same numbers") {
   calibrate::ProfileData p = sample();
   std::string text = calibrate::writeProfile(p);
   std::string errors;
-  std::optional<HardwareProfile> hw = readBack(text, errors);
+  std::optional<HardwareProfile> hw = test::readHardwareText(text, errors);
   REQUIRE_MESSAGE(hw, (errors + text));
   CHECK(errors.empty());
   CHECK(hw->name == "host");
@@ -99,7 +85,7 @@ TEST_CASE("calibrate: a profile without efficiencies is not calibrated, tiny and
   CHECK(text.find("peak_fp32 = 5000 TFLOP/s") != std::string::npos);
   CHECK(text.find("bandwidth = 0.5 B/s") != std::string::npos);
   std::string errors;
-  std::optional<HardwareProfile> hw = readBack(text, errors);
+  std::optional<HardwareProfile> hw = test::readHardwareText(text, errors);
   REQUIRE_MESSAGE(hw, (errors + text));
   CHECK_FALSE(hw->hasCalibration);
   CHECK(hw->peakFor(ir::DType::F32) == doctest::Approx(5e15));
@@ -109,28 +95,28 @@ TEST_CASE("calibrate: a profile without efficiencies is not calibrated, tiny and
 
 TEST_CASE("calibrate: efficiency and overhead fields are checked like the others") {
   std::string errors;
-  CHECK_FALSE(readBack("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
+  CHECK_FALSE(test::readHardwareText("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
                        "  eff_dense = 0.5 GB\n}\n",
                        errors));
   CHECK(errors.find("eff_dense is a plain number") != std::string::npos);
   errors.clear();
-  CHECK_FALSE(readBack("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
+  CHECK_FALSE(test::readHardwareText("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
                        "  layer_overhead = 2 GB\n}\n",
                        errors));
   CHECK(errors.find("layer_overhead is a time; 'GB' is a size in bytes") != std::string::npos);
   errors.clear();
-  CHECK_FALSE(readBack("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
+  CHECK_FALSE(test::readHardwareText("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
                        "  eff_pool = -0.5\n}\n",
                        errors));
   CHECK(errors.find("eff_pool must be positive") != std::string::npos);
   errors.clear();
-  CHECK_FALSE(readBack("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
+  CHECK_FALSE(test::readHardwareText("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
                        "  eff_dens = 0.5\n}\n",
                        errors));
   CHECK(errors.find("did you mean 'eff_dense'?") != std::string::npos);
   errors.clear();
   std::optional<HardwareProfile> hw =
-      readBack("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
+      test::readHardwareText("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n"
                "  layer_overhead = 2.5 ms\n}\n",
                errors);
   REQUIRE_MESSAGE(hw, errors);

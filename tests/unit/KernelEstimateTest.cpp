@@ -33,19 +33,6 @@ KernelSample conv(int64_t cin, int64_t cout, int64_t h, int64_t k, double us) {
   return {"conv", {cin, cout, 1, h, h, k, k, 1}, us * 1e-6, {}};
 }
 
-std::optional<target::HardwareProfile> readBack(const std::string &text, std::string &errors) {
-  llvm::SourceMgr sm;
-  DiagEngine diag{sm};
-  std::optional<Program> program = loadProgramFromText(diag, text, "host.net");
-  std::optional<target::HardwareProfile> hw;
-  if (program)
-    for (const ast::DeclPtr &d : program->main().decls)
-      if (const auto *h = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
-        hw = sema::readHardware(*h, diag);
-  llvm::raw_string_ostream os(errors);
-  diag.print(os);
-  return hw;
-}
 
 } // namespace
 
@@ -140,7 +127,7 @@ TEST_CASE("kernels: kernel lines are written and read back") {
   CHECK(text.find("  kernel = concat(inputs=4, src=4096, dst=4096, us=3.125)\n") !=
         std::string::npos);
   std::string errors;
-  std::optional<target::HardwareProfile> hw = readBack(text, errors);
+  std::optional<target::HardwareProfile> hw = test::readHardwareText(text, errors);
   REQUIRE_MESSAGE(hw, (errors + text));
   CHECK(hw->hasCalibration);
   REQUIRE(hw->kernels.size() == 3);
@@ -154,7 +141,7 @@ TEST_CASE("kernels: kernel lines are written and read back") {
 TEST_CASE("kernels: malformed kernel lines are errors at their place") {
   auto errorsOf = [](const std::string &line) {
     std::string errors;
-    readBack("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n  " + line + "\n}\n",
+    test::readHardwareText("hardware h {\n  peak_fp32 = 1 TFLOP/s\n  bandwidth = 1 GB/s\n  " + line + "\n}\n",
              errors);
     return errors;
   };

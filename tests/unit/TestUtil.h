@@ -7,6 +7,7 @@
 #include "syntax/AST.h"
 #include "syntax/ASTPrinter.h"
 #include "sema/Elaborator.h"
+#include "sema/Hardware.h"
 #include "syntax/ModuleLoader.h"
 #include "syntax/Parser.h"
 
@@ -81,6 +82,23 @@ struct Elaborated {
     return os.str();
   }
 };
+
+/// Reads the last hardware declaration of `text` (loaded as "host.net");
+/// `errors` gets the diagnostics as printed.
+inline std::optional<target::HardwareProfile> readHardwareText(const std::string &text,
+                                                               std::string &errors) {
+  llvm::SourceMgr sm;
+  DiagEngine diag{sm};
+  std::optional<Program> program = loadProgramFromText(diag, text, "host.net");
+  std::optional<target::HardwareProfile> hw;
+  if (program)
+    for (const ast::DeclPtr &d : program->main().decls)
+      if (const auto *h = llvm::dyn_cast<ast::HardwareDecl>(d.get()))
+        hw = sema::readHardware(*h, diag);
+  llvm::raw_string_ostream os(errors);
+  diag.print(os);
+  return hw;
+}
 
 /// A small residual network: two conv + batchnorm + add + relu units, then
 /// a classifier head (as written: 11 nodes, two batchnorms to fold).
