@@ -9,6 +9,7 @@
 #include "syntax/AST.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/ScopeExit.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -111,6 +112,14 @@ std::optional<ir::Graph> Compilation::elaborate(const Program &program, const El
   std::optional<ir::Graph> graph;
   {
     StatusLine status(err); // on a terminal: the layers so far of a long elaboration
+    // print() in .net: each line shows as it runs, after what came before.
+    diag.setNoteSink([&](const Diagnostic &note) {
+      status.clear();
+      printDiagnostics();
+      err << diag.format(note, DiagEngine::useColor(err));
+      err.flush();
+    });
+    auto keepNotes = llvm::make_scope_exit([&diag] { diag.setNoteSink(nullptr); });
     if (status.active()) {
       ElabOptions withProgress = elab;
       withProgress.progress = [&status](size_t nodes) {

@@ -27,6 +27,13 @@ const std::vector<BuiltinSpec> &allBuiltins() {
       {"channels", Builtin::Channels, {"x"}, 1, false},
       {"shape", Builtin::Shape, {"x"}, 1, false},
       {"assert", Builtin::Assert, {"cond", "message"}, 1, false},
+      {"log", Builtin::Log, {"x"}, 1, false},
+      {"log2", Builtin::Log2, {"x"}, 1, false},
+      {"exp", Builtin::Exp, {"x"}, 1, false},
+      {"sqrt", Builtin::Sqrt, {"x"}, 1, false},
+      {"sum", Builtin::Sum, {"xs"}, 1, false},
+      {"mean", Builtin::Mean, {"xs"}, 1, false},
+      {"print", Builtin::Print, {}, 0, true},
   };
   return specs;
 }
@@ -89,8 +96,8 @@ Value roundLike(Builtin id, const Value &x, std::string &err) {
   return Value::ofInt(out);
 }
 
-Value range(const std::vector<Value> &args, const std::vector<bool> &given,
-            const BuiltinLimits &limits, std::string &err) {
+Value range(const std::vector<Value> &args, const std::vector<bool> &given, uint64_t maxRange,
+            std::string &err) {
   for (size_t k = 0; k < 3; ++k)
     if (given[k] && args[k].kind != K::Int) {
       err = fmt::format("expects ints, got {}", kindName(args[k].kind));
@@ -114,9 +121,9 @@ Value range(const std::vector<Value> &args, const std::vector<bool> &given,
   __int128 count = 0;
   if ((step > 0 && span > 0) || (step < 0 && span < 0))
     count = (span + (step > 0 ? step - 1 : step + 1)) / step;
-  if (count > static_cast<__int128>(limits.maxRange)) {
+  if (count > static_cast<__int128>(maxRange)) {
     err = fmt::format("would have {} elements, more than the limit of {}",
-                      static_cast<int64_t>(count), limits.maxRange);
+                      static_cast<int64_t>(count), maxRange);
     return {};
   }
   ValueList xs;
@@ -162,12 +169,90 @@ Value makeDivisible(const std::vector<Value> &args, const std::vector<bool> &giv
   return Value::ofInt(newV);
 }
 
+/// log, log2, exp and sqrt of an int or a float, as a float, as Python's math
+/// module computes them: a value outside the domain, or a finite value whose
+/// exp overflows, is an error (nan passes through).
+Value mathFn(Builtin id, const Value &x, std::string &err) {
+  if (!x.isNumber()) {
+    err = fmt::format("expects a number, got {}", kindName(x.kind));
+    return {};
+  }
+  const double v = x.asDouble();
+  if ((id == Builtin::Log || id == Builtin::Log2) && v <= 0) {
+    err = fmt::format("needs a number > 0, got {}", formatValue(x));
+    return {};
+  }
+  if (id == Builtin::Sqrt && v < 0) {
+    err = fmt::format("needs a number >= 0, got {}", formatValue(x));
+    return {};
+  }
+  const double r = id == Builtin::Log    ? std::log(v)
+                   : id == Builtin::Log2 ? std::log2(v)
+                   : id == Builtin::Sqrt ? std::sqrt(v)
+                                         : std::exp(v);
+  if (std::isinf(r) && std::isfinite(v)) {
+    err = fmt::format("exp({}) overflows a float", formatValue(x));
+    return {};
+  }
+  return Value::ofFloat(r);
+}
+
+/// sum (of ints: an int, overflow checked; with any float: a float) or mean
+/// (always a float) of a list or tuple of numbers. Floats are summed with
+/// Neumaier's compensation, as Python's sum (3.12 on): sum([0.1] * 10) is 1.0.
+Value sumOrMean(bool mean, const Value &xs, std::string &err) {
+  if (!xs.isSequence()) {
+    err = fmt::format("expects a list or tuple of numbers, got {}", kindName(xs.kind));
+    return {};
+  }
+  const ValueList &items = xs.items();
+  bool floats = mean;
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (!items[k].isNumber()) {
+      err = fmt::format("element {} is {}, not a number", k, kindName(items[k].kind));
+      return {};
+    }
+    floats |= items[k].kind == K::Float;
+  }
+  if (mean && items.empty()) {
+    err = "needs at least one value";
+    return {};
+  }
+  if (!floats) {
+    int64_t total = 0;
+    for (size_t k = 0; k < items.size(); ++k) {
+      std::optional<int64_t> next = checkedAdd(total, items[k].i);
+      if (!next) {
+        err = fmt::format("integer overflow at element {} ({} + {})", k, total, items[k].i);
+        return {};
+      }
+      total = *next;
+    }
+    return Value::ofInt(total);
+  }
+  double total = 0, compensation = 0;
+  for (const Value &item : items) {
+    const double x = item.asDouble(), t = total + x;
+    compensation += std::fabs(total) >= std::fabs(x) ? (total - t) + x : (x - t) + total;
+    total = t;
+  }
+  if (std::isfinite(compensation))
+    total += compensation;
+  return Value::ofFloat(mean ? total / static_cast<double>(items.size()) : total);
+}
+
+/// A value as str() makes it: a string itself, anything else as written.
+std::string strOf(const Value &x, const ir::Graph &g) {
+  return x.kind == K::Str ? *x.str : formatValue(x, &g);
+}
+
 } // namespace
 
 Value callBuiltin(const BuiltinSpec &spec, const std::vector<Value> &args,
                   const std::vector<bool> &given, const ir::Graph &g,
-                  const BuiltinLimits &limits, std::string &err) {
+                  const BuiltinEnv &env, BuiltinError &error) {
   const Value &x = args.empty() ? Value() : args[0];
+  std::string &err = error.message;
   switch (spec.id) {
   case Builtin::Min:
   case Builtin::Max:
@@ -197,7 +282,7 @@ Value callBuiltin(const BuiltinSpec &spec, const std::vector<Value> &args,
     err = fmt::format("expects a number, got {}", kindName(x.kind));
     return {};
   case Builtin::Str:
-    return x.kind == K::Str ? x : Value::ofStr(formatValue(x, &g));
+    return x.kind == K::Str ? x : Value::ofStr(strOf(x, g));
   case Builtin::Len:
     if (x.isSequence())
       return Value::ofInt(static_cast<int64_t>(x.items().size()));
@@ -206,7 +291,7 @@ Value callBuiltin(const BuiltinSpec &spec, const std::vector<Value> &args,
     err = fmt::format("expects a list, tuple or string, got {}", kindName(x.kind));
     return {};
   case Builtin::Range:
-    return range(args, given, limits, err);
+    return range(args, given, env.maxRange, err);
   case Builtin::Enumerate: {
     if (!x.isSequence()) {
       err = fmt::format("expects a list or tuple, got {}", kindName(x.kind));
@@ -266,6 +351,26 @@ Value callBuiltin(const BuiltinSpec &spec, const std::vector<Value> &args,
       err = given[1] && args[1].kind == K::Str ? "assertion failed: " + *args[1].str
                                                : std::string("assertion failed");
     return {};
+  case Builtin::Log:
+  case Builtin::Log2:
+  case Builtin::Exp:
+  case Builtin::Sqrt:
+  case Builtin::Sum:
+  case Builtin::Mean: {
+    Value v = spec.id == Builtin::Sum || spec.id == Builtin::Mean
+                  ? sumOrMean(spec.id == Builtin::Mean, x, err)
+                  : mathFn(spec.id, x, err);
+    if (!err.empty())
+      error.arg = 0; // the errors are about the argument: they point at it
+    return v;
+  }
+  case Builtin::Print: {
+    std::string line;
+    for (size_t k = 0; k < args.size(); ++k)
+      line += (k ? " " : "") + strOf(args[k], g);
+    env.print(line);
+    return {};
+  }
   }
   err = "unknown builtin";
   return {};

@@ -1,8 +1,9 @@
 //===- Builtins.h - the builtin functions of the .net language -*- C++ -*-===//
 //
 // min, max, abs, floor, ceil, round, int, float, str, len, range, enumerate,
-// zip, make_divisible, channels, shape, assert. Each is declared once in
-// Builtins.cpp with its parameter names (for keyword arguments).
+// zip, make_divisible, channels, shape, assert, log, log2, exp, sqrt, sum,
+// mean, print. Each is declared once in Builtins.cpp with its parameter names
+// (for keyword arguments).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_SEMA_BUILTINS_H
@@ -10,6 +11,9 @@
 
 #include "sema/Value.h"
 
+#include <llvm/ADT/STLFunctionalExtras.h>
+
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -26,16 +30,29 @@ struct BuiltinSpec {
 const BuiltinSpec *lookupBuiltin(llvm::StringRef name);
 const std::vector<BuiltinSpec> &allBuiltins();
 
-struct BuiltinLimits {
+/// What builtins use besides their arguments.
+struct BuiltinEnv {
   uint64_t maxRange;
+  /// Where print() writes its line: its values as str() formats them,
+  /// separated by spaces.
+  llvm::function_ref<void(const std::string &line)> print;
+};
+
+/// Why a builtin call failed.
+struct BuiltinError {
+  std::string message; ///< empty: no error
+  /// The argument the error is about (an index into the call's `args`): the
+  /// error points at it. npos: at the call.
+  size_t arg = npos;
+  static constexpr size_t npos = SIZE_MAX;
 };
 
 /// Applies a builtin to arguments already bound to its parameters (`args[i]`
 /// is parameter i, or none if not given; variadic builtins get them all).
-/// Returns the value, or an error message in `error`.
+/// Returns the value, or the error in `error`.
 Value callBuiltin(const BuiltinSpec &spec, const std::vector<Value> &args,
                   const std::vector<bool> &given, const ir::Graph &g,
-                  const BuiltinLimits &limits, std::string &error);
+                  const BuiltinEnv &env, BuiltinError &error);
 
 } // namespace netc::sema
 

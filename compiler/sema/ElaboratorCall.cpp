@@ -228,12 +228,14 @@ Value Elaborator::callBuiltinFn(const BuiltinSpec &spec, std::vector<CallArg> &a
                                 SourceLoc loc) {
   std::vector<Value> vals;
   std::vector<bool> given;
+  std::vector<SourceLoc> locs; ///< where each of `vals` is written (not given: the call)
   if (spec.variadic) {
     for (const CallArg &a : args) {
       if (!a.name.empty())
         fail(a.loc, fmt::format("{} takes no keyword arguments", spec.name));
       vals.push_back(a.value);
       given.push_back(true);
+      locs.push_back(a.loc);
     }
   } else {
     std::vector<int> slots;
@@ -246,6 +248,7 @@ Value Elaborator::callBuiltinFn(const BuiltinSpec &spec, std::vector<CallArg> &a
     for (int s : slots) {
       vals.push_back(s >= 0 ? args[static_cast<size_t>(s)].value : Value::none());
       given.push_back(s >= 0);
+      locs.push_back(s >= 0 ? args[static_cast<size_t>(s)].loc : loc);
     }
   }
   size_t count = 0;
@@ -254,11 +257,19 @@ Value Elaborator::callBuiltinFn(const BuiltinSpec &spec, std::vector<CallArg> &a
   if (count < spec.minArgs)
     fail(loc, fmt::format("{} needs at least {} argument{}", spec.name, spec.minArgs,
                           spec.minArgs == 1 ? "" : "s"));
-  std::string err;
-  Value v = callBuiltin(spec, vals, given, graph, BuiltinLimits{opts.maxRange}, err);
-  if (!err.empty())
-    fail(loc, llvm::StringRef(err).startswith("assertion failed") ? err
-                                                                  : fmt::format("{}: {}", spec.name, err));
+  // print() writes a note of one line at the call, as it runs.
+  auto print = [&](const std::string &line) {
+    diag.note(loc, fmt::format("{}:{}{}", spec.name, line.empty() ? "" : " ", line),
+              /*showSource=*/false);
+  };
+  BuiltinEnv env{opts.maxRange, print};
+  BuiltinError err;
+  Value v = callBuiltin(spec, vals, given, graph, env, err);
+  if (!err.message.empty())
+    fail(err.arg < locs.size() ? locs[err.arg] : loc,
+         llvm::StringRef(err.message).startswith("assertion failed")
+             ? err.message
+             : fmt::format("{}: {}", spec.name, err.message));
   return v;
 }
 

@@ -19,7 +19,7 @@ namespace netc::sema {
 
 enum class Builtin : uint8_t {
   Min, Max, Abs, Floor, Ceil, Round, Int, Float, Len, Range, Enumerate, Zip,
-  MakeDivisible, Channels, Shape, Assert, Str,
+  MakeDivisible, Channels, Shape, Assert, Str, Log, Log2, Exp, Sqrt, Sum, Mean, Print,
 };
 
 struct Value;

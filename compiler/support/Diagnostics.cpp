@@ -26,19 +26,20 @@ Diagnostic &DiagEngine::add(Diagnostic d) {
   return diags.back();
 }
 
-Diagnostic &DiagEngine::error(SourceLoc loc, std::string message) {
+static Diagnostic located(Severity severity, SourceLoc loc, std::string message) {
   Diagnostic d;
+  d.severity = severity;
   d.loc = loc;
   d.message = std::move(message);
-  return add(std::move(d));
+  return d;
+}
+
+Diagnostic &DiagEngine::error(SourceLoc loc, std::string message) {
+  return add(located(Severity::Error, loc, std::move(message)));
 }
 
 Diagnostic &DiagEngine::warning(SourceLoc loc, std::string message) {
-  Diagnostic d;
-  d.severity = Severity::Warning;
-  d.loc = loc;
-  d.message = std::move(message);
-  return add(std::move(d));
+  return add(located(Severity::Warning, loc, std::move(message)));
 }
 
 Diagnostic &DiagEngine::fileError(llvm::StringRef file, std::string message) {
@@ -55,11 +56,16 @@ Diagnostic &DiagEngine::globalError(std::string message) {
 }
 
 void DiagEngine::addNote(Diagnostic &d, SourceLoc loc, std::string message) {
-  Diagnostic n;
-  n.severity = Severity::Note;
-  n.loc = loc;
-  n.message = std::move(message);
-  d.notes.push_back(std::move(n));
+  d.notes.push_back(located(Severity::Note, loc, std::move(message)));
+}
+
+void DiagEngine::note(SourceLoc loc, std::string message, bool showSource) {
+  Diagnostic d = located(Severity::Note, loc, std::move(message));
+  d.showSource = showSource;
+  if (noteSink)
+    noteSink(d);
+  else
+    add(std::move(d));
 }
 
 SourceLoc DiagEngine::locate(unsigned file, uint32_t offset) const {

@@ -12,6 +12,10 @@
 // After `errorLimit` errors, further ones are dropped and a single
 // "too many errors" error is recorded; stages poll limitReached() to stop.
 //
+// A note may also stand alone (print() in .net writes one): it is kept like
+// the others, or handed at once to the note sink when one is set (the driver
+// prints it then, so notes show as they come and are not kept in memory).
+//
 //===----------------------------------------------------------------------===//
 #ifndef NETC_SUPPORT_DIAGNOSTICS_H
 #define NETC_SUPPORT_DIAGNOSTICS_H
@@ -22,6 +26,7 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,6 +57,11 @@ public:
   /// An error with no file at all (e.g. a bad command-line value).
   Diagnostic &globalError(std::string message);
   static void addNote(Diagnostic &d, SourceLoc loc, std::string message);
+  /// A note on its own (not about an error): kept, or given to the note sink.
+  void note(SourceLoc loc, std::string message, bool showSource = true);
+  /// Where note() sends its notes from now on; an empty function: they are
+  /// kept with the other diagnostics.
+  void setNoteSink(std::function<void(const Diagnostic &)> sink) { noteSink = std::move(sink); }
 
   bool hasErrors() const { return numErrors != 0; }
   unsigned errorCount() const { return numErrors; }
@@ -84,6 +94,7 @@ private:
   bool overflowed = false;
   std::vector<Diagnostic> diags;
   Diagnostic scratch;
+  std::function<void(const Diagnostic &)> noteSink;
 };
 
 } // namespace netc

@@ -23,10 +23,15 @@ public:
       : os(os), shown(os.is_displayed()), next(std::chrono::steady_clock::now() + kPeriod) {}
   StatusLine(const StatusLine &) = delete;
   StatusLine &operator=(const StatusLine &) = delete;
-  ~StatusLine() {
+  ~StatusLine() { clear(); }
+
+  /// Erases the line, if shown, so that other output can follow; the next
+  /// show() draws it again.
+  void clear() {
     if (width) {
       os << '\r' << std::string(width, ' ') << '\r';
       os.flush();
+      width = 0;
     }
   }
 

@@ -83,6 +83,27 @@ TEST_CASE("diagnostics: warnings do not count as errors") {
   CHECK(printed(diag) == "f.net:1:1: warning: careful\nx\n^\n");
 }
 
+TEST_CASE("diagnostics: a note on its own is kept in order, or given to the note sink") {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm);
+  unsigned id = loadSourceText(diag, "x\ny\n", "f.net");
+  diag.note(diag.locate(id, 0), "print: 1", /*showSource=*/false);
+  diag.warning(diag.locate(id, 2), "careful");
+  diag.note(diag.locate(id, 2), "with source");
+  CHECK_FALSE(diag.hasErrors());
+  CHECK(printed(diag) == "f.net:1:1: note: print: 1\n"
+                         "f.net:2:1: warning: careful\ny\n^\n"
+                         "f.net:2:1: note: with source\ny\n^\n");
+  std::vector<std::string> sunk;
+  diag.setNoteSink([&](const Diagnostic &d) { sunk.push_back(diag.format(d)); });
+  diag.note(diag.locate(id, 2), "print: 2", /*showSource=*/false);
+  CHECK(sunk == std::vector<std::string>{"f.net:2:1: note: print: 2\n"});
+  CHECK(diag.diagnostics().size() == 3); // not kept
+  diag.setNoteSink(nullptr);
+  diag.note(diag.locate(id, 0), "kept again");
+  CHECK(diag.diagnostics().size() == 4);
+}
+
 TEST_CASE("diagnostics: tabs are expanded so the caret lines up") {
   llvm::SourceMgr sm;
   DiagEngine diag(sm);

@@ -160,6 +160,25 @@ TEST_CASE("driver: errors in the input fail with exit code 1 and are located") {
   CHECK(k.errors().find("t.net:3:10: error:") != std::string::npos);
 }
 
+TEST_CASE("driver: print() lines show as elaboration runs, before its warnings, and are not kept") {
+  Compiled k("network n() {\n  for i in range(3) { print(\"i =\", i) }\n  x = input([1, 2])\n"
+             "  y = relu(x)\n  return x\n}\n");
+  REQUIRE(k.c.elaborate());
+  CHECK(k.c.failure() == Failure::None);
+  CHECK(k.c.diag().diagnostics().size() == 1); // the warning; the notes went out at once
+  CHECK(k.errors() == "t.net:2:23: note: print: i = 0\n"
+                      "t.net:2:23: note: print: i = 1\n"
+                      "t.net:2:23: note: print: i = 2\n"
+                      "t.net:4:7: warning: the output of 'relu' is never used\n"
+                      "  y = relu(x)\n"
+                      "      ^\n");
+  // Each elaboration prints again; the DiagEngine keeps later notes as before.
+  REQUIRE(k.c.elaborate());
+  CHECK(k.errors().find("print: i = 2", k.errors().find("never used")) != std::string::npos);
+  k.c.diag().note(SourceLoc{}, "kept");
+  CHECK(k.c.diag().diagnostics().size() == 3);
+}
+
 TEST_CASE("driver: a file of blocks has no network, -D or --network asks for one") {
   Compiled blocks("block b(x) {\n  return relu(x)\n}\n");
   CHECK(!blocks.c.hasNetwork());

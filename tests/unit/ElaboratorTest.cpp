@@ -41,6 +41,23 @@ std::string errorOf(const std::string &text, ElabOptions opts = {}) {
   return e.errors();
 }
 
+/// The value of `expr` as print() writes it (and str() makes it).
+std::string shown(const std::string &expr) {
+  Elab e("network n() {\n  print(" + expr + ")\n  return input([1])\n}\n");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  const std::string prefix = "t.net:2:3: note: print: ";
+  const std::string notes = e.errors();
+  REQUIRE_MESSAGE(notes.compare(0, prefix.size(), prefix) == 0, notes);
+  REQUIRE(notes.back() == '\n');
+  return notes.substr(prefix.size(), notes.size() - prefix.size() - 1);
+}
+
+/// The first line of the error of a network that evaluates `expr`.
+std::string errorLine(const std::string &expr) {
+  std::string e = errorOf("network n() {\n  y = " + expr + "\n}\n");
+  return e.substr(0, e.find('\n'));
+}
+
 } // namespace
 
 TEST_CASE("elaborate: blocks expand, loops unroll, names follow the nesting") {
@@ -123,6 +140,113 @@ TEST_CASE("builtins: arithmetic and helpers as Python computes them") {
   CHECK(evalInt("make_divisible(3, 8)") == 8);
   CHECK(evalInt("make_divisible(100, divisor=16, min_value=4)") == 96);
   CHECK(evalInt("len(enumerate([5, 6])) + zip([1, 2], [3, 4, 5])[1][1]") == 6);
+}
+
+TEST_CASE("builtins: log, log2, exp and sqrt of ints and floats are floats, as Python's math") {
+  CHECK(shown("log(1)") == "0.0");
+  CHECK(shown("log(10)") == "2.302585092994046");
+  CHECK(shown("log(2.5)") == "0.9162907318741551");
+  CHECK(shown("log2(8)") == "3.0");
+  CHECK(shown("log2(0.5)") == "-1.0");
+  CHECK(shown("exp(0)") == "1.0");
+  CHECK(shown("exp(1)") == "2.718281828459045");
+  CHECK(shown("exp(-1000)") == "0.0"); // underflows to zero: not an error
+  CHECK(shown("sqrt(16)") == "4.0");
+  CHECK(shown("sqrt(0)") == "0.0");
+  CHECK(shown("sqrt(2)") == "1.4142135623730951");
+  CHECK(shown("sqrt(x=2.25)") == "1.5");
+  CHECK(shown("1 / sqrt(64)") == "0.125"); // attention's scale for a head of 64
+  CHECK(evalInt("int(sqrt(64)) + int(log2(1024)) + round(log(exp(3)))") == 21);
+  // RegNet's width rule (RegNetY-400MF: w0 = 48, wa = 27.89, wm = 2.09, 16
+  // blocks), as torchvision's BlockParams.from_init_params computes it.
+  Elab regnet("network n(w0: int = 48, wa: float = 27.89, wm: float = 2.09, depth: int = 16) {\n"
+              "  widths = []\n"
+              "  for j in range(depth) {\n"
+              "    s = round(log((w0 + wa * j) / w0) / log(wm))\n"
+              "    widths = widths + [round(w0 * wm ** s / 8) * 8]\n"
+              "  }\n"
+              "  print(widths)\n"
+              "  return input([1])\n"
+              "}\n");
+  REQUIRE_MESSAGE(regnet.graph, regnet.errors());
+  CHECK(regnet.errors() == "t.net:7:3: note: print: [48, 104, 104, 104, 208, 208, 208, 208, 208, "
+                           "208, 440, 440, 440, 440, 440, 440]\n");
+}
+
+TEST_CASE("builtins: sum and mean of lists and tuples of numbers") {
+  CHECK(shown("sum([1, 2, 3])") == "6"); // ints: an int
+  CHECK(shown("sum([])") == "0");
+  CHECK(shown("sum((1, 2.5))") == "3.5"); // any float: a float
+  CHECK(shown("sum([-9223372036854775807, 9223372036854775807, 5])") == "5");
+  CHECK(shown("sum([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])") == "1.0"); // compensated
+  CHECK(shown("sum([1e100, 1.0, -1e100])") == "1.0");
+  CHECK(shown("sum(xs=[4])") == "4");
+  CHECK(shown("[1, 2] |> sum") == "3");
+  CHECK(shown("mean([1, 2, 3, 4])") == "2.5");
+  CHECK(shown("mean([2])") == "2.0"); // always a float
+  CHECK(shown("mean((0.5, 1.5, 4))") == "2.0");
+  CHECK(shown("mean([9223372036854775807, 9223372036854775807])") == "9.223372036854776e+18");
+  CHECK(evalInt("sum(range(5)) + int(mean([3, 5]))") == 14);
+}
+
+TEST_CASE("builtins: errors of log, log2, exp, sqrt, sum and mean point at the argument") {
+  CHECK(errorOf("network n() {\n  y = log(0)\n}\n") ==
+        "t.net:2:11: error: log: needs a number > 0, got 0\n"
+        "  y = log(0)\n"
+        "          ^\n");
+  CHECK(errorLine("log(-0.5)") == "t.net:2:11: error: log: needs a number > 0, got -0.5");
+  CHECK(errorLine("log2(0.0)") == "t.net:2:12: error: log2: needs a number > 0, got 0.0");
+  CHECK(errorLine("log2(-8)") == "t.net:2:12: error: log2: needs a number > 0, got -8");
+  CHECK(errorLine("sqrt(-1)") == "t.net:2:12: error: sqrt: needs a number >= 0, got -1");
+  CHECK(errorLine("sqrt(x=-2.5)") == "t.net:2:12: error: sqrt: needs a number >= 0, got -2.5");
+  CHECK(errorLine("exp(710)") == "t.net:2:11: error: exp: exp(710) overflows a float");
+  CHECK(errorLine("exp(1e300)") == "t.net:2:11: error: exp: exp(1e+300) overflows a float");
+  CHECK(errorLine("log(\"e\")") == "t.net:2:11: error: log: expects a number, got a string");
+  CHECK(errorLine("log2(true)") == "t.net:2:12: error: log2: expects a number, got a bool");
+  CHECK(errorLine("exp([1])") == "t.net:2:11: error: exp: expects a number, got a list");
+  CHECK(errorLine("sqrt(none)") == "t.net:2:12: error: sqrt: expects a number, got none");
+  CHECK(errorLine("sum(3)") ==
+        "t.net:2:11: error: sum: expects a list or tuple of numbers, got an int");
+  CHECK(errorLine("mean(\"ab\")") ==
+        "t.net:2:12: error: mean: expects a list or tuple of numbers, got a string");
+  CHECK(errorLine("sum([1, 2, \"3\"])") ==
+        "t.net:2:11: error: sum: element 2 is a string, not a number");
+  CHECK(errorLine("mean((1.5, [2]))") ==
+        "t.net:2:12: error: mean: element 1 is a list, not a number");
+  CHECK(errorLine("sum([9223372036854775807, 0, 1])") ==
+        "t.net:2:11: error: sum: integer overflow at element 2 (9223372036854775807 + 1)");
+  CHECK(errorLine("mean([])") == "t.net:2:12: error: mean: needs at least one value");
+  CHECK(errorLine("mean(())") == "t.net:2:12: error: mean: needs at least one value");
+  // Binding errors are the usual ones.
+  CHECK(errorLine("sqrt()") == "t.net:2:7: error: sqrt needs at least 1 argument");
+  CHECK(errorLine("log(1, 2)") == "t.net:2:14: error: log takes at most 1 arguments, got 2");
+  CHECK(errorLine("sum(values=[1])") == "t.net:2:11: error: sum has no parameter 'values'");
+}
+
+TEST_CASE("builtins: print writes a note at the call each time it runs, and returns none") {
+  Elab e("block b(x) {\n  print(\"in b:\", shape(x))\n  return x\n}\n"
+         "network n() {\n"
+         "  for i in range(2) { print(i, i / 4, [1, \"a\"], (1,), none, true, \"s\") }\n"
+         "  y = print()\n"
+         "  assert(y == none, \"print returns none\")\n"
+         "  print(relu, \"\", \"\")\n"
+         "  return b(b(input([1, 3, 4, 4])))\n"
+         "}\n");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  CHECK(e.errors() == "t.net:6:23: note: print: 0 0.0 [1, \"a\"] (1,) none true s\n"
+                      "t.net:6:23: note: print: 1 0.25 [1, \"a\"] (1,) none true s\n"
+                      "t.net:7:7: note: print:\n"
+                      "t.net:9:3: note: print: relu  \n"
+                      "t.net:2:3: note: print: in b: [1, 3, 4, 4]\n"
+                      "t.net:2:3: note: print: in b: [1, 3, 4, 4]\n");
+  CHECK_FALSE(e.diag.hasErrors());
+  // The notes so far come before the error that stops elaboration.
+  CHECK(errorOf("network n() {\n  print(1)\n  print(2 // 0)\n}\n") ==
+        "t.net:2:3: note: print: 1\n"
+        "t.net:3:11: error: division by zero\n"
+        "  print(2 // 0)\n"
+        "          ^\n");
+  CHECK(errorLine("print(x=1)") == "t.net:2:13: error: print takes no keyword arguments");
 }
 
 TEST_CASE("builtins: channels and shape read the graph") {
