@@ -154,6 +154,36 @@ Value Elaborator::evalBinary(const BinaryExpr &b) {
   return arith(b.op, l, r, b.loc);
 }
 
+/// A tensor and a number: `x * s`, `s * x`, `x / s`, `x + s`, `s + x`,
+/// `x - s`, `s - x` are the op affine(x, scale, shift); anything else (a
+/// number divided by a tensor, a tensor and a list) is an error saying so.
+Value Elaborator::tensorScalar(BinaryOp op, const Value &a, const Value &b, SourceLoc loc) {
+  const bool tensorFirst = a.kind == K::Tensor;
+  const Value &t = tensorFirst ? a : b, &n = tensorFirst ? b : a;
+  if (!n.isNumber() || !(op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul ||
+                         op == BinaryOp::Div))
+    fail(loc, fmt::format("'{}' cannot combine {} and {}{}", spelling(op), kindName(a.kind),
+                          kindName(b.kind),
+                          n.isNumber() ? "" : " (a tensor combines with a tensor or a number)"));
+  const double v = n.asDouble();
+  double scale = 1, shift = 0;
+  switch (op) {
+  case BinaryOp::Mul: scale = v; break;
+  case BinaryOp::Add: shift = v; break;
+  case BinaryOp::Sub: tensorFirst ? (void)(shift = -v) : (void)(scale = -1, shift = v); break;
+  default: // Div
+    if (!tensorFirst)
+      fail(loc, "'/' cannot divide a number by a tensor (elementwise reciprocal is not an op); "
+                "write the tensor on the left, as x / s");
+    if (v == 0)
+      fail(loc, "division of a tensor by zero");
+    scale = 1 / v;
+  }
+  return tensorOp("affine", {{"", t, loc}, {"scale", Value::ofFloat(scale), loc},
+                             {"shift", Value::ofFloat(shift), loc}},
+                  loc);
+}
+
 Value Elaborator::arith(BinaryOp op, const Value &a, const Value &b, SourceLoc loc) {
   auto bad = [&]() -> Value {
     fail(loc, fmt::format("'{}' cannot combine {} and {}", spelling(op), kindName(a.kind),
@@ -162,7 +192,7 @@ Value Elaborator::arith(BinaryOp op, const Value &a, const Value &b, SourceLoc l
   // Tensors: elementwise ops with broadcasting, and ++ for channel concat.
   if (a.kind == K::Tensor || b.kind == K::Tensor) {
     if (a.kind != K::Tensor || b.kind != K::Tensor)
-      bad();
+      return tensorScalar(op, a, b, loc);
     const char *opName = op == BinaryOp::Add   ? "add"
                          : op == BinaryOp::Sub ? "sub"
                          : op == BinaryOp::Mul ? "mul"

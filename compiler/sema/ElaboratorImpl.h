@@ -100,6 +100,7 @@ private:
   Value callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc loc);
   Value callBuiltinFn(const BuiltinSpec &spec, std::vector<CallArg> &args, SourceLoc loc);
   Value tensorOp(const char *op, std::vector<CallArg> args, SourceLoc loc);
+  Value tensorScalar(BinaryOp op, const Value &a, const Value &b, SourceLoc loc);
   std::string uniqueName(llvm::StringRef base);
 
   const Program &program;

@@ -130,6 +130,12 @@ TEST_CASE("measure: eltwise algorithms and their parameters") {
   CHECK(hs.alg == DnnlAlg::Affine);
   REQUIRE(hs.postOps.size() == 1);
   CHECK(hs.postOps[0].alg == DnnlAlg::Clip);
+  PrimitiveSpec sub = last("[1, 4]", "1.0 - x"); // a tensor and a number: affine
+  CHECK(sub.kind == DnnlKind::Eltwise);
+  CHECK(sub.alg == DnnlAlg::Affine);
+  CHECK(sub.alpha == -1);
+  CHECK(sub.beta == 1);
+  CHECK(last("[1, 4]", "x / 8.0").alpha == doctest::Approx(0.125));
 }
 
 TEST_CASE("measure: binary ops broadcast their second operand") {

@@ -1,9 +1,10 @@
-//===- Elementwise.cpp - add, sub, mul, div with broadcasting ---------------===//
+//===- Elementwise.cpp - add, sub, mul, div with broadcasting; affine -------===//
 #include "ir/OpTable.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace netc::ir {
 
@@ -65,9 +66,58 @@ std::string binaryScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
   return fmt::format("{} {} {}", x[0], Op, x[1]);
 }
 
+// affine: x * scale + shift with two numbers, what `x * 0.125`, `x / 8.0`,
+// `x + 1.0` and `1.0 - x` elaborate to. The FLOPs are the operations it
+// does: a multiply unless scale is 1, an add unless shift is 0 (at least one).
+std::string affineCost(const OpCall &c, llvm::ArrayRef<TensorType> outputs, OpWork &work) {
+  const bool scales = c.attrs.getFloat("scale") != 1.0, shifts = c.attrs.getFloat("shift") != 0.0;
+  return flopsPerOutputElement(scales && shifts ? 2 : 1, outputs, work);
+}
+
+std::string affineShape(OpCall &c, std::vector<TensorType> &outs) {
+  for (const char *a : {"scale", "shift"})
+    if (!std::isfinite(c.attrs.getFloat(a)))
+      return fmt::format("{} must be a finite number", a);
+  outs.push_back(c.inputs[0]);
+  return "";
+}
+
+void affineEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
+                std::vector<Buffer> &outs) {
+  const double scale = c.attrs.getFloat("scale"), shift = c.attrs.getFloat("shift");
+  const Buffer &x = *ins[0];
+  for (size_t i = 0; i < x.size(); ++i)
+    outs[0].data[i] = x.data[i] * scale + shift;
+}
+
+std::string affineScalar(const Attrs &a, llvm::ArrayRef<std::string> x) {
+  return fmt::format("{} * {} + {}", x[0], lit(a.getFloat("scale")), lit(a.getFloat("shift")));
+}
+
 } // namespace
 
 void registerElementwiseOps(OpTable &t) {
+  OpDef &affine = t.add({"affine",
+                         {{"x", ParamKind::Tensor},
+                          {"scale", ParamKind::Float, false, 1.0},
+                          {"shift", ParamKind::Float, false, 0.0}},
+                         PatternKind::Elementwise,
+                         affineShape,
+                         nullptr,
+                         "x * scale + shift with numbers scale and shift (torch: x * 0.125, "
+                         "x + 1.0); the operators write it: x * s, s * x, x / s, x + s, s + x, "
+                         "x - s, s - x",
+                         affineCost,
+                         "1 FLOP per element, 2 when both scale != 1 and shift != 0"});
+  affine.eval = affineEval;
+  affine.scalar = affineScalar;
+  affine.dnnl.kind = DnnlKind::Eltwise;
+  affine.dnnl.alg = DnnlAlg::Affine;
+  affine.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
+    d.alpha = static_cast<float>(a.getFloat("scale"));
+    d.beta = static_cast<float>(a.getFloat("shift"));
+  };
+
   OpDef &add = t.add(binary("add", "a + b with broadcasting (torch.add)"));
   add.eval = binaryEval<addF>;
   add.scalar = binaryScalar<'+'>;
