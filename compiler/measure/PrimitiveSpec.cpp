@@ -1,6 +1,8 @@
 //===- PrimitiveSpec.cpp - the oneDNN primitive of a layer, as data -------===//
 #include "measure/PrimitiveSpec.h"
 
+#include "target/Kernels.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -298,13 +300,13 @@ KernelPoint kernelPoint(const PrimitiveSpec &s) {
     const bool grouped = s.weights.size() == 5;
     const int64_t groups = grouped ? s.weights[0] : 1;
     const size_t kh = s.weights.size() - 2;
-    p.family = s.kind == DnnlKind::Convolution ? "conv" : "deconv";
+    p.family = s.kind == DnnlKind::Convolution ? target::kFamilyConv : target::kFamilyDeconv;
     p.dims = {s.src[0][1], s.dst[1],    groups, s.dst[0] * s.dst[2], s.dst[3],
               s.weights[kh], s.weights[kh + 1], s.strides.empty() ? 1 : s.strides[0]};
     return p;
   }
   case DnnlKind::InnerProduct:
-    p.family = "linear";
+    p.family = target::kFamilyLinear;
     p.dims = {s.src[0][0], elements(s.src[0]) / std::max<int64_t>(s.src[0][0], 1),
               s.dst.size() > 1 ? s.dst[1] : 1};
     return p;
@@ -312,7 +314,7 @@ KernelPoint kernelPoint(const PrimitiveSpec &s) {
     if (s.src.size() < 2 || s.src[0].size() < 2 || s.dst.size() < 2)
       break;
     const size_t r = s.dst.size();
-    p.family = "matmul";
+    p.family = target::kFamilyMatmul;
     p.dims = {elements(s.dst) / (s.dst[r - 2] * s.dst[r - 1]), s.dst[r - 2],
               s.src[0][s.src[0].size() - 1], s.dst[r - 1]};
     return p;
@@ -321,9 +323,10 @@ KernelPoint kernelPoint(const PrimitiveSpec &s) {
     int64_t in = 0;
     for (const Dims &d : s.src)
       in += elements(d);
-    p.family = s.kind == DnnlKind::Binary ? algName(s.alg)
-               : s.alg == DnnlAlg::None   ? kindName(s.kind)
-                                          : std::string(kindName(s.kind)) + "_" + algName(s.alg);
+    p.family = s.kind == DnnlKind::Concat   ? target::kFamilyConcat
+               : s.kind == DnnlKind::Binary ? algName(s.alg)
+               : s.alg == DnnlAlg::None     ? kindName(s.kind)
+                                            : std::string(kindName(s.kind)) + "_" + algName(s.alg);
     p.dims = {in, elements(s.dst)};
     if (s.kind == DnnlKind::Concat)
       p.dims.insert(p.dims.begin(), static_cast<int64_t>(s.src.size()));

@@ -14,45 +14,64 @@ constexpr const char *kMatmulKeys[] = {"batch", "m", "k", "n"};
 constexpr const char *kDataKeys[] = {"src", "dst"};
 constexpr const char *kConcatKeys[] = {"inputs", "src", "dst"};
 
-bool isConv(llvm::StringRef family) { return family == "conv" || family == "deconv"; }
+/// How a family's dims give its work and features.
+enum class Shape { Conv, Product, Data };
+
+/// The families with dims of their own; any other is a Data family with
+/// kDataKeys. The one table: kernelKeys, kernelWork and kernelFeatures read it.
+struct FamilySpec {
+  const char *name;
+  Shape shape;
+  llvm::ArrayRef<const char *> keys;
+};
+const FamilySpec kFamilies[] = {
+    {kFamilyConv, Shape::Conv, kConvKeys},       {kFamilyDeconv, Shape::Conv, kConvKeys},
+    {kFamilyLinear, Shape::Product, kLinearKeys}, {kFamilyMatmul, Shape::Product, kMatmulKeys},
+    {kFamilyConcat, Shape::Data, kConcatKeys}};
+
+const FamilySpec &familySpec(llvm::StringRef family) {
+  static const FamilySpec data{"", Shape::Data, kDataKeys};
+  for (const FamilySpec &f : kFamilies)
+    if (family == f.name)
+      return f;
+  return data;
+}
 
 double lg(int64_t v) { return std::log2(static_cast<double>(std::max<int64_t>(v, 1))); }
 
 } // namespace
 
 llvm::ArrayRef<const char *> kernelKeys(llvm::StringRef family) {
-  if (isConv(family))
-    return kConvKeys;
-  if (family == "linear")
-    return kLinearKeys;
-  if (family == "matmul")
-    return kMatmulKeys;
-  if (family == "concat")
-    return kConcatKeys;
-  return kDataKeys;
+  return familySpec(family).keys;
 }
 
 double kernelWork(llvm::StringRef family, llvm::ArrayRef<int64_t> dims) {
+  const FamilySpec &f = familySpec(family);
   double w = 1;
-  if (dims.size() != kernelKeys(family).size())
+  if (dims.size() != f.keys.size())
     return w;
-  if (isConv(family)) // cout x h x w x cin/groups x kh x kw
+  switch (f.shape) {
+  case Shape::Conv: // cout x h x w x cin/groups x kh x kw
     w = static_cast<double>(dims[1]) * static_cast<double>(dims[3]) *
         static_cast<double>(dims[4]) * static_cast<double>(dims[0]) /
         static_cast<double>(std::max<int64_t>(dims[2], 1)) * static_cast<double>(dims[5]) *
         static_cast<double>(dims[6]);
-  else if (family == "linear" || family == "matmul")
+    break;
+  case Shape::Product:
     for (int64_t d : dims)
       w *= static_cast<double>(d);
-  else // the elements read and written
+    break;
+  case Shape::Data: // the elements read and written
     w = static_cast<double>(dims[dims.size() - 2]) + static_cast<double>(dims.back());
+  }
   return std::max(w, 1.0);
 }
 
 std::vector<double> kernelFeatures(llvm::StringRef family, llvm::ArrayRef<int64_t> dims) {
-  if (dims.size() != kernelKeys(family).size())
+  const FamilySpec &spec = familySpec(family);
+  if (dims.size() != spec.keys.size())
     return {};
-  if (isConv(family)) {
+  if (spec.shape == Shape::Conv) {
     const int64_t g = std::max<int64_t>(dims[2], 1);
     return {lg(dims[0] / g), lg(dims[1] / g), lg(g), lg(dims[3] * dims[4]),
             lg(dims[5] * dims[6]), lg(dims[7])};

@@ -34,6 +34,15 @@
 
 namespace netc::target {
 
+/// The families with dims of their own (kernelKeys); measure::kernelPoint
+/// names a layer's family with these, every other primitive by
+/// "<kind>_<algorithm>".
+inline constexpr const char *kFamilyConv = "conv";
+inline constexpr const char *kFamilyDeconv = "deconv";
+inline constexpr const char *kFamilyLinear = "linear";
+inline constexpr const char *kFamilyMatmul = "matmul";
+inline constexpr const char *kFamilyConcat = "concat";
+
 /// One measured kernel configuration.
 struct KernelSample {
   KernelSample() = default;
