@@ -447,13 +447,18 @@ std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const target::HardwareP
   if (!base)
     return std::nullopt;
   const double weights = static_cast<double>(base->totals.weightBytes);
-  const double perSample = static_cast<double>(base->totals.peakActivationBytes);
+  // Each sequence also holds its KV cache (a decode step's, --phase).
+  const double kvBytes =
+      static_cast<double>(base->totals.kvCacheElems) * opts.kvCache().bits / 8.0;
+  const double perSample = static_cast<double>(base->totals.peakActivationBytes) + kvBytes;
   MaxBatch mb;
   if (perSample <= 0 || weights + perSample > hw.memory) {
     diag.globalError(fmt::format("network '{}' does not fit in the memory of '{}' even at batch 1 "
-                                 "(weights {} B + activations {} B > {} B)",
+                                 "(weights {} B + activations {} B{} > {} B)",
                                  g.name, hw.name, base->totals.weightBytes,
-                                 base->totals.peakActivationBytes, hw.memory));
+                                 base->totals.peakActivationBytes,
+                                 kvBytes > 0 ? fmt::format(" + KV cache {} B", kvBytes) : "",
+                                 hw.memory));
     return std::nullopt;
   }
   mb.batch = static_cast<int64_t>(std::floor((hw.memory - weights) / perSample));

@@ -53,4 +53,39 @@ llvm::StringRef groupByName(GroupBy by) {
   return "layer";
 }
 
+namespace {
+struct NamedStorage {
+  const char *alias;
+  Storage storage;
+};
+constexpr NamedStorage kStorages[] = {
+    {"fp32", {"fp32", 32}}, {"f32", {"fp32", 32}}, {"fp16", {"fp16", 16}},
+    {"f16", {"fp16", 16}},  {"bf16", {"bf16", 16}}, {"fp8", {"fp8", 8}},
+    {"int8", {"int8", 8}},  {"i8", {"int8", 8}},    {"int4", {"int4", 4}},
+    {"i4", {"int4", 4}},
+};
+} // namespace
+
+std::optional<Storage> parseStorage(llvm::StringRef s) {
+  for (const NamedStorage &n : kStorages)
+    if (s == n.alias)
+      return n.storage;
+  return std::nullopt;
+}
+
+Storage storageOf(ir::DType t) {
+  std::optional<Storage> s = parseStorage(ir::dtypeName(t));
+  return s ? *s : Storage{"fp32", 32};
+}
+
+llvm::StringRef phaseName(Phase p) {
+  switch (p) {
+  case Phase::None: return "none";
+  case Phase::Prefill: return "prefill";
+  case Phase::Decode: return "decode";
+  case Phase::Request: return "request";
+  }
+  return "none";
+}
+
 } // namespace netc::cost

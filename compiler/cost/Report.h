@@ -39,11 +39,27 @@ llvm::StringRef memoryModelName(MemoryModel m);
 llvm::StringRef flopConventionDoc(FlopConvention c);
 llvm::StringRef memoryModelDoc(MemoryModel m);
 
+/// How weights or the KV cache are stored (--weight-dtype, --kv-dtype), as
+/// LLM-Viewer allows: 4-bit weights with fp16 activations and an 8-bit KV
+/// cache. Only bytes change: the arithmetic runs at the activations' dtype.
+struct Storage {
+  const char *name; ///< "int4"
+  unsigned bits;    ///< per element
+};
+/// fp32, fp16, bf16, fp8, int8, int4 (and f32, f16, i8, i4).
+std::optional<Storage> parseStorage(llvm::StringRef s);
+/// The storage of a tensor dtype: fp32 32 bits, ...
+Storage storageOf(ir::DType t);
+
 struct CostOptions {
   FlopConvention flops = FlopConvention::TwoMac;
   MemoryModel memory = MemoryModel::Ideal;
-  ir::DType dtype = ir::DType::F32; ///< element type of activations and weights
+  ir::DType dtype = ir::DType::F32; ///< element type of activations (and by default of the rest)
   int64_t batch = 1;                ///< multiplies the batch dimension of the inputs
+  std::optional<Storage> weightStorage; ///< --weight-dtype; none: dtype
+  std::optional<Storage> kvStorage;     ///< --kv-dtype; none: dtype
+  Storage weights() const { return weightStorage ? *weightStorage : storageOf(dtype); }
+  Storage kvCache() const { return kvStorage ? *kvStorage : storageOf(dtype); }
 };
 
 struct LayerCost {
@@ -86,6 +102,9 @@ struct Totals {
   /// tensors pack without gaps.
   int64_t peakActivationBytes = 0;
   int64_t modelBytesFp32 = 0, modelBytesFp16 = 0, modelBytesInt8 = 0; ///< params + buffers
+  /// The KV cache of the attention layers (OpDef::kvCache), in elements at
+  /// the report's batch: held after the step, read and written by it.
+  int64_t kvCacheElems = 0, kvReadElems = 0, kvWrittenElems = 0;
   double latency = 0;     ///< seconds, roofline lower bound (sum over layers)
   double calibratedLatency = 0; ///< seconds, calibrated estimate (sum); 0 when uncalibrated
   double throughput = 0;  ///< samples per second at the report's batch
@@ -106,6 +125,56 @@ struct MaxBatch {
   int64_t batch = 0; ///< at least 1 (findMaxBatch reports an error otherwise)
   double latency = 0;
   double qps = 0;
+};
+
+/// An LLM serving phase (--phase, --prompt, --context, --generate). A
+/// network costed by phase takes two parameters that the phase sets: `seq`,
+/// the new tokens of each sequence in this step, and `past`, the tokens
+/// already in its KV cache (which its attention layers read).
+enum class Phase {
+  None,
+  Prefill, ///< the prompt in one step: seq = prompt, past = 0 (time to first token)
+  Decode,  ///< one generated token: seq = 1, past = context (time per output token)
+  Request, ///< a whole request: the prefill, then generate - 1 decode steps at past =
+           ///< prompt, prompt + 1, ..., prompt + generate - 2 (the prefill gives the first token)
+};
+/// "prefill", "decode", "request".
+llvm::StringRef phaseName(Phase p);
+
+struct PhaseOptions {
+  Phase phase = Phase::None;
+  int64_t prompt = 0;   ///< prefill and request: the prompt's tokens
+  int64_t context = 0;  ///< decode: the tokens in the KV cache
+  int64_t generate = 0; ///< request: the output tokens (at least 1)
+  /// The network arguments of the phase's (first) step.
+  int64_t seq() const { return phase == Phase::Decode ? 1 : prompt; }
+  int64_t past() const { return phase == Phase::Decode ? context : 0; }
+};
+
+/// What serving costs, for a report with a phase. Times are the roofline's
+/// lower bound and, on a calibrated profile, the calibrated estimate (0
+/// otherwise), both summed over the steps; rates are per second at the
+/// report's batch.
+struct Serving {
+  PhaseOptions phase;
+  struct Time {
+    double roofline = 0, estimate = 0;
+  };
+  Time prefill;       ///< prefill and request: time to first token
+  Time decodeStep;    ///< decode: the step; request: the mean decode step (0 if none)
+  Time firstStep, lastStep; ///< request: the first and last decode steps
+  Time total;         ///< request: prefill + every decode step; else the phase's step
+  int64_t decodeSteps = 0; ///< request: generate - 1
+  /// Tokens per second: prefill: batch x prompt / time; decode: batch / step
+  /// time; request: batch x generate / total time. From the roofline and
+  /// from the estimate.
+  Time tokensPerSecond;
+  /// Bytes of the KV cache when the phase ends (after the last step), at
+  /// the report's batch and KV dtype.
+  int64_t kvCacheBytes = 0;
+  /// How the request's decode steps were summed: "exact per step" or
+  /// "affine in past, checked at the last step".
+  std::string method;
 };
 
 /// One layer timed on this machine by `netc measure` (measure/Measure.h).
@@ -145,6 +214,8 @@ struct Report {
   std::vector<LayerCost> layers; ///< execution order
   Totals totals;
   std::optional<MaxBatch> maxBatch;
+  /// --phase/--generate: what serving costs (Totals hold the phase's step).
+  std::optional<Serving> serving;
   /// The totals of the graph as written, when the report is of the optimized
   /// graph (the default), and the passes that ran.
   std::optional<Totals> unoptimized;

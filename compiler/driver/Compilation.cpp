@@ -187,7 +187,10 @@ std::optional<cost::Report> Compilation::report(const Program &program,
   std::optional<ir::Graph> graph = elaborate(program, elab, *diags);
   if (!graph)
     return std::nullopt;
-  return report(*graph);
+  std::optional<cost::Report> r = report(*graph);
+  if (r && opts.phase.phase != cost::Phase::None && !addServing(program, elab, *r))
+    return std::nullopt;
+  return r;
 }
 
 std::optional<cost::Report> Compilation::report(ir::Graph &graph, PassTrace *trace) {

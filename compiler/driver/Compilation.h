@@ -50,6 +50,9 @@ struct PipelineOptions {
   cost::GroupBy groupBy = cost::GroupBy::Layer;
   unsigned depth = 0;    ///< the tree's depth when groupBy is Tree (--depth N)
   bool maxBatch = false; ///< --max-batch: the report gets Report::maxBatch
+  /// --phase, --prompt, --context, --generate: the report gets Report::serving
+  /// (the elaboration options carry the phase's network arguments).
+  cost::PhaseOptions phase;
   bool optimize = true;  ///< false: -O0, the graph as written
   std::vector<std::string> passes; ///< empty: every pass
   bool verifyEach = false;
@@ -148,6 +151,13 @@ public:
 
 private:
   bool fail(Failure f);
+  /// Sets r.serving for a report with a phase (driver/Serving.cpp): the
+  /// phase's step is `r`; a request costs its decode steps too. False after
+  /// errors (a step that fails to elaborate or cost).
+  bool addServing(const Program &program, const ElabOptions &elab, cost::Report &r);
+  /// One decode step of a request (seq 1 and `past`), optimized and costed.
+  std::optional<cost::Report> decodeStep(const Program &program, const ElabOptions &elab,
+                                         int64_t past, DiagEngine &diag);
 
   PipelineOptions opts;
   llvm::raw_ostream &err;

@@ -117,4 +117,72 @@ std::optional<std::string> checkPassesAndOutput(const Options &o,
   return std::nullopt;
 }
 
+/// The serving options: --phase prefill needs --prompt, --phase decode
+/// --context; --generate needs --prompt and no --phase (it costs both
+/// phases), with --report and neither --compare nor --sweep nor
+/// --max-batch; a -D or a --sweep of seq or past, which the phase sets,
+/// clashes.
+std::optional<std::string> checkPhase(const Options &o, const std::vector<llvm::StringRef> &seen) {
+  const cost::PhaseOptions &p = o.pipeline.phase;
+  const bool generate = given(seen, "--generate");
+  if (generate && given(seen, "--phase"))
+    return std::string("--generate costs a whole request (the prefill, then the decode steps); "
+                       "give it without --phase");
+  if (p.phase == cost::Phase::None && !generate) {
+    if (given(seen, "--prompt"))
+      return std::string("option '--prompt' needs --phase prefill or --generate");
+    if (given(seen, "--context"))
+      return std::string("option '--context' needs --phase decode");
+    return std::nullopt;
+  }
+  const bool decode = p.phase == cost::Phase::Decode;
+  const char *phase = generate ? "--generate" : decode ? "--phase decode" : "--phase prefill";
+  if (decode && !given(seen, "--context"))
+    return std::string("--phase decode needs --context N (the tokens in the KV cache)");
+  if (!decode && !given(seen, "--prompt"))
+    return fmt::format("{} needs --prompt N (the prompt's tokens)", phase);
+  if (decode && given(seen, "--prompt"))
+    return std::string("option '--prompt' does not apply to --phase decode (its context is "
+                       "--context)");
+  if (!decode && given(seen, "--context"))
+    return fmt::format("option '--context' does not apply to {} (a prompt starts with an "
+                       "empty KV cache)",
+                       phase);
+  for (const char *name : {"seq", "past"}) {
+    for (const auto &[n, v] : o.pipeline.elab.overrides)
+      if (n == name)
+        return fmt::format("parameter '{}' is set by {}; do not give -D {}", name, phase, name);
+    for (const sweep::SweepSpec &s : o.sweep.sweeps)
+      if (s.name == name)
+        return fmt::format("parameter '{}' is set by {}; it cannot be swept", name, phase);
+  }
+  if (!generate)
+    return std::nullopt;
+  if (o.action != Action::Report)
+    return std::string("option '--generate' needs --report");
+  for (const char *name : {"--compare", "--sweep", "--max-batch"})
+    if (given(seen, name))
+      return fmt::format("option '{}' cannot be combined with --generate (use --phase prefill "
+                         "or --phase decode)",
+                         name);
+  return std::nullopt;
+}
+
+void applyPhase(Options &o) {
+  cost::PhaseOptions &p = o.pipeline.phase;
+  if (p.generate > 0)
+    p.phase = cost::Phase::Request;
+  if (p.phase == cost::Phase::None)
+    return;
+  std::string flag =
+      p.phase == cost::Phase::Request
+          ? fmt::format("--prompt {} --generate {}", p.prompt, p.generate)
+          : p.phase == cost::Phase::Decode ? fmt::format("--phase decode --context {}", p.context)
+                                           : fmt::format("--phase prefill --prompt {}", p.prompt);
+  for (ElabOptions *e : {&o.pipeline.elab, &o.compareElab}) {
+    e->phaseArgs = {{"seq", std::to_string(p.seq())}, {"past", std::to_string(p.past())}};
+    e->phaseFlag = flag;
+  }
+}
+
 } // namespace netc::options

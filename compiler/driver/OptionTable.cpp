@@ -38,6 +38,19 @@ std::optional<std::string> parseUnsigned(llvm::StringRef v, unsigned &out, const
   return std::nullopt;
 }
 
+/// At most 2^24 tokens (16M) in a prompt, a context or a generation.
+constexpr int64_t kMaxTokens = int64_t(1) << 24;
+
+std::optional<std::string> parseStorage(llvm::StringRef v, std::optional<cost::Storage> &out,
+                                        const char *name) {
+  if (std::optional<cost::Storage> s = cost::parseStorage(v)) {
+    out = *s;
+    return std::nullopt;
+  }
+  return fmt::format("unknown {} '{}' (expected: fp32, fp16, bf16, fp8, int8, int4)", name,
+                     v.str());
+}
+
 } // namespace
 
 const std::vector<OptionSpec> &specs() {
@@ -232,6 +245,45 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef) -> std::optional<std::string> {
          o.pipeline.maxBatch = true;
          return std::nullopt;
+       }},
+      {"--phase", "P",
+       "cost one step of serving an LLM: prefill (the prompt, with --prompt N) or decode (one "
+       "token with --context N tokens in the KV cache); the network takes parameters seq and past",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         for (cost::Phase p : {cost::Phase::Prefill, cost::Phase::Decode})
+           if (v == cost::phaseName(p)) {
+             o.pipeline.phase.phase = p;
+             return std::nullopt;
+           }
+         return fmt::format("unknown --phase '{}' (expected: prefill, decode)", v.str());
+       }},
+      {"--prompt", "N", "the prompt's tokens (--phase prefill, --generate)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         return parseLimit(v, o.pipeline.phase.prompt, "--prompt", kMaxTokens);
+       }},
+      {"--context", "N", "the tokens in the KV cache before the decode step (--phase decode)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (v == "0") {
+           o.pipeline.phase.context = 0;
+           return std::nullopt;
+         }
+         return parseLimit(v, o.pipeline.phase.context, "--context", kMaxTokens);
+       }},
+      {"--generate", "N",
+       "cost a whole request: the prefill of --prompt tokens, then decode steps until N tokens "
+       "are generated (time to first token, time per output token, tokens/s)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         return parseLimit(v, o.pipeline.phase.generate, "--generate", kMaxTokens);
+       }},
+      {"--weight-dtype", "T",
+       "storage type of the weights (default: --dtype): fp32, fp16, bf16, fp8, int8, int4",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         return parseStorage(v, o.pipeline.cost.weightStorage, "--weight-dtype");
+       }},
+      {"--kv-dtype", "T",
+       "storage type of the KV cache (default: --dtype): fp32, fp16, bf16, fp8, int8, int4",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         return parseStorage(v, o.pipeline.cost.kvStorage, "--kv-dtype");
        }},
       {"--top", "N", "list the N slowest layers (default 10; 0: none)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {

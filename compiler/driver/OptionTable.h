@@ -50,6 +50,11 @@ std::optional<std::string> checkTableRows(const Options &o,
 /// netc measure's rules: --threads and --repeats need it; it reports layer
 /// by layer in fp32, so neither --group-by, --depth, --max-batch nor another
 /// --dtype.
+std::optional<std::string> checkPhase(const Options &o, const std::vector<llvm::StringRef> &seen);
+/// Sets the network arguments of the phase (seq, past) in the elaboration
+/// options of the network and of --compare's; --generate makes the phase
+/// Phase::Request. After checkPhase.
+void applyPhase(Options &o);
 std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen);

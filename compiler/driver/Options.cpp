@@ -137,7 +137,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     static const llvm::StringRef reportOnly[] = {
         "--hw",  "--format",   "--flops",    "--memory",          "--dtype",    "--batch",
         "--top", "--group-by", "--max-batch", "--compare-network", "--compare-D",
-        "--depth", "--wide"};
+        "--depth", "--wide", "--weight-dtype", "--kv-dtype", "--generate"};
     const bool isReportOnly =
         std::find(std::begin(reportOnly), std::end(reportOnly), match->name) != std::end(reportOnly);
     if (firstReportOption.empty() && isReportOnly)
@@ -171,6 +171,9 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
     return usageError(err, *problem);
   if (auto problem = options::checkMeasure(opts, seen))
     return usageError(err, *problem);
+  if (auto problem = options::checkPhase(opts, seen))
+    return usageError(err, *problem);
+  options::applyPhase(opts);
   if (auto problem = options::checkPassesAndOutput(opts, seen))
     return usageError(err, *problem);
   // --hw also chooses the profile of the kernel comments of --emit=cpp.

@@ -63,20 +63,24 @@ std::string hardwareJson(const Report &r) {
 }
 
 std::string conventionsJson(const Report &r) {
-  return object({{"flops", jsonString(cost::flopConventionName(r.options.flops))},
-                 {"memory", jsonString(cost::memoryModelName(r.options.memory))},
-                 {"dtype", jsonString(ir::dtypeName(r.options.dtype))},
-                 {"batch", integer(r.options.batch)},
-                 {"latency", jsonString(kLatencyNote)}});
+  Members m = {{"flops", jsonString(cost::flopConventionName(r.options.flops))},
+               {"memory", jsonString(cost::memoryModelName(r.options.memory))},
+               {"dtype", jsonString(ir::dtypeName(r.options.dtype))},
+               {"batch", integer(r.options.batch)},
+               {"latency", jsonString(kLatencyNote)}};
+  if (r.options.weightStorage) // only when given: the schema of other reports stays
+    m.emplace_back("weight_dtype", jsonString(r.options.weightStorage->name));
+  if (r.options.kvStorage)
+    m.emplace_back("kv_dtype", jsonString(r.options.kvStorage->name));
+  return object(m);
 }
 
 /// The quantities as an object, keys "a.b" nested as {"a": {"b": ...}}
 /// (consecutive keys sharing a prefix form one nested object); `strip` is
 /// removed from the front of every key first.
-std::string quantitiesJson(const std::vector<Quantity> &qs,
-                           const std::function<std::string(size_t)> &value,
-                           llvm::StringRef strip = "") {
-  Members top;
+Members quantityMembers(const std::vector<Quantity> &qs,
+                        const std::function<std::string(size_t)> &value,
+                        llvm::StringRef strip = "", Members top = {}) {
   std::string prefix;
   Members nested;
   auto flush = [&] {
@@ -100,7 +104,13 @@ std::string quantitiesJson(const std::vector<Quantity> &qs,
     nested.emplace_back(tail.str(), value(i));
   }
   flush();
-  return object(top);
+  return top;
+}
+
+std::string quantitiesJson(const std::vector<Quantity> &qs,
+                           const std::function<std::string(size_t)> &value,
+                           llvm::StringRef strip = "") {
+  return object(quantityMembers(qs, value, strip));
 }
 
 std::string totalsJson(const Report &r) {
@@ -113,6 +123,22 @@ std::string maxBatchJson(const Report &r) {
   if (qs.empty())
     return "null";
   return quantitiesJson(qs, [&](size_t i) { return quantityNumber(qs[i]); }, "max_batch.");
+}
+
+std::string servingJson(const Report &r) {
+  const cost::PhaseOptions &p = r.serving->phase;
+  Members m = {{"phase", jsonString(cost::phaseName(p.phase))},
+               {"seq", integer(p.seq())},
+               {"past", integer(p.past())}};
+  if (p.phase == cost::Phase::Request) {
+    m.emplace_back("prompt", integer(p.prompt));
+    m.emplace_back("generate", integer(p.generate));
+    m.emplace_back("decode_steps", integer(r.serving->decodeSteps));
+    m.emplace_back("method", jsonString(r.serving->method));
+  }
+  std::vector<Quantity> qs = servingQuantities(r);
+  return object(
+      quantityMembers(qs, [&](size_t i) { return quantityNumber(qs[i]); }, "serving.", m));
 }
 
 std::string layerJson(const LayerCost &l, bool calibrated) {
@@ -208,6 +234,8 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*sty
       m.emplace_back("depth", integer(r.depth));
     m.emplace_back("groups", layersJson(r.groups, r.hardware.hasCalibration));
   }
+  if (r.serving) // --phase, --generate
+    m.emplace_back("serving", servingJson(r));
   if (r.measured) // netc measure
     m.emplace_back("measured", measuredJson(r));
   writeObject(os, m);

@@ -139,6 +139,10 @@ void writeMarkdown(llvm::raw_ostream &os, const Report &r, const ReportStyle &st
   std::vector<Quantity> mb = maxBatchQuantities(r);
   qs.insert(qs.end(), mb.begin(), mb.end());
   writeQuantityTable(os, qs);
+  if (r.serving) {
+    os << "\n## Serving\n\n" << markdownEscape(phaseText(r)) << "\n\n";
+    writeQuantityTable(os, servingQuantities(r));
+  }
   writeMarkdownMeasured(os, r);
 
   const std::vector<LayerCost> &rows = rankedRows(r);

@@ -99,13 +99,112 @@ std::vector<std::string> hardwareFacts(const Report &r) {
   return facts;
 }
 
+std::string storageText(const cost::CostOptions &o) {
+  std::string s;
+  if (o.weightStorage)
+    s += fmt::format(" (weights {}", o.weightStorage->name);
+  if (o.kvStorage)
+    s += fmt::format("{}KV cache {}", s.empty() ? " (" : ", ", o.kvStorage->name);
+  return s.empty() ? s : s + ")";
+}
+
 std::vector<std::string> conventionFacts(const Report &r) {
   return {"FLOPs " + cost::flopConventionName(r.options.flops).str(),
           "memory " + cost::memoryModelName(r.options.memory).str(),
-          "dtype " + ir::dtypeName(r.options.dtype).str(),
+          "dtype " + ir::dtypeName(r.options.dtype).str() + storageText(r.options),
           "batch " + withThousands(r.options.batch)};
 }
 
+
+std::vector<Quantity> servingQuantities(const Report &r) {
+  if (!r.serving)
+    return {};
+  const cost::Serving &s = *r.serving;
+  const bool estimate = r.hardware.hasCalibration;
+  std::vector<Quantity> qs;
+  auto time = [&](const char *label, const std::string &key, cost::Serving::Time t,
+                  const std::string &note) {
+    qs.push_back(Quantity{label, "serving." + key + "_s", Quantity::Seconds, 0, t.roofline,
+                          note.empty() ? kLatencyNote : note});
+    if (estimate)
+      qs.push_back(Quantity{std::string(label) + " (estimate)", "serving." + key + "_estimate_s",
+                            Quantity::Seconds, 0, t.estimate, "calibrated estimate"});
+  };
+  auto tokens = [&](const char *label, const std::string &note) {
+    qs.push_back(Quantity{label, "serving.tokens_per_s", Quantity::TokenRate, 0,
+                          s.tokensPerSecond.roofline, note});
+    if (estimate)
+      qs.push_back(Quantity{std::string(label) + " (estimate)", "serving.tokens_per_s_estimate",
+                            Quantity::TokenRate, 0, s.tokensPerSecond.estimate,
+                            "calibrated estimate"});
+  };
+  const std::string batch = r.options.batch > 1 ? fmt::format(" x batch {}", r.options.batch) : "";
+  switch (s.phase.phase) {
+  case cost::Phase::None: return {};
+  case cost::Phase::Prefill:
+    time("time to first token", "time_to_first_token", s.prefill, "");
+    tokens("prompt tokens/s", fmt::format("{} prompt tokens{} per prefill", s.phase.prompt, batch));
+    break;
+  case cost::Phase::Decode:
+    time("time per output token", "time_per_output_token", s.decodeStep, "");
+    tokens("output tokens/s", r.options.batch > 1 ? fmt::format("{} sequences", r.options.batch)
+                                                  : "one sequence");
+    break;
+  case cost::Phase::Request:
+    time("time to first token", "time_to_first_token", s.prefill,
+         fmt::format("prefill of {} tokens", s.phase.prompt));
+    time("time per output token", "time_per_output_token", s.decodeStep,
+         s.decodeSteps > 0 ? fmt::format("mean of {} decode steps", s.decodeSteps)
+                           : "no decode step: the prefill gives the only token");
+    time("first decode step", "first_decode_step", s.firstStep,
+         fmt::format("past = {}", s.phase.prompt));
+    time("last decode step", "last_decode_step", s.lastStep,
+         fmt::format("past = {}", s.phase.prompt + std::max<int64_t>(s.decodeSteps - 1, 0)));
+    time("request", "request", s.total, "prefill + decode steps");
+    tokens("output tokens/s", fmt::format("{} output tokens{} per request", s.phase.generate, batch));
+    break;
+  }
+  const cost::Storage kv = r.options.kvCache();
+  qs.push_back(Quantity{"KV cache", "serving.kv_cache_bytes", Quantity::Bytes, s.kvCacheBytes,
+                        static_cast<double>(s.kvCacheBytes),
+                        fmt::format("after the {}, {}", s.phase.phase == cost::Phase::Request
+                                                            ? "last step"
+                                                            : "step",
+                                    kv.name)});
+  if (s.phase.phase != cost::Phase::Request) {
+    auto bytes = [&](int64_t elems) { return (elems * kv.bits + 7) / 8; };
+    int64_t read = bytes(r.totals.kvReadElems), written = bytes(r.totals.kvWrittenElems);
+    qs.push_back(Quantity{"KV cache read", "serving.kv_read_bytes", Quantity::Bytes, read,
+                          static_cast<double>(read), "per step"});
+    qs.push_back(Quantity{"KV cache written", "serving.kv_written_bytes", Quantity::Bytes,
+                          written, static_cast<double>(written), "per step"});
+  }
+  return qs;
+}
+
+std::string phaseText(const Report &r) {
+  if (!r.serving)
+    return "";
+  const cost::PhaseOptions &p = r.serving->phase;
+  switch (p.phase) {
+  case cost::Phase::None: return "";
+  case cost::Phase::Prefill:
+    return fmt::format("prefill: a prompt of {} tokens per sequence, the KV cache empty "
+                       "(seq={}, past=0)",
+                       withThousands(p.prompt), p.prompt);
+  case cost::Phase::Decode:
+    return fmt::format("decode: 1 new token per sequence with {} in the KV cache (seq=1, "
+                       "past={})",
+                       withThousands(p.context), p.context);
+  case cost::Phase::Request:
+    return fmt::format("request: a prompt of {} tokens, then {} generated; the table shows the "
+                       "prefill{}",
+                       withThousands(p.prompt), withThousands(p.generate),
+                       r.serving->method.empty() ? ""
+                                                 : "; decode steps summed " + r.serving->method);
+  }
+  return "";
+}
 
 std::vector<size_t> topByLatency(const std::vector<LayerCost> &rows, unsigned n) {
   std::vector<size_t> order(rows.size());
@@ -232,6 +331,7 @@ std::string quantityText(const Quantity &q) {
     return withThousands(q.exact) + " B" + (q.exact >= 1000 ? " (" + siBytes(q.value) + ")" : "");
   case Quantity::Seconds: return humanTime(q.value);
   case Quantity::Rate: return withThousands(q.value, 1) + " samples/s";
+  case Quantity::TokenRate: return withThousands(q.value, 1) + " tokens/s";
   case Quantity::Share: return fmt::format("{:.1f}%", q.value * 100);
   }
   return "";

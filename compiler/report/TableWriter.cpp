@@ -358,6 +358,8 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
   writeHardware(os, "hardware", r);
   wrapText(os, "conventions", conventionsText(r));
   writeConventionDocs(os, r);
+  if (r.serving)
+    wrapText(os, "phase", phaseText(r));
   os << '\n';
 
   writeRows(os, r, style.width);
@@ -367,6 +369,10 @@ void writeTable(llvm::raw_ostream &os, const Report &r, const ReportStyle &style
   std::vector<Quantity> mb = maxBatchQuantities(r);
   qs.insert(qs.end(), mb.begin(), mb.end());
   writeQuantities(os, qs, style.width);
+  if (r.serving) {
+    os << "\nserving\n";
+    writeQuantities(os, servingQuantities(r), style.width);
+  }
 
   if (r.unoptimized) {
     os << '\n';

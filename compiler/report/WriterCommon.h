@@ -29,6 +29,9 @@ std::string deviceMemoryText(double bytes);
 std::vector<std::string> hardwareFacts(const cost::Report &r);
 /// "FLOPs 2mac", "memory ideal", "dtype f32", "batch 1".
 std::vector<std::string> conventionFacts(const cost::Report &r);
+/// " (weights int4, KV cache int8)" when --weight-dtype or --kv-dtype is
+/// given, else "".
+std::string storageText(const cost::CostOptions &o);
 inline constexpr const char *kLatencyNote = "roofline lower bound";
 
 /// "memory", "compute", or "none" for a row without work (a view, an input).
@@ -59,7 +62,7 @@ llvm::StringRef rankedWhat(const cost::Report &r);
 
 /// One line of the totals: an exact count, bytes, seconds, a rate or a share.
 struct Quantity {
-  enum Kind { Count, Bytes, Seconds, Rate, Share };
+  enum Kind { Count, Bytes, Seconds, Rate, Share, TokenRate };
   std::string label; ///< for people: "peak activations"
   std::string key;   ///< for machines: "peak_activation_bytes"; "a.b" nests in JSON
   Kind kind;
@@ -80,6 +83,12 @@ void writeSideBySide(llvm::raw_ostream &os, const std::vector<Quantity> &qa,
 std::vector<Quantity> totalQuantities(const cost::Report &r);
 /// Max batch rows (batch, latency, QPS) when the report has them.
 std::vector<Quantity> maxBatchQuantities(const cost::Report &r);
+/// Serving rows (--phase, --generate) when the report has them: time to
+/// first token, time per output token, tokens/s, the KV cache.
+std::vector<Quantity> servingQuantities(const cost::Report &r);
+/// The phase in words, for the header: "decode: 1 new token per sequence
+/// with 4,096 in the KV cache (seq=1, past=4096)"; "" without a phase.
+std::string phaseText(const cost::Report &r);
 /// Exact value for people: "11,689,512", "14,155,936 B (14.2 MB)", "1.23 ms",
 /// "810.4 samples/s", "72.3%".
 std::string quantityText(const Quantity &q);

@@ -137,6 +137,16 @@ void Elaborator::elaborateNetwork(const NetworkDecl &net) {
                            net.name, name,
                            near ? fmt::format("; did you mean '{}'?", *near) : ""));
   }
+  for (const auto &[name, text] : opts.phaseArgs) {
+    bool known = false;
+    for (const Param &p : net.params)
+      known |= p.name == name;
+    if (!known)
+      failGlobal(fmt::format("{}: network '{}' has no parameter '{}' (a network costed by phase "
+                             "takes 'seq', the new tokens of each sequence, and 'past', the "
+                             "tokens already in its KV cache)",
+                             opts.phaseFlag, net.name, name));
+  }
   for (const Param &p : net.params) {
     Value v;
     bool set = false;
@@ -144,6 +154,12 @@ void Elaborator::elaborateNetwork(const NetworkDecl &net) {
       if (name == p.name) {
         v = parseOverride(text);
         set = true;
+      }
+    bool byPhase = false;
+    for (const auto &[name, text] : opts.phaseArgs)
+      if (name == p.name) {
+        v = parseOverride(text);
+        set = byPhase = true;
       }
     if (!set && !p.defaultValue)
       fail(p.loc, fmt::format("network parameter '{}' has no default; give it with -D {}=...",
@@ -153,7 +169,8 @@ void Elaborator::elaborateNetwork(const NetworkDecl &net) {
     std::string err;
     if (!checkType(p, v, err)) {
       if (set)
-        failGlobal(fmt::format("{} {}: {}", opts.overrideFlag, p.name, err));
+        failGlobal(byPhase ? fmt::format("{}: parameter '{}': {}", opts.phaseFlag, p.name, err)
+                           : fmt::format("{} {}: {}", opts.overrideFlag, p.name, err));
       fail(p.loc, fmt::format("parameter '{}': {}", p.name, err));
     }
     graph.params.emplace_back(p.name, formatValue(v, &graph));

@@ -34,6 +34,11 @@ struct ElabOptions {
   std::string network;
   std::vector<std::pair<std::string, std::string>> overrides; ///< -D name=value
   std::string overrideFlag = "-D"; ///< how messages name the option ("--compare-D")
+  /// Network arguments an LLM serving phase sets (--phase, --generate: seq
+  /// and past), and the options that set them, for messages ("--phase decode
+  /// --context 512"). The network must take each of them.
+  std::vector<std::pair<std::string, std::string>> phaseArgs;
+  std::string phaseFlag;
   uint64_t maxNodes = 2'000'000;
   /// Node inputs, all nodes together: a concat of k tensors has k. Every
   /// stage's work follows them, and a DenseNet-like chain of n concats over
