@@ -350,7 +350,13 @@ Value Elaborator::indexTensor(Value x, const IndexExpr &e) {
       return b ? Value::ofInt(evalIndexInt(*b, "a tensor index")) : Value::none();
     };
     if (!sub.isRange) {
-      const int64_t i = evalIndexInt(*sub.index, "a tensor index (an int or a range a:b:s)");
+      const Value iv = eval(*sub.index);
+      if (iv.kind != K::Int)
+        fail(sub.index->loc,
+             fmt::format("a tensor index must be an int or a range a:b:s, got {}{}",
+                         kindName(iv.kind),
+                         iv.kind == K::Tensor ? " (indexing by a tensor is not supported)" : ""));
+      const int64_t i = iv.i;
       x = tensorOp("select", {{"", x, sub.loc}, {"dim", Value::ofInt(dim), sub.loc},
                               {"index", Value::ofInt(i), sub.loc}},
                    sub.loc);

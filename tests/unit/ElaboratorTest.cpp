@@ -74,7 +74,7 @@ TEST_CASE("elaborate: blocks expand, loops unroll, names follow the nesting") {
          "  return x\n"
          "}\n");
   REQUIRE_MESSAGE(e.graph, e.errors());
-  CHECK(e.names() == "input stage.cb.conv2d stage.cb_1.conv2d stage_1.cb.conv2d");
+  CHECK(e.names() == "x stage.cb.conv2d stage.cb_1.conv2d stage_1.cb.conv2d");
   CHECK(e.outShape() == "f32[1,16,8,8]");
   CHECK(ir::verifyGraph(*e.graph).empty());
   // Stable across runs.

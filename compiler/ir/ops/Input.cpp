@@ -15,7 +15,8 @@ std::string sourceShape(OpCall &c, std::vector<TensorType> &outs) {
     return fmt::format("{} needs at least one dimension", c.op.isInput ? "an input" : "a param");
   for (int64_t d : shape)
     if (d <= 0)
-      return fmt::format("{} dimensions must be positive, got {}", what, formatShape(shape));
+      return fmt::format("{} must be positive, got {}",
+                         c.op.isInput ? "input dimensions" : "dimensions", formatShape(shape));
   auto dt = parseDType(c.attrs.getStr("dtype"));
   if (!dt)
     return fmt::format("unknown dtype \"{}\" (expected f32, f16, bf16 or i8)",
