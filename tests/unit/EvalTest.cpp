@@ -824,6 +824,9 @@ TEST_CASE("eval: example networks run at small sizes (finite outputs)") {
       {"shufflenet_v2_x1_0.net", {{"res", "32"}, {"width", "0.5"}, {"classes", "10"}}},
       {"mobilenet_v3_small.net", {{"res", "32"}, {"width", "0.25"}, {"classes", "10"}}},
       {"squeezenet1_0.net", {{"res", "48"}, {"classes", "10"}}},
+      {"vit_b_16.net",
+       {{"res", "32"}, {"layers", "2"}, {"d", "32"}, {"heads", "4"}, {"mlp_dim", "64"},
+        {"classes", "10"}}},
   };
   for (const auto &testCase : cases) {
     const char *file = testCase.first;
