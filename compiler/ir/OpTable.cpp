@@ -195,6 +195,13 @@ std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW, con
 
 std::string shapeText(const TensorType &t) { return formatShape(t.shape); }
 
+int64_t dimsProduct(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
+  int64_t n = 1;
+  for (size_t i = from; i < to; ++i)
+    n *= s[i];
+  return n;
+}
+
 std::string stateDictKey(llvm::StringRef node, llvm::StringRef tensor) {
   return tensor.empty() ? node.str() : node.str() + "." + tensor.str();
 }

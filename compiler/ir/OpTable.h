@@ -362,6 +362,10 @@ std::string checkElementCount(const TensorType &t);
 /// An error unless groups > 0 and divides the channels (dim 1) of `x`.
 std::string checkChannelGroups(const TensorType &x, int64_t groups);
 
+/// Product of the dims of `s` in [from, to) (1 for none): the elements of a
+/// block of a row-major tensor (kernel and eval rules, shapes already checked).
+int64_t dimsProduct(llvm::ArrayRef<int64_t> s, size_t from, size_t to);
+
 /// Cost rules shared by many ops: N FLOPs per output element (0 for data
 /// movement), with overflow checks.
 std::string flopsPerOutputElement(int64_t n, llvm::ArrayRef<TensorType> outputs, OpWork &work);

@@ -24,16 +24,23 @@ struct Range {
   int64_t start, step, count;
 };
 
+/// The call's `dim` wrapped into [0, rank) (wrapDim) and that dim's size.
+std::string dimAndSize(const OpCall &c, int64_t &dim, int64_t &n) {
+  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim); !e.empty())
+    return e;
+  n = c.inputs[0].shape[static_cast<size_t>(dim)];
+  return "";
+}
+
 // slice: torch's x[..., start:end:step, ...] along `dim`, Python's rules: a
 // negative start or end counts from the end, both are clamped to [0, n];
 // step >= 1. The attributes are normalized to the clamped bounds. The IR has
 // no empty tensors, so an empty range is an error.
 std::string sliceShape(OpCall &c, std::vector<TensorType> &outs) {
   const TensorType &x = c.inputs[0];
-  int64_t dim;
-  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), x, dim); !e.empty())
+  int64_t dim, n;
+  if (std::string e = dimAndSize(c, dim, n); !e.empty())
     return e;
-  const int64_t n = x.shape[static_cast<size_t>(dim)];
   const int64_t step = c.attrs.getInt("step");
   if (step < 1)
     return fmt::format("slice step must be at least 1, got {}", step);
@@ -65,10 +72,9 @@ std::string sliceShape(OpCall &c, std::vector<TensorType> &outs) {
 // a negative index counts from the end. The index is normalized.
 std::string selectShape(OpCall &c, std::vector<TensorType> &outs) {
   const TensorType &x = c.inputs[0];
-  int64_t dim;
-  if (std::string e = wrapDim("dim", c.attrs.getInt("dim"), x, dim); !e.empty())
+  int64_t dim, n;
+  if (std::string e = dimAndSize(c, dim, n); !e.empty())
     return e;
-  const int64_t n = x.shape[static_cast<size_t>(dim)];
   const int64_t index = c.attrs.getInt("index");
   if (index < -n || index >= n)
     return fmt::format("index {} is out of range for dim {} of size {} of {}", index, dim, n,
@@ -90,22 +96,14 @@ Range rangeOf(const Attrs &attrs, const TensorType &x) {
   return {static_cast<size_t>(dim), start, step, ceilDiv(attrs.getInt("end") - start, step)};
 }
 
-/// Product of the dims of `s` in [from, to).
-int64_t dimsCount(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
-  int64_t n = 1;
-  for (size_t i = from; i < to; ++i)
-    n *= s[i];
-  return n;
-}
-
 // slice, select: for each slice `o` of the dims before `dim` and each taken
 // index j, the block of the dims after `dim`.
 void sliceEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
                std::vector<Buffer> &outs) {
   const Buffer &x = *ins[0];
   const Range r = rangeOf(c.attrs, c.inputs[0]);
-  const size_t outer = static_cast<size_t>(dimsCount(x.shape, 0, r.dim));
-  const size_t inner = static_cast<size_t>(dimsCount(x.shape, r.dim + 1, x.shape.size()));
+  const size_t outer = static_cast<size_t>(dimsProduct(x.shape, 0, r.dim));
+  const size_t inner = static_cast<size_t>(dimsProduct(x.shape, r.dim + 1, x.shape.size()));
   const size_t n = static_cast<size_t>(x.shape[r.dim]), count = static_cast<size_t>(r.count);
   size_t at = 0;
   for (size_t o = 0; o < outer; ++o)
@@ -123,7 +121,7 @@ void sliceEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayR
 std::string sliceKernel(KernelCall &c, CodeWriter &w) {
   const Shape &x = c.inputs[0].shape;
   const Range r = rangeOf(c.attrs, c.inputs[0]);
-  const int64_t outer = dimsCount(x, 0, r.dim), inner = dimsCount(x, r.dim + 1, x.size());
+  const int64_t outer = dimsProduct(x, 0, r.dim), inner = dimsProduct(x, r.dim + 1, x.size());
   c.name = fmt::format("{}_dim{}", c.op.name, r.dim);
   if (r.step != 1)
     c.name += fmt::format("_s{}", r.step);
