@@ -78,7 +78,7 @@ powExpr   : postfixExpr (POW unaryExpr)? ;
 postfixExpr : (atom | paren) postfix* ;
 postfix
   : '(' argList? ')'        # callSuffix
-  | '[' slice ']'           # indexSuffix
+  | '[' slice (',' slice)* ']'  # indexSuffix
   ;
 
 // An expression statement: `expr` split at its first operand, which does not
@@ -110,10 +110,12 @@ paren : '(' (expr (',' expr)* ','?)? ')' ;
 
 argList : arg (',' arg)* ','? ;
 arg     : (IDENT '=')? expr ;
-// An index e, or a range lo:hi with either end optional.
+// One position of a subscript: an index e, or a range lo:hi or lo:hi:step
+// with every part optional (`:` alone keeps a whole dim). A tensor takes one
+// position per dim, `x[:, 0]`; a list or string takes one.
 slice
-  : lo=expr (':' hi=expr?)?
-  | ':' hi=expr?
+  : lo=expr (':' hi=expr? (':' step=expr?)?)?
+  | ':' hi=expr? (':' step=expr?)?
   ;
 
 // ---------------------------------------------------------------- tokens

@@ -16,6 +16,12 @@ default resolution), and
            counted with forward hooks:
              Conv2d: out.numel() * (in_channels / groups) * kh * kw
              Linear: out.numel() * in_features
+           and, for a transformer (vit_b_16), nn.MultiheadAttention as a whole
+           (its functional forward calls no Linear module), for a query of L
+           tokens of width E in a batch of N:
+             N*L*E*3E (in_proj) + 2*N*L*L*E (q k^T and att v over all heads)
+             + N*L*E*E (out_proj)
+           which is what netc counts for its linear and matmul ops.
 
 MobileNetV1 is not in torchvision: it is built here from Table 1 of Howard et
 al., "MobileNets" (2017): BN after every conv, no conv biases, a final FC with
@@ -80,6 +86,8 @@ MODELS = {
     "shufflenet_v2_x1_0": lambda: tvm.shufflenet_v2_x1_0(weights=None),
     "densenet121": lambda: tvm.densenet121(weights=None),
     "googlenet": lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=False),
+    "convnext_tiny": lambda: tvm.convnext_tiny(weights=None),
+    "vit_b_16": lambda: tvm.vit_b_16(weights=None),
 }
 
 
@@ -105,10 +113,22 @@ def count(model):
         nonlocal macs
         macs += out.numel() * m.in_features
 
+    def attention_hook(m, inp, out):
+        nonlocal macs
+        # Self-attention (torchvision passes query = key = value by keyword,
+        # which forward hooks of this torch do not see): L from the output.
+        y = out[0] if m.batch_first else out[0].transpose(0, 1)  # [N, L, E]
+        n, l, e = y.shape
+        assert m.kdim == e and m.vdim == e, "self-attention only"
+        macs += n * l * e * 3 * e + 2 * n * l * l * e + n * l * e * e
+
+    attention = [m for m in model.modules() if isinstance(m, nn.MultiheadAttention)]
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             m.register_forward_hook(conv_hook)
-        elif isinstance(m, nn.Linear):
+        elif isinstance(m, nn.MultiheadAttention):
+            m.register_forward_hook(attention_hook)
+        elif isinstance(m, nn.Linear) and not any(m is a.out_proj for a in attention):
             m.register_forward_hook(linear_hook)
     model.eval()
     with torch.no_grad():
@@ -131,7 +151,8 @@ def main():
     torch.manual_seed(0)
     lines = ["# name params macs -- written by scripts/zoo_reference.py "
              f"(torch {torch.__version__}, torchvision {__import__('torchvision').__version__}); "
-             f"{RES}x{RES} (netc: -D res={RES}), batch 1, MACs of Conv2d and Linear only"]
+             f"{RES}x{RES} (netc: -D res={RES}), batch 1, MACs of Conv2d and Linear only "
+             "(and MultiheadAttention's projections and products)"]
     for n in names:
         p, m = count(MODELS[n]())
         if n in EXPECTED and (p, m) != EXPECTED[n]:

@@ -64,7 +64,7 @@ bool Emitter::emitPrepare(const Node &n, const std::vector<int64_t> &offsets, Co
   std::vector<WeightSpec> specs = opt.weights(n);
   if (n.folds.empty()) {
     for (size_t j = 0; j < specs.size(); ++j)
-      prep.line("load.copy({}, W + {}, {});", cppString(n.name + "." + specs[j].name),
+      prep.line("load.copy({}, W + {}, {});", cppString(ir::stateDictKey(n.name, specs[j].name)),
                 offsets[j], Buffer::count(specs[j].shape));
     return true;
   }
@@ -164,6 +164,12 @@ bool Emitter::emitFused(FusedParts &out) {
                countOf(opt.type(v)), plan->offset[v], commentText(n.name));
       continue;
     }
+    if (n.op->outputIsWeight) { // a param: its weight, in the arena like an input
+      const ValueId v = n.outputs[0];
+      run.line("std::copy(W + {0}, W + {0} + {1}, A + {2}); // {3}", weightOffsets[0],
+               countOf(opt.type(v)), plan->offset[v], commentText(n.name));
+      continue;
+    }
     if (n.op->view) {
       run.line("// {} ({}): a view of its input, no kernel", commentText(n.name), n.op->name);
       continue;
@@ -237,7 +243,7 @@ std::string Emitter::modelHeader() {
     outputs.push_back(tensorInfo(llvm::StringRef(opt.valueName(v)).ltrim('%').str(),
                                  opt.type(v).shape));
   for (const StateEntry &e : state)
-    weights.push_back(tensorInfo(e.node + "." + e.tensor, e.shape));
+    weights.push_back(tensorInfo(ir::stateDictKey(e.node, e.tensor), e.shape));
   const int64_t peak = report.totals.peakActivationBytes;
   return fillTemplate(
       templates::model_h,

@@ -20,7 +20,7 @@ void Emitter::referenceCall(const Node &n, const std::string &fn, TensorLists &l
   size_t j = 0;
   for (const WeightSpec &s : orig.weights(n)) {
     body.line("const std::vector<double> w{} = weight(state, {}, {});", j,
-              cppString(n.name + "." + s.name), Buffer::count(s.shape));
+              cppString(ir::stateDictKey(n.name, s.name)), Buffer::count(s.shape));
     ++j;
   }
   if (takesTensorList(*n.op)) {
@@ -68,6 +68,10 @@ bool Emitter::emitReference(std::string &text) {
     if (n.op->isInput) {
       body.line("v[{0}].assign(inputs[{1}].begin(), inputs[{1}].end());", n.outputs[0],
                 nextInput++);
+    } else if (n.op->outputIsWeight) {
+      const WeightSpec s = orig.weights(n).front();
+      body.line("v[{}] = weight(state, {}, {});", n.outputs[0],
+                cppString(ir::stateDictKey(n.name, s.name)), Buffer::count(s.shape));
     } else if (n.op->view) {
       body.line("v[{}] = v[{}];", n.outputs[0], n.inputs[0]);
     } else {

@@ -25,6 +25,7 @@ const OpTable &OpTable::get() {
     registerPermuteOps(t);
     registerViewOps(t);
     registerResampleOps(t);
+    registerSliceOps(t);
     // Checked in every build: an op without a shape, cost or eval rule must
     // never reach a user as a silent zero or an unproved pass.
     std::vector<std::string> problems = validateOpTable(t);
@@ -60,6 +61,8 @@ std::vector<std::string> validateOpTable(const OpTable &t) {
     // netc measure: a oneDNN primitive, or the reason there is none.
     if (!op.view && !op.isInput && op.dnnl.kind == DnnlKind::None && !op.dnnl.why)
       problem("has neither a oneDNN primitive nor a reason why not (dnnl.why)");
+    if (op.outputIsWeight && (!op.weights || !op.view))
+      problem("has its output in a weight but is not a view with a weights rule");
     if (op.dnnl.kind == DnnlKind::Reorder && !op.dnnl.permutation)
       problem("is a oneDNN reorder without a permutation rule");
   }
@@ -191,6 +194,17 @@ std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW, con
 }
 
 std::string shapeText(const TensorType &t) { return formatShape(t.shape); }
+
+int64_t dimsProduct(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
+  int64_t n = 1;
+  for (size_t i = from; i < to; ++i)
+    n *= s[i];
+  return n;
+}
+
+std::string stateDictKey(llvm::StringRef node, llvm::StringRef tensor) {
+  return tensor.empty() ? node.str() : node.str() + "." + tensor.str();
+}
 
 std::string flopsPerOutputElement(int64_t n, llvm::ArrayRef<TensorType> outputs, OpWork &work) {
   for (const TensorType &t : outputs) {

@@ -178,6 +178,14 @@ struct DnnlOp {
   const char *why = nullptr; ///< None: why oneDNN cannot run the op (one phrase)
 };
 
+/// How a call acts on its input's last dim, for sema's warning: `verb`
+/// ("normalizes over") and `fix` (how to act on the channels instead).
+struct TrailingDimUse {
+  const char *verb = nullptr; ///< null: this call does not act on the last dim alone
+  const char *fix = nullptr;
+};
+using TrailingDimRule = TrailingDimUse (*)(const Attrs &attrs);
+
 struct OpDef {
   std::string name;
   std::vector<ParamSpec> params; ///< tensors first, then attributes
@@ -225,6 +233,21 @@ struct OpDef {
   /// Set on a padding op (pad): FoldPad asks it whether a call is a zero pad
   /// a following op may absorb (absorbPad).
   ZeroPadRule zeroPad = nullptr;
+  /// Its node is named after the variable a statement assigns its output to
+  /// (`img = input(...)` is node `img`, `cls = param(...)` node `cls`), not
+  /// after the op; sema applies it (input, param).
+  bool namedAfterVariable = false;
+  /// Its output is its one weight (param): a learned tensor already in
+  /// memory. Eval and the emitter read the output from the weights.
+  bool outputIsWeight = false;
+  /// Its output is [N, C, H, W] with channels at dim 1 (a convolution, a
+  /// pooling, a resampling): an op acting on the last dim of it acts on W
+  /// (sema warns, see trailingDim).
+  bool spatialOutput = false;
+  /// Null: the op never acts along its input's last dim alone. Else says
+  /// whether a call does (linear always; layernorm without `dims` over one
+  /// trailing dim); sema then warns when that input is a spatial output.
+  TrailingDimRule trailingDim = nullptr;
   /// The oneDNN primitive `netc measure` times for the op (views need none).
   DnnlOp dnnl = {};
 };
@@ -278,6 +301,7 @@ void registerConcatOps(OpTable &t);
 void registerPermuteOps(OpTable &t);
 void registerViewOps(OpTable &t);
 void registerResampleOps(OpTable &t);
+void registerSliceOps(OpTable &t);
 
 // ---- helpers shared by the shape rules -----------------------------------
 
@@ -338,6 +362,10 @@ std::string checkElementCount(const TensorType &t);
 /// An error unless groups > 0 and divides the channels (dim 1) of `x`.
 std::string checkChannelGroups(const TensorType &x, int64_t groups);
 
+/// Product of the dims of `s` in [from, to) (1 for none): the elements of a
+/// block of a row-major tensor (kernel and eval rules, shapes already checked).
+int64_t dimsProduct(llvm::ArrayRef<int64_t> s, size_t from, size_t to);
+
 /// Cost rules shared by many ops: N FLOPs per output element (0 for data
 /// movement), with overflow checks.
 std::string flopsPerOutputElement(int64_t n, llvm::ArrayRef<TensorType> outputs, OpWork &work);
@@ -349,6 +377,12 @@ std::string costPerOutput(const OpCall &, llvm::ArrayRef<TensorType> outputs, Op
 /// Offset in a row-major tensor of shape `in` (aligned at the right with the
 /// broadcast shape `out`) of the element at flat `index` of `out` (eval rules).
 size_t broadcastOffset(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, size_t index);
+
+/// The state-dict key of weight `tensor` of node `node`, as PyTorch names
+/// it: "node.tensor" ("layer1.conv.weight"), or the node's own path for a
+/// tensor without a name (a param's: "encoder.pos_embedding", like an
+/// nn.Parameter attribute).
+std::string stateDictKey(llvm::StringRef node, llvm::StringRef tensor);
 
 /// "[1,32,56,56]"-style shape text for messages.
 std::string shapeText(const TensorType &t);

@@ -162,8 +162,15 @@ void mapInnerProduct(const ir::Node &n, PrimitiveSpec &s) {
 /// so the tensor is viewed as [rows, normalized elements].
 void mapLayerNorm(const ir::Node &n, PrimitiveSpec &s) {
   const size_t normalized = n.attrs.getInts("shape").size(), rank = s.src[0].size();
-  const Dims flat = {product(s.src[0], 0, rank - normalized),
-                     product(s.src[0], rank - normalized, rank)};
+  Dims flat = {product(s.src[0], 0, rank - normalized), product(s.src[0], rank - normalized, rank)};
+  // Normalized dims in the middle (layernorm(x, dims=[1])): oneDNN
+  // normalizes the last dim, so the same problem is timed densely as
+  // [rows, normalized]; the strided access of NCHW is not modelled.
+  if (const auto *dims = std::get_if<ir::Ints>(n.attrs.find("dims"))) {
+    const size_t first = static_cast<size_t>(dims->front()), last = static_cast<size_t>(dims->back()) + 1;
+    const int64_t m = product(s.src[0], first, last);
+    flat = {product(s.src[0], 0, rank) / m, m};
+  }
   s.src[0] = s.dst = flat;
 }
 

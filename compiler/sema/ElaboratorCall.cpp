@@ -19,11 +19,39 @@ std::vector<CallArg> Elaborator::evalArgs(const std::vector<Arg> &args) {
   return out;
 }
 
+/// `base`, then `base_1`, `base_2`, ... within the frame, skipping a name
+/// already given (a variable `x_1` names an input `x_1`).
 std::string Elaborator::uniqueName(llvm::StringRef base) {
-  unsigned &count = frames.back()->nameCounts[base];
-  std::string seg = count == 0 ? base.str() : fmt::format("{}_{}", base.str(), count);
-  ++count;
-  return frames.back()->prefix + seg;
+  Frame &f = *frames.back();
+  unsigned &count = f.nameCounts[base];
+  std::string name;
+  do {
+    name = f.prefix + (count == 0 ? base.str() : fmt::format("{}_{}", base.str(), count));
+    ++count;
+  } while (!f.issued.insert(name).second);
+  return name;
+}
+
+void Elaborator::warnTrailingDim(const ir::OpDef &op, const ir::Attrs &attrs, ir::ValueId x,
+                                 SourceLoc loc) {
+  const ir::TensorType &t = graph.type(x);
+  const ir::TrailingDimUse use = op.trailingDim(attrs);
+  if (t.rank() != 4 || !use.verb)
+    return;
+  // The op that laid the tensor out, through elementwise and broadcast ops
+  // keeping its shape (a convolution's activation, a residual add).
+  for (ir::ValueId v = x;;) {
+    const ir::Node &p = graph.nodes[graph.values[v].producer];
+    if (p.op->spatialOutput) {
+      diag.warning(loc, fmt::format("{} {} dim 3 (W={}) of a {} tensor from {}; {}", op.name,
+                                    use.verb, t.shape[3], ir::shapeText(t), p.op->name, use.fix));
+      return;
+    }
+    if (p.op->pattern > ir::PatternKind::Broadcast || p.inputs.empty() ||
+        graph.type(p.inputs[0]).shape != t.shape)
+      return;
+    v = p.inputs[0];
+  }
 }
 
 Value Elaborator::callValue(const Value &callee, std::vector<CallArg> args, SourceLoc loc) {
@@ -207,6 +235,8 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
     fail(loc, fmt::format("the network's nodes have more than {} inputs together (raise the "
                           "limit with --max-edges)",
                           opts.maxEdges));
+  if (op.trailingDim && !inputs.empty())
+    warnTrailingDim(op, bound, inputs[0], loc);
   ir::NodeId id = graph.addNode(&op, std::move(bound), inputs, outTypes, uniqueName(op.name), loc);
   const ir::Node &node = graph.nodes[id];
   if (node.outputs.size() == 1)

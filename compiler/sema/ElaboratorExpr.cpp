@@ -81,8 +81,7 @@ Value Elaborator::eval(const Expr &e) {
     checkCallable(*p.rhs, callee, p.rhs->loc);
     return callValue(callee, std::move(args), p.rhs->loc);
   }
-  case ExprKind::Index:
-  case ExprKind::Slice: return evalIndex(e);
+  case ExprKind::Index: return evalIndex(llvm::cast<IndexExpr>(e));
   }
   fail(e.loc, "unsupported expression");
 }
@@ -287,39 +286,96 @@ Value Elaborator::arith(BinaryOp op, const Value &a, const Value &b, SourceLoc l
   }
 }
 
-Value Elaborator::evalIndex(const Expr &e) {
-  const Expr &baseExpr = e.kind == ExprKind::Index ? *llvm::cast<IndexExpr>(e).base
-                                                   : *llvm::cast<SliceExpr>(e).base;
-  Value base = eval(baseExpr);
+int64_t Elaborator::evalIndexInt(const Expr &x, const char *what) {
+  Value v = eval(x);
+  if (v.kind != K::Int)
+    fail(x.loc, fmt::format("{} must be an int, got {}", what, kindName(v.kind)));
+  return v.i;
+}
+
+Value Elaborator::evalIndex(const IndexExpr &e) {
+  Value base = eval(*e.base);
+  if (base.kind == K::Tensor)
+    return indexTensor(base, e);
   if (!base.isSequence() && base.kind != K::Str)
     fail(e.loc, fmt::format("cannot index {}", kindName(base.kind)));
+  if (e.subs.size() > 1)
+    fail(e.subs[1].loc, fmt::format("{} takes one index, got {} (only a tensor takes one per dim)",
+                                    kindName(base.kind), e.subs.size()));
+  const Subscript &sub = e.subs[0];
   int64_t n = base.kind == K::Str ? static_cast<int64_t>(base.str->size())
                                   : static_cast<int64_t>(base.items().size());
-  auto intOf = [&](const Expr &x) {
-    Value v = eval(x);
-    if (v.kind != K::Int)
-      fail(x.loc, fmt::format("an index must be an int, got {}", kindName(v.kind)));
-    return v.i;
-  };
-  if (const auto *ix = llvm::dyn_cast<IndexExpr>(&e)) {
-    int64_t i = intOf(*ix->index);
+  if (!sub.isRange) {
+    int64_t i = evalIndexInt(*sub.index, "an index");
     int64_t j = i < 0 ? i + n : i;
     if (j < 0 || j >= n)
-      fail(ix->index->loc, fmt::format("index {} is out of range for {} elements", i, n));
+      fail(sub.index->loc, fmt::format("index {} is out of range for {} elements", i, n));
     if (base.kind == K::Str)
       return Value::ofStr(std::string(1, (*base.str)[static_cast<size_t>(j)]));
     return base.items()[static_cast<size_t>(j)];
   }
-  const auto &sl = llvm::cast<SliceExpr>(e);
+  // Python's rules: bounds clamped into [0, n], negative ones from the end.
   auto clampIdx = [&](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + n : i, 0, n); };
-  int64_t lo = sl.lo ? clampIdx(intOf(*sl.lo)) : 0;
-  int64_t hi = sl.hi ? clampIdx(intOf(*sl.hi)) : n;
-  if (hi < lo)
-    hi = lo;
+  int64_t lo = sub.lo ? clampIdx(evalIndexInt(*sub.lo, "an index")) : 0;
+  int64_t hi = sub.hi ? clampIdx(evalIndexInt(*sub.hi, "an index")) : n;
+  int64_t step = sub.step ? evalIndexInt(*sub.step, "a step") : 1;
+  if (step < 1)
+    fail(sub.step->loc, fmt::format("a slice step must be at least 1, got {}", step));
+  std::string str;
+  ValueList xs;
+  const int64_t count = hi <= lo ? 0 : 1 + (hi - lo - 1) / step; // no overflow for a huge step
+  for (int64_t k = 0, i = lo; k < count; ++k, i += step) {
+    if (base.kind == K::Str)
+      str += (*base.str)[static_cast<size_t>(i)];
+    else
+      xs.push_back(base.items()[static_cast<size_t>(i)]);
+  }
   if (base.kind == K::Str)
-    return Value::ofStr(base.str->substr(static_cast<size_t>(lo), static_cast<size_t>(hi - lo)));
-  ValueList xs(base.items().begin() + lo, base.items().begin() + hi);
+    return Value::ofStr(std::move(str));
   return Value::ofList(std::move(xs), base.kind == K::Tuple);
+}
+
+/// A tensor's subscript, PyTorch's basic indexing: position k indexes one
+/// dim; an int selects (the dim goes: select), a range keeps it (slice; `:`
+/// alone is no op), dims after the last position are kept.
+Value Elaborator::indexTensor(Value x, const IndexExpr &e) {
+  const size_t rank = graph.type(x.tensor).rank();
+  if (e.subs.size() > rank)
+    fail(e.subs[rank].loc,
+         fmt::format("too many indices for a tensor of {} dim{} {}: {} given", rank,
+                     rank == 1 ? "" : "s", ir::formatType(graph.type(x.tensor)), e.subs.size()));
+  int64_t dim = 0; // the dim of the current tensor the next position indexes
+  for (const Subscript &sub : e.subs) {
+    auto bound = [&](const ExprPtr &b) {
+      return b ? Value::ofInt(evalIndexInt(*b, "a tensor index")) : Value::none();
+    };
+    if (!sub.isRange) {
+      const Value iv = eval(*sub.index);
+      if (iv.kind != K::Int)
+        fail(sub.index->loc,
+             fmt::format("a tensor index must be an int or a range a:b:s, got {}{}",
+                         kindName(iv.kind),
+                         iv.kind == K::Tensor ? " (indexing by a tensor is not supported)" : ""));
+      const int64_t i = iv.i;
+      x = tensorOp("select", {{"", x, sub.loc}, {"dim", Value::ofInt(dim), sub.loc},
+                              {"index", Value::ofInt(i), sub.loc}},
+                   sub.loc);
+      continue;
+    }
+    Value lo = bound(sub.lo), hi = bound(sub.hi);
+    const int64_t step = sub.step ? evalIndexInt(*sub.step, "a step") : 1;
+    if (step < 1)
+      fail(sub.step->loc, fmt::format("a slice step must be at least 1, got {} (a tensor cannot "
+                                      "be reversed by slicing, as in PyTorch)",
+                                      step));
+    if (lo.kind != K::None || hi.kind != K::None || step != 1)
+      x = tensorOp("slice", {{"", x, sub.loc}, {"dim", Value::ofInt(dim), sub.loc},
+                             {"start", lo, sub.loc}, {"end", hi, sub.loc},
+                             {"step", Value::ofInt(step), sub.loc}},
+                   sub.loc);
+    ++dim;
+  }
+  return x;
 }
 
 } // namespace netc::sema

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 #include <llvm/ADT/StringMap.h>
+#include <llvm/ADT/StringSet.h>
 
 #include <cmath>
 #include <memory>
@@ -38,6 +39,7 @@ struct Frame {
   std::string prefix; ///< name prefix of nodes created in this frame
   llvm::StringMap<Value> vars;
   llvm::StringMap<unsigned> nameCounts;
+  llvm::StringSet<> issued; ///< node names given in this frame (uniqueName)
   Value result;
   bool returned = false;
 };
@@ -83,6 +85,10 @@ private:
   void bind(const Pattern &p, const Value &v);
   void bindAll(const std::vector<Pattern> &ps, const Value &v, SourceLoc loc);
   void exec(const Stmt &s);
+  /// Names a node of an op namedAfterVariable (input, param) after the
+  /// variable `p` binds its output to, when the node was created by the
+  /// statement (ids from `firstNew`) in this frame.
+  void nameAfterVariable(const Pattern &p, const Value &v, size_t firstNew);
 
   // ---- expressions (ElaboratorExpr.cpp)
 
@@ -90,7 +96,11 @@ private:
   Value evalName(const NameExpr &n);
   Value evalBinary(const BinaryExpr &b);
   Value arith(BinaryOp op, const Value &a, const Value &b, SourceLoc loc);
-  Value evalIndex(const Expr &e);
+  Value evalIndex(const IndexExpr &e);
+  /// `x[...]` on a tensor: select and slice ops, one per indexed dim.
+  Value indexTensor(Value x, const IndexExpr &e);
+  /// An int-valued expression of a subscript, or an error naming `what`.
+  int64_t evalIndexInt(const Expr &x, const char *what);
 
   // ---- calls (ElaboratorCall.cpp)
 
@@ -102,6 +112,9 @@ private:
   Value tensorOp(const char *op, std::vector<CallArg> args, SourceLoc loc);
   Value tensorScalar(BinaryOp op, const Value &a, const Value &b, SourceLoc loc);
   std::string uniqueName(llvm::StringRef base);
+  /// Warns when `op` acts on the last dim (OpDef::trailingDim) of a 4-d
+  /// input `x` laid out by a spatial op (OpDef::spatialOutput): that is W.
+  void warnTrailingDim(const ir::OpDef &op, const ir::Attrs &attrs, ir::ValueId x, SourceLoc loc);
 
   const Program &program;
   DiagEngine &diag;

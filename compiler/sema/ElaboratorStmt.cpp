@@ -40,12 +40,42 @@ void Elaborator::bindAll(const std::vector<Pattern> &ps, const Value &v, SourceL
   bind(whole, v);
 }
 
+void Elaborator::nameAfterVariable(const Pattern &p, const Value &v, size_t firstNew) {
+  if (p.isTuple) { // bind() has checked that `v` has as many items
+    for (size_t k = 0; k < p.elems.size(); ++k)
+      nameAfterVariable(p.elems[k], v.items()[k], firstNew);
+    return;
+  }
+  if (v.kind != K::Tensor || graph.values[v.tensor].producer < firstNew)
+    return;
+  ir::Node &n = graph.nodes[graph.values[v.tensor].producer];
+  Frame &f = *frames.back();
+  llvm::StringRef own = n.name;
+  if (!n.op->namedAfterVariable || !own.consume_front(f.prefix) || own.contains('.'))
+    return; // another op's, or made inside a block called by the statement
+  // Give the op's default name back when it was the last one given, so
+  // that the next input without a variable is `input` again.
+  unsigned &count = f.nameCounts[n.op->name];
+  if (count > 0 && own == (count == 1 ? n.op->name : fmt::format("{}_{}", n.op->name, count - 1))) {
+    --count;
+    f.issued.erase(n.name);
+  }
+  n.name = uniqueName(p.name);
+}
+
 void Elaborator::exec(const Stmt &s) {
   step(s.loc);
   switch (s.kind) {
   case StmtKind::Assign: {
     const auto &a = llvm::cast<AssignStmt>(s);
-    bindAll(a.targets, eval(*a.value), a.loc);
+    const size_t firstNew = graph.nodes.size();
+    const Value v = eval(*a.value);
+    bindAll(a.targets, v, a.loc);
+    if (a.targets.size() == 1)
+      nameAfterVariable(a.targets[0], v, firstNew);
+    else
+      for (size_t k = 0; k < a.targets.size(); ++k)
+        nameAfterVariable(a.targets[k], v.items()[k], firstNew);
     return;
   }
   case StmtKind::Expr:

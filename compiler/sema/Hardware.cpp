@@ -46,8 +46,6 @@ SourceLoc startOf(const ast::Expr &e) {
       cur = p->lhs.get();
     else if (const auto *i = llvm::dyn_cast<ast::IndexExpr>(cur))
       cur = i->base.get();
-    else if (const auto *s = llvm::dyn_cast<ast::SliceExpr>(cur))
-      cur = s->base.get();
     else
       return cur->loc;
   }

@@ -24,7 +24,7 @@ namespace netc::ast {
 
 enum class ExprKind : uint8_t {
   Int, Float, String, Bool, None, Name, List, Tuple,
-  Unary, Binary, Cond, Call, Index, Slice, Pipe,
+  Unary, Binary, Cond, Call, Index, Pipe,
 };
 
 struct Expr {
@@ -110,14 +110,20 @@ struct CallExpr : ExprOf<ExprKind::Call> {
   std::vector<Arg> args;
   using ExprOf::ExprOf;
 };
-/// `base[index]`; `loc` is the '['.
-struct IndexExpr : ExprOf<ExprKind::Index> {
-  ExprPtr base, index;
-  using ExprOf::ExprOf;
+/// One position of a subscript: an index (`index`), or a range `lo:hi` or
+/// `lo:hi:step` (`isRange`; each part null when omitted, `:` alone keeps a
+/// whole dim). `loc` is where the position starts.
+struct Subscript {
+  SourceLoc loc;
+  bool isRange = false;
+  ExprPtr index;        ///< set when !isRange
+  ExprPtr lo, hi, step; ///< parts of a range, each optional
 };
-/// `base[lo:hi]`, either bound optional; `loc` is the '['.
-struct SliceExpr : ExprOf<ExprKind::Slice> {
-  ExprPtr base, lo, hi;
+/// `base[s, ...]`: a list, tuple or string takes one position, a tensor one
+/// per dim (`x[:, 0]`); `loc` is the '['.
+struct IndexExpr : ExprOf<ExprKind::Index> {
+  ExprPtr base;
+  std::vector<Subscript> subs; ///< at least one
   using ExprOf::ExprOf;
 };
 /// `lhs |> rhs`: rhs is a callee (`relu`) or a call missing its first

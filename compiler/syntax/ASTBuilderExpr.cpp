@@ -88,22 +88,25 @@ ExprPtr Transformer::applyPostfix(ExprPtr e, SourceLoc callAt, const std::vector
       continue;
     }
     auto &c = static_cast<P::IndexSuffixContext &>(*s);
-    SourceLoc at = loc(c.LBRACK());
-    P::SliceContext &sl = *c.slice();
-    if (!sl.COLON()) {
-      auto ix = std::make_unique<IndexExpr>(at);
-      ix->base = std::move(e);
-      ix->index = transformExpr(*sl.lo);
-      e = std::move(ix);
-      continue;
+    auto ix = std::make_unique<IndexExpr>(loc(c.LBRACK()));
+    ix->base = std::move(e);
+    for (P::SliceContext *sl : c.slice()) {
+      Subscript sub;
+      sub.loc = loc(*sl);
+      if (sl->COLON().empty()) {
+        sub.index = transformExpr(*sl->lo);
+      } else {
+        sub.isRange = true;
+        if (sl->lo)
+          sub.lo = transformExpr(*sl->lo);
+        if (sl->hi)
+          sub.hi = transformExpr(*sl->hi);
+        if (sl->step)
+          sub.step = transformExpr(*sl->step);
+      }
+      ix->subs.push_back(std::move(sub));
     }
-    auto r = std::make_unique<SliceExpr>(at);
-    r->base = std::move(e);
-    if (sl.lo)
-      r->lo = transformExpr(*sl.lo);
-    if (sl.hi)
-      r->hi = transformExpr(*sl.hi);
-    e = std::move(r);
+    e = std::move(ix);
   }
   return e;
 }

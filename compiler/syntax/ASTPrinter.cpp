@@ -182,21 +182,30 @@ public:
       return;
     }
     case ExprKind::Index: {
+      // One range prints as a Slice node, other positions under an Index.
       const auto &x = llvm::cast<IndexExpr>(e);
-      line(in, "Index", e.loc);
+      const bool slice = x.subs.size() == 1 && x.subs[0].isRange;
+      line(in, slice ? "Slice" : "Index", e.loc);
       expr(*x.base, in + 1);
-      return expr(*x.index, in + 1);
-    }
-    case ExprKind::Slice: {
-      const auto &x = llvm::cast<SliceExpr>(e);
-      line(in, "Slice", e.loc);
-      expr(*x.base, in + 1);
-      label(in + 1, "From");
-      if (x.lo)
-        expr(*x.lo, in + 2);
-      label(in + 1, "To");
-      if (x.hi)
-        expr(*x.hi, in + 2);
+      for (const Subscript &s : x.subs) {
+        if (!s.isRange) {
+          expr(*s.index, in + 1);
+          continue;
+        }
+        unsigned at = in + 1;
+        if (!slice)
+          label(at++, "Range");
+        label(at, "From");
+        if (s.lo)
+          expr(*s.lo, at + 1);
+        label(at, "To");
+        if (s.hi)
+          expr(*s.hi, at + 1);
+        if (s.step) {
+          label(at, "Step");
+          expr(*s.step, at + 1);
+        }
+      }
       return;
     }
     case ExprKind::Pipe: {

@@ -74,7 +74,7 @@ TEST_CASE("elaborate: blocks expand, loops unroll, names follow the nesting") {
          "  return x\n"
          "}\n");
   REQUIRE_MESSAGE(e.graph, e.errors());
-  CHECK(e.names() == "input stage.cb.conv2d stage.cb_1.conv2d stage_1.cb.conv2d");
+  CHECK(e.names() == "x stage.cb.conv2d stage.cb_1.conv2d stage_1.cb.conv2d");
   CHECK(e.outShape() == "f32[1,16,8,8]");
   CHECK(ir::verifyGraph(*e.graph).empty());
   // Stable across runs.
@@ -343,4 +343,38 @@ TEST_CASE("verifier: a consistent graph passes, a wrong type is caught") {
   ir::Graph h = *e.graph;
   h.nodes[1].inputs[0] = 1; // reads its own output
   CHECK(ir::verifyGraph(h).at(0) == "node 'conv2d': reads value 1 that is not produced before it");
+}
+
+TEST_CASE("elaborate: inputs and params are named after their variables") {
+  Elab e("block b(x) { scale = param([4, 1, 1])\n return x * scale }\n"
+         "network n() {\n"
+         "  img = input([1, 4, 2, 2])\n"
+         "  y = input([1, 4, 2, 2]) |> relu\n"  // the input is not y's: it keeps its name
+         "  img = input([1, 4, 2, 2])\n"        // a second img: the usual suffix
+         "  input_1 = input([1, 4, 2, 2])\n"    // a variable named like a default name
+         "  z = input([1, 4, 2, 2])\n"
+         "  w = b(z)\n"                          // made in the block: named there
+         "  return y, img, input_1, w, input([1]) |> relu\n"
+         "}\n");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  CHECK(e.names() == "img input relu img_1 input_1 z b.scale b.mul input_2 relu_1");
+  // Every name is unique; the first img, overwritten, is unused.
+  CHECK(e.errors().find("warning: the output of 'img' is never used") != std::string::npos);
+  CHECK(ir::verifyGraph(*e.graph).empty());
+  // The param's one weight has no name of its own: its state-dict key is the node's path.
+  const ir::Node &scale = e.graph->nodes[6];
+  REQUIRE(e.graph->weights(scale).size() == 1);
+  CHECK(ir::stateDictKey(scale.name, e.graph->weights(scale)[0].name) == "b.scale");
+  CHECK(ir::stateDictKey("b.conv2d", "weight") == "b.conv2d.weight");
+}
+
+TEST_CASE("elaborate: tensor subscripts become select and slice nodes") {
+  Elab e("network n() {\n  x = input([2, 6, 5])\n  return x[:, -1], x[1, 1:5:2], x[:, :, :]\n}\n");
+  REQUIRE_MESSAGE(e.graph, e.errors());
+  CHECK(e.names() == "x select select_1 slice");
+  CHECK(e.outShape(0) == "f32[2,5]");
+  CHECK(e.outShape(1) == "f32[2,5]");
+  CHECK(e.outShape(2) == "f32[2,6,5]"); // all ':': no node
+  CHECK(errorLine("input([1, 8])[0, 0, 0]") ==
+        "t.net:2:27: error: too many indices for a tensor of 2 dims f32[1,8]: 3 given");
 }

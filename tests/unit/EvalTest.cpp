@@ -301,6 +301,44 @@ TEST_CASE("eval: layernorm") {
   check(y[0], {2, 3, 4}, {-1.1306474669281654, 0.8479856001961241, -0.8479856001961241, 1.1306474669281654, -0.17578580993275267, 1.4648817494396056, 0.05859526997758423, -1.3476912094844373, 0.8212849429272129, -1.149798920098098, 1.149798920098098, -0.8212849429272129, 0.8212849429272129, -1.149798920098098, 1.149798920098098, -0.8212849429272129, 0.8212849429272129, -1.149798920098098, 1.149798920098098, -0.8212849429272129, -1.1306474669281656, 0.8479856001961239, -0.8479856001961241, 1.1306474669281652});
 }
 
+TEST_CASE("eval: layernorm over chosen dims (dims=[1]: the channels of NCHW)") {
+  // By hand: the channels of pixel 0, [1, 3], have mean 2 and biased
+  // variance 1, so they normalize to [-1, 1] (eps = 0); those of pixel 1,
+  // [2, 6], mean 4 and variance 4: [-1, 1] too. Weight [2, 3] and bias
+  // [0.5, -0.5] make channel 0 -1 * 2 + 0.5 = -1.5, channel 1 1 * 3 - 0.5 = 2.5.
+  auto y = run("layernorm", {vals({1, 2, 1, 2}, {1, 2, 3, 6})},
+               attrs({{"dims", Ints{1}}, {"eps", 0.0}}),
+               {vals({2}, {2, 3}), vals({2}, {0.5, -0.5})});
+  check(y[0], {1, 2, 1, 2}, {-1.5, -1.5, 2.5, 2.5});
+  // torchvision's LayerNorm2d: F.layer_norm(pat([2,3,2,2]).permute(0,2,3,1), [3],
+  // pat([3], 5, 1.0), pat([3], 3), eps=1e-5).permute(0,3,1,2)
+  y = run("layernorm", {pat({2, 3, 2, 2})}, attrs({{"dims", Ints{1}}}),
+          {pat({3}, 5, 1.0), pat({3}, 3)});
+  check(y[0], {2, 3, 2, 2}, {-1.0561770326746927, -0.6280721486538191, -1.0561770326746927, -0.4016347104394832, 0.0, 1.3586246292860156, 0.0, -1.3586246292860156, 0.13764593465061492, 1.4467305791210336, 0.13764593465061492, 0.9938557026923618, -0.6280721486538191, -1.0561770326746927, -0.6280721486538191, -1.0561770326746927, 1.3586246292860158, 0.0, 1.3586246292860156, 0.0, 1.4467305791210336, 0.13764593465061492, 1.4467305791210336, 0.13764593465061492});
+}
+
+TEST_CASE("eval: slice and select (x[:, 1:5:2], x[:, -4:-1, ::2], x[:, -1])") {
+  // pat([2,5,3])[:, 1:5:2]
+  check(run("slice", {pat({2, 5, 3})},
+            attrs({{"dim", int64_t{1}}, {"start", int64_t{1}}, {"end", int64_t{5}},
+                   {"step", int64_t{2}}}))[0],
+        {2, 2, 3}, {1.25, -0.25, 1.5, -1.25, 0.5, -1.0, 1.5, 0.0, -1.5, -1.0, 0.75, -0.75});
+  // pat([2,5,3])[:, -4:-1, ::2]: two slices, the second with open ends
+  auto y = run("slice", {pat({2, 5, 3})},
+               attrs({{"dim", int64_t{1}}, {"start", int64_t{-4}}, {"end", int64_t{-1}}}));
+  y = run("slice", {y[0]}, attrs({{"dim", int64_t{2}}, {"step", int64_t{2}}}));
+  check(y[0], {2, 3, 2}, {1.25, 1.5, 0.0, 0.25, -1.25, -1.0, 1.5, -1.5, 0.25, 0.5, -1.0, -0.75});
+  // pat([2,3,2])[:, -1]
+  check(run("select", {pat({2, 3, 2})}, attrs({{"dim", int64_t{1}}, {"index", int64_t{-1}}}))[0],
+        {2, 2}, {-0.25, 1.5, 0.5, -1.0});
+}
+
+TEST_CASE("eval: param's output is its weight") {
+  const Buffer w = pat({1, 2, 3}, 5);
+  auto y = run("param", {}, attrs({{"shape", Ints{1, 2, 3}}}), {w});
+  check(y[0], {1, 2, 3}, w.data);
+}
+
 TEST_CASE("eval: groupnorm") {
   // F.group_norm(pat([2,4,2,3]), 2, pat([4], 5, 1.0), pat([4], 3), eps=1e-5)
   auto y = run("groupnorm", {pat({2, 4, 2, 3})}, attrs({{"groups", int64_t{2}}}),
@@ -786,6 +824,9 @@ TEST_CASE("eval: example networks run at small sizes (finite outputs)") {
       {"shufflenet_v2_x1_0.net", {{"res", "32"}, {"width", "0.5"}, {"classes", "10"}}},
       {"mobilenet_v3_small.net", {{"res", "32"}, {"width", "0.25"}, {"classes", "10"}}},
       {"squeezenet1_0.net", {{"res", "48"}, {"classes", "10"}}},
+      {"vit_b_16.net",
+       {{"res", "32"}, {"layers", "2"}, {"d", "32"}, {"heads", "4"}, {"mlp_dim", "64"},
+        {"classes", "10"}}},
   };
   for (const auto &testCase : cases) {
     const char *file = testCase.first;

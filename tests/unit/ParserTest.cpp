@@ -299,11 +299,11 @@ TEST_CASE("parser: where one statement ends without a terminator") {
   // '(', '[', '+' and '-' continue the expression whenever they can...
   CHECK(body("x = f\n(a)") == "assign ");
   CHECK(body("x = a\n[1]") == "assign ");
+  CHECK(body("x = a\n[1, 2]") == "assign "); // a[1, 2]: a tensor's subscript
   CHECK(body("x = a\n- b") == "assign ");
   CHECK(body("x = a\n+ b\ny = 1") == "assign assign ");
   // ...and start a statement when they cannot.
   CHECK(body("x = f\n(a, b) = g()") == "assign assign ");
-  CHECK(body("x = a\n[1, 2]") == "assign expr ");
   CHECK(body("x = a\n[]") == "assign expr ");
   // First in a body, after ';' or after a block, they always start one.
   CHECK(body("(a)\n-b") == "expr ");

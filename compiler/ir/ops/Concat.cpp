@@ -168,14 +168,6 @@ void channelShuffleEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
     }
 }
 
-/// Product of the dims of `s` in [from, to), as an int64.
-int64_t dimsCount(llvm::ArrayRef<int64_t> s, size_t from, size_t to) {
-  int64_t n = 1;
-  for (size_t i = from; i < to; ++i)
-    n *= s[i];
-  return n;
-}
-
 // concat: input i (xs[i], xn[i] elements) is `outer` slices (the dims before
 // `dim`) of xn[i] / outer elements; its slice s lands in the output's slice s
 // after those of the inputs before it. The inputs come as a table
@@ -188,7 +180,7 @@ std::string concatKernel(KernelCall &c, CodeWriter &w) {
     return e;
   const Shape &y = c.outputs[0].shape;
   const size_t d = static_cast<size_t>(dim);
-  const int64_t outer = dimsCount(y, 0, d), yBlock = dimsCount(y, d, y.size());
+  const int64_t outer = dimsProduct(y, 0, d), yBlock = dimsProduct(y, d, y.size());
   const TensorListParams &l = *c.list;
   c.name = fmt::format("concat_dim{}", dim);
   w.line("i64 at = 0; // where input i starts in a slice of the output");
@@ -215,13 +207,13 @@ std::string splitKernel(KernelCall &c, CodeWriter &w) {
     return e;
   const Shape &x = c.inputs[0].shape;
   const size_t d = static_cast<size_t>(dim);
-  const int64_t outer = dimsCount(x, 0, d), xBlock = dimsCount(x, d, x.size());
-  const int64_t inner = dimsCount(x, d + 1, x.size());
+  const int64_t outer = dimsProduct(x, 0, d), xBlock = dimsProduct(x, d, x.size());
+  const int64_t inner = dimsProduct(x, d + 1, x.size());
   c.name = fmt::format("{}{}", c.op.name, c.outputs.size());
   int64_t offset = 0;
   for (size_t i = 0; i < c.outputs.size(); ++i) {
     const Shape &y = c.outputs[i].shape;
-    const int64_t block = dimsCount(y, d, y.size());
+    const int64_t block = dimsProduct(y, d, y.size());
     w.line("// output {}: [{}, {}) along dim {}", i, offset, offset + y[d], dim);
     w.forLoop("s", outer);
     w.forLoop("j", block);
@@ -241,7 +233,7 @@ std::string splitKernel(KernelCall &c, CodeWriter &w) {
 std::string channelShuffleKernel(KernelCall &c, CodeWriter &w) {
   const Shape &x = c.inputs[0].shape;
   const int64_t groups = c.attrs.getInt("groups"), per = x[1] / groups;
-  const int64_t inner = dimsCount(x, 2, x.size());
+  const int64_t inner = dimsProduct(x, 2, x.size());
   c.name = fmt::format("channel_shuffle_g{}", groups);
   w.forLoop("n", x[0]);
   w.forLoop("oc", x[1]);

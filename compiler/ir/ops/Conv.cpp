@@ -389,6 +389,9 @@ void registerConvOps(OpTable &t) {
   convT.kernel = convTranspose2dKernel;
   convT.weightLayout = WeightLayout::Transposed;
   convT.dnnl.kind = DnnlKind::Deconvolution;
+  // [N, C, H, W] out: a norm or linear over its last dim acts on W (sema warns).
+  conv.spatialOutput = true;
+  convT.spatialOutput = true;
 }
 
 } // namespace netc::ir

@@ -1,4 +1,4 @@
-//===- Input.cpp - input: a graph input of a given shape and dtype ----------===//
+//===- Input.cpp - input and param: tensors already in memory -------------===//
 #include "ir/OpTable.h"
 
 #include <fmt/format.h>
@@ -7,20 +7,23 @@ namespace netc::ir {
 
 namespace {
 
-std::string inputShape(OpCall &c, std::vector<TensorType> &outs) {
+// input, param: a tensor of exactly `shape` and `dtype`.
+std::string sourceShape(OpCall &c, std::vector<TensorType> &outs) {
+  const std::string &what = c.op.name;
   const Ints &shape = c.attrs.getInts("shape");
   if (shape.empty())
-    return "an input needs at least one dimension";
+    return fmt::format("{} needs at least one dimension", c.op.isInput ? "an input" : "a param");
   for (int64_t d : shape)
     if (d <= 0)
-      return fmt::format("input dimensions must be positive, got {}", formatShape(shape));
+      return fmt::format("{} must be positive, got {}",
+                         c.op.isInput ? "input dimensions" : "dimensions", formatShape(shape));
   auto dt = parseDType(c.attrs.getStr("dtype"));
   if (!dt)
     return fmt::format("unknown dtype \"{}\" (expected f32, f16, bf16 or i8)",
                        c.attrs.getStr("dtype"));
   TensorType t{Shape(shape.begin(), shape.end()), *dt};
   if (!t.numElements())
-    return fmt::format("input {} has more elements than 64-bit integers can count",
+    return fmt::format("{} {} has more elements than 64-bit integers can count", what,
                        formatShape(shape));
   outs.push_back(std::move(t));
   return "";
@@ -30,13 +33,27 @@ std::string inputShape(OpCall &c, std::vector<TensorType> &outs) {
 void inputEval(const OpCall &, llvm::ArrayRef<const Buffer *>, llvm::ArrayRef<const Buffer *>,
                std::vector<Buffer> &) {}
 
+// param: one learnable tensor of the output's shape, without a name of its
+// own: its state-dict key is the node's path (stateDictKey), as PyTorch
+// names an nn.Parameter attribute ("class_token", "encoder.pos_embedding").
+void paramWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
+  const Ints &shape = c.attrs.getInts("shape");
+  ws.push_back({"", Shape(shape.begin(), shape.end()), /*learnable=*/true});
+}
+
+// param: the output is the weight.
+void paramEval(const OpCall &, llvm::ArrayRef<const Buffer *>, llvm::ArrayRef<const Buffer *> ws,
+               std::vector<Buffer> &outs) {
+  outs[0].data = ws[0]->data;
+}
+
 } // namespace
 
 void registerInputOps(OpTable &t) {
   OpDef &in = t.add({"input",
          {{"shape", ParamKind::Ints}, {"dtype", ParamKind::Str, false, std::string("f32")}},
          PatternKind::Opaque,
-         inputShape,
+         sourceShape,
          nullptr,
          "a graph input: input([N, C, H, W], dtype=\"f32\")",
          costPerOutput<0>,
@@ -44,6 +61,20 @@ void registerInputOps(OpTable &t) {
          /*view=*/true});
   in.eval = inputEval;
   in.isInput = true;
+  in.namedAfterVariable = true;
+  OpDef &param = t.add({"param",
+         {{"shape", ParamKind::Ints}, {"dtype", ParamKind::Str, false, std::string("f32")}},
+         PatternKind::Opaque,
+         sourceShape,
+         paramWeights,
+         "a learned tensor of exactly `shape` (nn.Parameter: a class token, a position "
+         "embedding, a layer scale): param([1, 1, 768]); named after its variable",
+         costPerOutput<0>,
+         "0 FLOPs, 0 bytes: a weight already in memory; the ops reading it count its bytes",
+         /*view=*/true});
+  param.eval = paramEval;
+  param.namedAfterVariable = true;
+  param.outputIsWeight = true;
 }
 
 } // namespace netc::ir

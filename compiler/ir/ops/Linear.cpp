@@ -235,6 +235,9 @@ void registerLinearOps(OpTable &t) {
   linear.weightLayout = WeightLayout::OutFirst;
   linear.outputChannelDim = -1; // features: the last dim
   linear.dnnl.kind = DnnlKind::InnerProduct;
+  linear.trailingDim = [](const Attrs &) {
+    return TrailingDimUse{"acts on", "for channels, permute to NHWC first (permute(x, [0, 2, 3, 1]))"};
+  };
   OpDef &matmul = t.add({"matmul",
          {{"a", ParamKind::Tensor}, {"b", ParamKind::Tensor}},
          PatternKind::OutElementwiseFusable,

@@ -66,13 +66,70 @@ Ints normalizedShape(const OpCall &c) {
   return s.empty() ? Ints{} : Ints{s.back()};
 }
 
+/// layernorm's `dims` (an int or a list): consecutive dims of `x` in
+/// increasing order, wrapped into [0, rank); sets `sizes` to their sizes.
+std::string layernormDims(OpCall &c, Ints &dims, Ints &sizes) {
+  const TensorType &x = c.inputs[0];
+  const AttrValue &v = *c.attrs.find("dims");
+  Ints given = std::holds_alternative<int64_t>(v) ? Ints{std::get<int64_t>(v)} : std::get<Ints>(v);
+  if (given.empty())
+    return "dims must name at least one dim, got []";
+  for (int64_t d : given) {
+    int64_t w;
+    if (std::string e = wrapDim("dim", d, x, w); !e.empty())
+      return e;
+    if (!dims.empty() && w != dims.back() + 1)
+      return fmt::format("dims must be consecutive and increasing, e.g. [1] or [1, 2], got {}",
+                         formatAttrValue(given));
+    dims.push_back(w);
+    sizes.push_back(x.shape[static_cast<size_t>(w)]);
+  }
+  // A `shape` too must be the same (the normalized attributes have both).
+  const AttrValue &shape = *c.attrs.find("shape");
+  if (!std::holds_alternative<NoneAttr>(shape) && normalizedShape(c) != sizes)
+    return fmt::format("shape {} and dims {} (sizes {}) disagree; give one of them",
+                       formatAttrValue(shape), formatAttrValue(given), formatShape(sizes));
+  return "";
+}
+
+/// A layernorm's input seen as [P, M, T]: the M elements of each (p, t)
+/// are normalized together, `T` apart (T = 1 for trailing dims).
+struct NormSpan {
+  int64_t outer, size, stride;
+};
+NormSpan normSpan(const Attrs &attrs, const Shape &x) {
+  const size_t rank = x.size();
+  size_t first = rank - attrs.getInts("shape").size(), last = rank - 1;
+  if (const auto *dims = std::get_if<Ints>(attrs.find("dims"))) {
+    first = static_cast<size_t>(dims->front());
+    last = static_cast<size_t>(dims->back());
+  }
+  int64_t p = 1, m = 1, t = 1;
+  for (size_t i = 0; i < rank; ++i)
+    (i < first ? p : i <= last ? m : t) *= x[i];
+  return {p, m, t};
+}
+
 // layernorm: normalizes over the trailing dims given by `shape`
-// (torch.nn.LayerNorm(normalized_shape)); the shape is kept and `shape` is
-// normalized to the list of those dims.
+// (torch.nn.LayerNorm(normalized_shape)), or over consecutive `dims`
+// anywhere (dims=[1] on [N, C, H, W] is torchvision's LayerNorm2d: channels);
+// the shape is kept, `shape` is normalized to the sizes of the normalized
+// dims and `dims` (when given) to their wrapped indices.
 std::string layernormShape(OpCall &c, std::vector<TensorType> &outs) {
   const TensorType &x = c.inputs[0];
   if (x.rank() == 0)
     return fmt::format("expects an input of at least 1 dimension, got {}", shapeText(x));
+  if (!std::holds_alternative<NoneAttr>(*c.attrs.find("dims"))) {
+    Ints dims, sizes;
+    if (std::string e = layernormDims(c, dims, sizes); !e.empty())
+      return e;
+    if (std::string e = checkEps(c); !e.empty())
+      return e;
+    c.attrs.set("dims", dims);
+    c.attrs.set("shape", sizes);
+    outs.push_back(x);
+    return "";
+  }
   Ints norm = normalizedShape(c);
   if (norm.empty())
     return "normalized shape must have at least one dimension, got []";
@@ -162,37 +219,39 @@ void batchnormEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   }
 }
 
-/// Normalizes `n` consecutive elements from `at` with their own mean and
+/// Normalizes the `n` elements at `at + i * stride` with their own mean and
 /// biased variance: (x - mean) / sqrt(var + eps).
-void normalizeRun(const Buffer &x, Buffer &y, size_t at, size_t n, double eps) {
+void normalizeRun(const Buffer &x, Buffer &y, size_t at, size_t n, double eps,
+                  size_t stride = 1) {
   double mean = 0;
   for (size_t i = 0; i < n; ++i)
-    mean += x.data[at + i];
+    mean += x.data[at + i * stride];
   mean /= static_cast<double>(n);
   double var = 0;
   for (size_t i = 0; i < n; ++i)
-    var += (x.data[at + i] - mean) * (x.data[at + i] - mean);
+    var += (x.data[at + i * stride] - mean) * (x.data[at + i * stride] - mean);
   var /= static_cast<double>(n);
   const double denom = std::sqrt(var + eps);
   for (size_t i = 0; i < n; ++i)
-    y.data[at + i] = (x.data[at + i] - mean) / denom;
+    y.data[at + i * stride] = (x.data[at + i * stride] - mean) / denom;
 }
 
-// layernorm: each run of the trailing `shape` dims normalized, then scaled
-// and shifted elementwise by weight and bias [shape].
+// layernorm: the input as [P, M, T] (normSpan): each of the P*T runs of M
+// elements normalized, then scaled and shifted by weight and bias [M] at
+// the run's index m.
 void layernormEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
                    llvm::ArrayRef<const Buffer *> ws, std::vector<Buffer> &outs) {
   const Buffer &x = *ins[0];
   Buffer &y = outs[0];
-  size_t m = 1;
-  for (int64_t d : normalizedShape(c))
-    m *= static_cast<size_t>(d);
+  const NormSpan s = normSpan(c.attrs, x.shape);
+  const size_t m = static_cast<size_t>(s.size), t = static_cast<size_t>(s.stride);
   const double eps = c.attrs.getFloat("eps");
-  for (size_t at = 0; at < x.size(); at += m)
-    normalizeRun(x, y, at, m, eps);
+  for (size_t p = 0; p < static_cast<size_t>(s.outer); ++p)
+    for (size_t j = 0; j < t; ++j)
+      normalizeRun(x, y, p * m * t + j, m, eps, t);
   if (c.attrs.getBool("affine"))
     for (size_t i = 0; i < y.size(); ++i)
-      y.data[i] = y.data[i] * ws[0]->data[i % m] + ws[1]->data[i % m];
+      y.data[i] = y.data[i] * ws[0]->data[i / t % m] + ws[1]->data[i / t % m];
 }
 
 // groupnorm: each group of C/groups channels of each sample normalized, then
@@ -222,18 +281,20 @@ int64_t innerCount(const Shape &s, size_t from) {
   return n;
 }
 
-/// Emits the two-pass statistics of the `n` elements of `x` at `at + i` (i
-/// in [0, n)) into `mean` and `denom` = sqrt(var + eps), as normalizeRun.
+/// Emits the two-pass statistics of the `n` elements of `x` at `at + i *
+/// stride` (i in [0, n)) into `mean` and `denom` = sqrt(var + eps), as
+/// normalizeRun.
 void emitRunStats(CodeWriter &w, const std::string &x, const std::string &at, int64_t n,
-                  double eps) {
+                  double eps, int64_t stride = 1) {
+  const std::string i = stride == 1 ? "i" : fmt::format("i * {}", stride);
   w.line("T mean = T(0);");
   w.forLoop("i", n);
-  w.line("mean += {}[{} + i];", x, at);
+  w.line("mean += {}[{} + {}];", x, at, i);
   w.close();
   w.line("mean /= {};", lit(static_cast<double>(n)));
   w.line("T var = T(0);");
   w.forLoop("i", n);
-  w.line("const T dv = {}[{} + i] - mean;", x, at);
+  w.line("const T dv = {}[{} + {}] - mean;", x, at, i);
   w.line("var += dv * dv;");
   w.close();
   w.line("var /= {};", lit(static_cast<double>(n)));
@@ -263,25 +324,28 @@ std::string batchnormKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
-// layernorm: each run of the trailing `shape` dims normalized with its own
-// mean and biased variance, then scaled and shifted elementwise.
+// layernorm: the input as [P, M, T] (normSpan); each run of M elements, T
+// apart, normalized with its own mean and biased variance, then scaled and
+// shifted by the weight and bias at its index.
 std::string layernormKernel(KernelCall &c, CodeWriter &w) {
-  const Shape &x = c.inputs[0].shape;
-  int64_t m = 1;
-  for (int64_t d : c.attrs.getInts("shape"))
-    m *= d;
-  const int64_t rows = innerCount(x, 0) / m;
+  const NormSpan s = normSpan(c.attrs, c.inputs[0].shape);
   const bool affine = c.attrs.getBool("affine");
-  c.name = "layernorm";
-  w.forLoop("r", rows);
-  w.line("const i64 at = r * {};", m);
-  emitRunStats(w, c.in[0], "at", m, c.attrs.getFloat("eps"));
-  w.forLoop("i", m);
-  std::string v = fmt::format("({}[at + i] - mean) / denom", c.in[0]);
+  const std::string i = s.stride == 1 ? "i" : fmt::format("i * {}", s.stride);
+  c.name = s.stride == 1 ? "layernorm" : fmt::format("layernorm_strided{}", s.stride);
+  w.forLoop("r", s.outer);
+  if (s.stride > 1)
+    w.forLoop("t", s.stride);
+  w.line(s.stride == 1 ? "const i64 at = r * {};" : "const i64 at = r * {} + t;",
+         s.size * s.stride);
+  emitRunStats(w, c.in[0], "at", s.size, c.attrs.getFloat("eps"), s.stride);
+  w.forLoop("i", s.size);
+  std::string v = fmt::format("({}[at + {}] - mean) / denom", c.in[0], i);
   if (affine)
     v = fmt::format("{} * {}[i] + {}[i]", v, c.w[0], c.w[1]);
-  c.store(w, 0, "at + i", v);
+  c.store(w, 0, "at + " + i, v);
   w.close();
+  if (s.stride > 1)
+    w.close();
   w.close();
   return "";
 }
@@ -339,17 +403,25 @@ void registerNormOps(OpTable &t) {
          {{"x", ParamKind::Tensor},
           {"shape", ParamKind::OptInts, false, NoneAttr{}},
           {"eps", ParamKind::Float, false, 1e-5},
-          {"affine", ParamKind::Bool, false, true}},
+          {"affine", ParamKind::Bool, false, true},
+          {"dims", ParamKind::OptInts, false, NoneAttr{}}},
          PatternKind::Reduce,
          layernormShape,
          layernormWeights,
          "layer normalization over the trailing dims `shape`, default the last one "
-         "(torch.nn.LayerNorm): weight, bias [shape]",
+         "(torch.nn.LayerNorm), or over consecutive `dims` (dims=[1] on NCHW: channels, "
+         "torchvision's LayerNorm2d): weight, bias [sizes of those dims]",
          normCost,
          "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
   ln.eval = layernormEval;
   ln.kernel = layernormKernel;
   ln.dnnl.kind = DnnlKind::LayerNorm;
+  ln.trailingDim = [](const Attrs &a) {
+    const AttrValue *dims = a.find("dims");
+    if ((dims && !std::holds_alternative<NoneAttr>(*dims)) || a.getInts("shape").size() != 1)
+      return TrailingDimUse{};
+    return TrailingDimUse{"normalizes over", "for channels use layernorm(x, dims=[1])"};
+  };
   OpDef &gn = t.add({"groupnorm",
          {{"x", ParamKind::Tensor},
           {"groups", ParamKind::Int},

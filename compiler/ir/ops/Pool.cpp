@@ -464,6 +464,11 @@ void registerPoolOps(OpTable &t) {
   global.eval = globalAvgPoolEval;
   global.kernel = globalAvgPoolKernel;
   global.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgExcludePad};
+  // [N, C, H, W] out: a norm or linear over its last dim acts on W (sema warns).
+  maxPool.spatialOutput = true;
+  avgPool.spatialOutput = true;
+  adaptive.spatialOutput = true;
+  global.spatialOutput = true;
 }
 
 } // namespace netc::ir

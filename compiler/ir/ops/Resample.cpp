@@ -430,6 +430,8 @@ void registerResampleOps(OpTable &t) {
   upsample.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
     d.alg = a.getStr("mode") == "bilinear" ? DnnlAlg::Bilinear : DnnlAlg::Nearest;
   };
+  // [N, C, H, W] out: a norm or linear over its last dim acts on W (sema warns).
+  upsample.spatialOutput = true;
 }
 
 } // namespace netc::ir

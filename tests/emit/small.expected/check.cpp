@@ -61,7 +61,7 @@ const Init kInits[] = {
 };
 
 const char *const kInputNodes[] = {
-    "input",
+    "x",
     nullptr,
 };
 

@@ -163,7 +163,7 @@ void run(const Weights &weights, const float *const *inputs, float *const *outpu
   float *A = arena;
   (void)W;
   (void)inputs;
-  std::copy(inputs[0], inputs[0] + 192, A + 0); // input
+  std::copy(inputs[0], inputs[0] + 192, A + 0); // x
   k::conv3x3_s2_o8_relu_1x3x8x8(A + 0, W + 0, W + 216, A + 192); // conv_bn_relu.conv2d
   k::conv3x3_dw_s1_o8_relu_1x8x4x4(A + 192, W + 224, W + 296, A + 320); // residual.conv_bn_relu.conv2d
   k::conv1x1_s1_o8_add_relu_1x8x4x4(A + 320, W + 304, W + 368, A + 192, A + 0); // residual.conv2d

@@ -23,7 +23,7 @@ struct TensorInfo {
 
 /// The network's inputs, in order (run()'s `inputs`).
 inline constexpr std::array<TensorInfo, 1> kInputs{{
-    {"input", 4, {1, 3, 8, 8}, 192},
+    {"x", 4, {1, 3, 8, 8}, 192},
 }};
 /// The network's outputs, in order (run()'s `outputs`).
 inline constexpr std::array<TensorInfo, 1> kOutputs{{

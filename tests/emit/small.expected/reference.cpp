@@ -214,7 +214,7 @@ namespace netc_model {
 std::vector<std::vector<double>> run_reference(const StateDict &state,
                                                const std::vector<std::vector<float>> &inputs) {
   std::vector<std::vector<double>> v(23);
-  // input
+  // x
   v[0].assign(inputs[0].begin(), inputs[0].end());
   // conv_bn_relu.conv2d
   {
