@@ -53,10 +53,16 @@ struct LayerCost {
   ir::Shape outputShape; ///< first output, at the report's batch
   int64_t params = 0;    ///< learnable parameters (PyTorch's count)
   int64_t buffers = 0;   ///< non-learnable state (BatchNorm running mean/var)
+  /// Params one token uses: params, but a mixture of experts' router and
+  /// top_k experts only (OpDef::activeParams).
+  int64_t activeParams = 0;
   int64_t macs = 0;
   int64_t flops = 0;
   int64_t memoryBytes = 0;
   int64_t activations = 0; ///< output elements written (0 for views and inputs)
+  /// The KV cache of attention layers, in elements at the report's batch
+  /// (OpDef::kvCache): held after the step, read and written during it.
+  int64_t kvHeld = 0, kvRead = 0, kvWritten = 0;
   double intensity = 0;    ///< FLOP per byte (0 when no bytes move)
   double attainable = 0;   ///< FLOP/s the roofline allows at this intensity
   bool memoryBound = false;
@@ -74,11 +80,13 @@ struct LayerCost {
 struct Totals {
   int64_t nodes = 0;     ///< layers in the graph (set for the unoptimized totals)
   int64_t params = 0;
+  int64_t activeParams = 0; ///< params one token uses (LayerCost::activeParams summed)
   int64_t buffers = 0;
   int64_t macs = 0;
   int64_t flops = 0;
   int64_t memoryBytes = 0;
   int64_t activations = 0;
+  int64_t kvHeld = 0, kvRead = 0, kvWritten = 0; ///< KV cache elements (LayerCost's, summed)
   int64_t weightBytes = 0;          ///< (params + buffers) x dtype size
   /// The arena the memory planner lays out for every activation tensor
   /// (MemoryPlanner.h) x batch x dtype size: never below the largest sum of

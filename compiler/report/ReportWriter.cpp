@@ -172,6 +172,22 @@ std::vector<Quantity> totalQuantities(const Report &r) {
       real("memory-bound time", "memory_bound_share", Quantity::Share, t.memoryBoundShare,
            "of latency, in memory-bound layers"),
   };
+  // A mixture of experts: the params one token uses, after params.
+  if (t.activeParams != t.params)
+    qs.insert(qs.begin() + 1, count("active params", "active_params", t.activeParams,
+                                    "per token: routers and top_k experts"));
+  // Attention layers: their KV cache, after the memory access.
+  if (t.kvHeld != 0) {
+    auto at = std::find_if(qs.begin(), qs.end(),
+                           [](const Quantity &q) { return q.key == "memory_bytes"; });
+    const int64_t size = ir::dtypeBytes(r.options.dtype);
+    qs.insert(at + 1, {bytes("KV cache held", "kv_cache.held_bytes", t.kvHeld * size,
+                             "keys and values after the step, in " + dtype),
+                       bytes("KV cache read", "kv_cache.read_bytes", t.kvRead * size,
+                             "the cached tokens' keys and values"),
+                       bytes("KV cache written", "kv_cache.written_bytes", t.kvWritten * size,
+                             "the new tokens' keys and values")});
+  }
   // A calibrated profile adds the estimate right after the lower bound.
   if (r.hardware.hasCalibration) {
     auto at = std::find_if(qs.begin(), qs.end(),
