@@ -88,6 +88,25 @@ void embeddingEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   }
 }
 
+// The ids arrive as numbers of T (exact up to 2^24); the row is the id
+// modulo num, as embeddingEval. (The emitter supports f32 tensors only, so
+// no network with i64 ids is emitted yet.)
+std::string embeddingKernel(KernelCall &c, CodeWriter &w) {
+  const int64_t num = c.attrs.getInt("num"), dim = c.attrs.getInt("dim");
+  int64_t tokens = 1;
+  for (int64_t d : c.inputs[0].shape)
+    tokens *= d;
+  c.name = fmt::format("embedding_d{}", dim);
+  w.forLoop("t", tokens);
+  w.line("const i64 id = static_cast<i64>(std::floor({}[t]));", c.in[0]);
+  w.line("const i64 row = (id % {0} + {0}) % {0};", num);
+  w.forLoop("e", dim);
+  c.store(w, 0, fmt::format("t * {} + e", dim), fmt::format("{}[row * {} + e]", c.w[0], dim));
+  w.close();
+  w.close();
+  return "";
+}
+
 // ---- rmsnorm ---------------------------------------------------------------
 
 /// rmsnorm's normalized shape as given: none -> [last dim], n -> [n], or the
@@ -626,6 +645,88 @@ void moeEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   }
 }
 
+/// The C++ expression of moe's activation of `x`, as actValue.
+std::string actExpr(const std::string &act, const std::string &x) {
+  if (act == "silu")
+    return fmt::format("{0} / (T(1) + std::exp(-{0}))", x);
+  if (act == "gelu")
+    return fmt::format("T(0.5) * {0} * (T(1) + std::erf({0} / std::sqrt(T(2))))", x);
+  return fmt::format("std::max({}, T(0))", x);
+}
+
+// Per token: the router's logits, the top_k picked by repeated arg-max (the
+// lower index on ties, as moeEval), their softmax, and each picked expert's
+// gated MLP accumulated into the d outputs.
+std::string moeKernel(KernelCall &c, CodeWriter &w) {
+  const int64_t d = c.inputs[0].shape.back(), e = c.attrs.getInt("experts");
+  const int64_t k = c.attrs.getInt("top_k"), hidden = c.attrs.getInt("hidden");
+  int64_t tokens = 1;
+  for (int64_t x : c.inputs[0].shape)
+    tokens *= x;
+  tokens /= d;
+  // The weights of expert j: w[1 + 3j] (w1), w[2 + 3j] (w2), w[3 + 3j] (w3).
+  auto table = [&](int offset) {
+    std::string t = "{";
+    for (int64_t j = 0; j < e; ++j)
+      t += (j ? ", " : "") + c.w[static_cast<size_t>(offset + 3 * j)];
+    return t + "}";
+  };
+  c.name = fmt::format("moe_e{}_k{}_h{}", e, k, hidden);
+  w.line("const T *const w1s[{}] = {};", e, table(1));
+  w.line("const T *const w2s[{}] = {};", e, table(2));
+  w.line("const T *const w3s[{}] = {};", e, table(3));
+  w.forLoop("t", tokens);
+  w.line("const T *xt = {} + t * {};", c.in[0], d);
+  w.line("T logit[{}];", e);
+  w.forLoop("j", e);
+  w.line("T s = T(0);");
+  w.forLoop("i", d);
+  w.line("s += xt[i] * {}[j * {} + i];", c.w[0], d);
+  w.close();
+  w.line("logit[j] = s;");
+  w.close();
+  w.line("bool used[{}] = {{}};", e);
+  w.line("i64 pick[{}];", k);
+  w.forLoop("r", k);
+  w.line("i64 best = -1;");
+  w.forLoop("j", e);
+  w.line("if (!used[j] && (best < 0 || logit[j] > logit[best])) best = j;");
+  w.close();
+  w.line("used[best] = true;");
+  w.line("pick[r] = best;");
+  w.close();
+  w.line("T sum = T(0);");
+  w.forLoop("r", k);
+  w.line("sum += std::exp(logit[pick[r]] - logit[pick[0]]);");
+  w.close();
+  w.line("T acc[{}] = {{}};", d);
+  w.line("T h[{}];", hidden);
+  w.forLoop("r", k);
+  w.line("const i64 j = pick[r];");
+  w.line("const T weight = std::exp(logit[j] - logit[pick[0]]) / sum;");
+  w.forLoop("o", hidden);
+  w.line("T a = T(0), b = T(0);");
+  w.forLoop("i", d);
+  w.line("a += xt[i] * w1s[j][o * {0} + i];", d);
+  w.line("b += xt[i] * w3s[j][o * {0} + i];", d);
+  w.close();
+  w.line("h[o] = ({}) * b;", actExpr(c.attrs.getStr("act"), "a"));
+  w.close();
+  w.forLoop("i", d);
+  w.line("T s = T(0);");
+  w.forLoop("o", hidden);
+  w.line("s += w2s[j][i * {} + o] * h[o];", hidden);
+  w.close();
+  w.line("acc[i] += weight * s;");
+  w.close();
+  w.close();
+  w.forLoop("i", d);
+  c.store(w, 0, fmt::format("t * {} + i", d), "acc[i]");
+  w.close();
+  w.close();
+  return "";
+}
+
 } // namespace
 
 void registerTransformerOps(OpTable &t) {
@@ -640,6 +741,7 @@ void registerTransformerOps(OpTable &t) {
        costPerOutput<0>,
        "0 FLOPs: a gather; its weight bytes are the rows it reads, min(tokens, num) x dim"});
   emb.eval = embeddingEval;
+  emb.kernel = embeddingKernel;
   emb.takesIndices = true;
   emb.weightReads = embeddingReads;
   emb.dnnl.why = "oneDNN 2.6 has no gather (embedding) primitive";
@@ -717,6 +819,7 @@ void registerTransformerOps(OpTable &t) {
                       "MACs = tokens x (d x experts + top_k x 3 x d x hidden) (active experts "
                       "only); + per token 5 top_k + top_k x (hidden x (act + 1) + 2 d)"});
   moe.eval = moeEval;
+  moe.kernel = moeKernel;
   moe.weightReads = moeReads;
   moe.activeParams = moeActive;
   moe.dnnl.why = "oneDNN 2.6 has no mixture-of-experts primitive";
