@@ -221,7 +221,7 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*sty
 }
 
 void writeJsonComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
-  std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);
+  std::vector<Quantity> qa = totalQuantities(a, &b), qb = totalQuantities(b, &a);
   std::string ratio = quantitiesJson(
       qa, [&](size_t i) { return ratioNumber(qa[i].value, qb[i].value); });
   std::string maxBatch = "null";

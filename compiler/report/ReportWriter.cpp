@@ -138,7 +138,7 @@ llvm::StringRef rankedWhat(const Report &r) {
   }
 }
 
-std::vector<Quantity> totalQuantities(const Report &r) {
+std::vector<Quantity> totalQuantities(const Report &r, const Report *other) {
   const cost::Totals &t = r.totals;
   std::string dtype = ir::dtypeName(r.options.dtype).str();
   auto count = [](std::string label, std::string key, int64_t v, std::string note = "") {
@@ -173,11 +173,13 @@ std::vector<Quantity> totalQuantities(const Report &r) {
            "of latency, in memory-bound layers"),
   };
   // A mixture of experts: the params one token uses, after params.
-  if (t.activeParams != t.params)
+  auto moe = [](const Report &x) { return x.totals.activeParams != x.totals.params; };
+  auto kv = [](const Report &x) { return x.totals.kvHeld != 0; };
+  if (moe(r) || (other && moe(*other)))
     qs.insert(qs.begin() + 1, count("active params", "active_params", t.activeParams,
                                     "per token: routers and top_k experts"));
   // Attention layers: their KV cache, after the memory access.
-  if (t.kvHeld != 0) {
+  if (kv(r) || (other && kv(*other))) {
     auto at = std::find_if(qs.begin(), qs.end(),
                            [](const Quantity &q) { return q.key == "memory_bytes"; });
     const int64_t size = ir::dtypeBytes(r.options.dtype);
