@@ -8,6 +8,7 @@
 #include "cost/CostModel.h"
 #include "eval/Evaluator.h"
 #include "ir/OpTable.h"
+#include "passes/Pass.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -177,4 +178,22 @@ TEST_CASE("transformer: token ids only go into ops that take indices") {
   CHECK(dtypeBytes(DType::I64) == 8);
   target::HardwareProfile hw;
   CHECK(hw.peakFor(DType::I64) == 0); // ids are never computed on
+}
+
+TEST_CASE("transformer: remove-dead keeps the owner of a tied weight") {
+  // The embedding's output is read by nobody but it owns the lm_head's weight.
+  test::Elaborated e("network n() {\n  ids = input([1, 4], dtype=\"i64\")\n"
+                     "  tok = embedding(ids, 7, 3)\n  x = input([1, 4, 3])\n"
+                     "  return linear(x, 7, bias=false, tied=tok)\n}\n");
+  Graph g = *e.graph;
+  passes::PassContext ctx{g, nullptr, "", {}};
+  REQUIRE(passes::runPasses(ctx, {}, nullptr) == "");
+  bool kept = false;
+  for (const Node &n : g.nodes)
+    kept |= n.op->name == "embedding";
+  CHECK(kept);
+  int64_t params = 0;
+  for (const Node &n : g.nodes)
+    params += costOf(g, n.op->name).params * (n.op->name == "embedding");
+  CHECK(params == 21);
 }
