@@ -92,7 +92,12 @@ std::string fillTemplate(
 }
 
 bool Emitter::checkTypes(const Graph &g) {
-  for (const Node &n : g.nodes)
+  for (const Node &n : g.nodes) {
+    for (const WeightSpec &w : g.weights(n))
+      if (!w.tiedTo.empty())
+        return fail(n, fmt::format("its weight '{}' is tied to '{}'; the C++ emitter does not "
+                                   "share weights yet",
+                                   w.name, w.tiedTo));
     for (ValueId v : n.outputs) {
       if (g.type(v).dtype != DType::F32)
         return fail(n, fmt::format("its output is {}; the C++ emitter supports f32 tensors only",
@@ -101,6 +106,7 @@ bool Emitter::checkTypes(const Graph &g) {
         return fail(n, fmt::format("its output {} has rank {}; the C++ emitter supports up to 8",
                                    formatType(g.type(v)), g.type(v).rank()));
     }
+  }
   return true;
 }
 

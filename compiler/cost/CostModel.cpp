@@ -37,18 +37,29 @@ std::string firstSegment(const std::string &name) {
 
 } // namespace
 
+std::optional<int64_t> storageBytes(int64_t elems, unsigned bits) {
+  // elems * bits / 8 rounded up, without forming elems * bits.
+  const int64_t whole = elems / 8, rest = elems % 8;
+  int64_t out;
+  if (__builtin_mul_overflow(whole, static_cast<int64_t>(bits), &out))
+    return std::nullopt;
+  return out + (rest * bits + 7) / 8;
+}
+
 std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &opts,
                      NodeCost &out) {
   out = {};
   Acc acc;
+  int64_t tied = 0; // weights shared with another node: read here, owned there
   for (const ir::WeightSpec &w : g.weights(n)) {
     int64_t elems = 1;
     for (int64_t d : w.shape)
       elems = acc.mul(elems, d);
-    int64_t &sum = w.learnable ? out.params : out.buffers;
+    int64_t &sum = !w.tiedTo.empty() ? tied : w.learnable ? out.params : out.buffers;
     sum = acc.add(sum, elems); // two weights of 2^63 - 1 elements overflow (a fuzzer found it)
   }
   out.weightElems = acc.add(out.params, out.buffers);
+  out.activeParams = out.params;
 
   std::vector<ir::TensorType> ins = g.inputTypes(n);
   std::vector<ir::TensorType> outs;
@@ -58,6 +69,30 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   ir::OpCall call{*n.op, ins, attrs};
   if (std::string e = n.op->cost(call, outs, out.work); !e.empty())
     return e;
+  // What the op's own rules say of its weights, traffic and KV cache.
+  const int64_t b = opts.batch;
+  out.weightReadElems = acc.add(out.weightElems, tied);
+  if (n.op->weightReads) {
+    std::optional<int64_t> r = n.op->weightReads(call, b);
+    acc.overflow |= !r;
+    out.weightReadElems = r.value_or(0);
+  }
+  if (n.op->activeParams) {
+    std::optional<int64_t> a = n.op->activeParams(call);
+    acc.overflow |= !a;
+    out.activeParams = a.value_or(0);
+  }
+  if (n.op->extraTraffic) {
+    std::optional<int64_t> x = n.op->extraTraffic(call);
+    acc.overflow |= !x;
+    out.extraElems = acc.mul(x.value_or(0), b);
+  }
+  if (n.op->kvCache) {
+    std::optional<ir::KvCache> kv = n.op->kvCache(call);
+    acc.overflow |= !kv;
+    if (kv)
+      out.kv = {acc.mul(kv->held, b), acc.mul(kv->read, b), acc.mul(kv->written, b)};
+  }
   // Fused ops add their arithmetic; their operands and results stay on chip
   // except the extra operands, which are among the node's inputs below.
   for (const ir::Epilogue &ep : n.epilogue) {
@@ -73,20 +108,25 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   }
 
   // Everything but the weights scales with the batch.
-  const int64_t b = opts.batch;
   out.work.macs = acc.mul(out.work.macs, b);
   out.work.dotProducts = acc.mul(out.work.dotProducts, b);
   out.work.biasAdds = acc.mul(out.work.biasAdds, b);
   out.work.elementwiseFlops = acc.mul(out.work.elementwiseFlops, b);
-  int64_t firstInput = 0;
+  int64_t firstInput = 0, indexInputs = 0, indexOutputs = 0;
   for (size_t i = 0; i < n.inputs.size(); ++i) { // the op's inputs and epilogue operands
     int64_t e = acc.mul(g.type(n.inputs[i]).numElements().value_or(0), b);
     if (i == 0)
       firstInput = e;
     out.inputElems = acc.add(out.inputElems, e);
+    if (ir::isIndexDType(g.type(n.inputs[i]).dtype))
+      indexInputs = acc.add(indexInputs, e);
   }
-  for (const ir::TensorType &t : outs)
-    out.outputElems = acc.add(out.outputElems, acc.mul(t.numElements().value_or(0), b));
+  for (const ir::TensorType &t : outs) {
+    int64_t e = acc.mul(t.numElements().value_or(0), b);
+    out.outputElems = acc.add(out.outputElems, e);
+    if (ir::isIndexDType(t.dtype))
+      indexOutputs = acc.add(indexOutputs, e);
+  }
 
   switch (opts.flops) {
   case FlopConvention::TwoMac:
@@ -104,20 +144,28 @@ std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &o
   if (n.op->view) {
     out.memoryElems = 0; // an alias of its input: nothing moves
   } else {
+    // The weights read (all, or what the op's weightReads rule says), and
+    // in every model the op's extra traffic (the KV cache, scores).
+    const int64_t weights = acc.add(out.weightReadElems, out.extraElems);
+    out.memoryWeightElems = out.weightReadElems;
+    out.memoryKvElems = out.kv.read; // among the extra traffic
     switch (opts.memory) {
     case MemoryModel::Ideal:
-      out.memoryElems = acc.add(acc.add(out.inputElems, out.weightElems), out.outputElems);
+      out.memoryElems = acc.add(acc.add(out.inputElems, weights), out.outputElems);
+      out.indexElems = acc.add(indexInputs, indexOutputs);
       break;
     case MemoryModel::NoReuse: {
       // A MAC op reads its (first) input once per multiply-accumulate.
       int64_t inputs = out.inputElems;
       if (out.work.macs > 0)
         inputs = acc.add(acc.add(inputs, -firstInput), out.work.macs);
-      out.memoryElems = acc.add(acc.add(inputs, out.weightElems), out.outputElems);
+      out.memoryElems = acc.add(acc.add(inputs, weights), out.outputElems);
+      out.indexElems = acc.add(indexInputs, indexOutputs);
       break;
     }
     case MemoryModel::WeightsOutput:
-      out.memoryElems = acc.add(out.weightElems, out.outputElems);
+      out.memoryElems = acc.add(weights, out.outputElems);
+      out.indexElems = indexOutputs;
       break;
     }
   }
@@ -203,6 +251,7 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const target::Hardwar
   if (!checkHardware(hw, opts.dtype, diag))
     return std::nullopt;
   const int64_t bytes = ir::dtypeBytes(opts.dtype);
+  const unsigned weightBits = opts.weights().bits, kvBits = opts.kvCache().bits;
   Acc acc;
   Totals t;
   double memoryBoundTime = 0;
@@ -233,7 +282,21 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const target::Hardwar
     l.buffers = c.buffers;
     l.macs = c.work.macs;
     l.flops = c.flops;
-    l.memoryBytes = acc.mul(c.memoryElems, bytes);
+    // Token ids (i64) are 8 bytes whatever the dtype of the report; the
+    // weights and the KV cache are stored as --weight-dtype and --kv-dtype say.
+    const int64_t activationElems =
+        acc.add(acc.add(c.memoryElems, -c.indexElems),
+                -acc.add(c.memoryWeightElems, c.memoryKvElems));
+    std::optional<int64_t> weightBytes = storageBytes(c.memoryWeightElems, weightBits);
+    std::optional<int64_t> kvBytes = storageBytes(c.memoryKvElems, kvBits);
+    acc.overflow |= !weightBytes || !kvBytes;
+    l.memoryBytes = acc.add(acc.add(acc.mul(activationElems, bytes),
+                                    acc.mul(c.indexElems, ir::dtypeBytes(ir::DType::I64))),
+                            acc.add(weightBytes.value_or(0), kvBytes.value_or(0)));
+    l.activeParams = c.activeParams;
+    l.kvHeld = c.kv.held;
+    l.kvRead = c.kv.read;
+    l.kvWritten = c.kv.written;
     l.activations = n.op->view ? 0 : c.outputElems; // views and inputs write nothing
     applyRoofline(l, hw, opts.dtype);
     if (hw.hasCalibration) {
@@ -241,6 +304,10 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const target::Hardwar
       t.calibratedLatency += l.calibratedLatency;
     }
     t.params = acc.add(t.params, l.params);
+    t.activeParams = acc.add(t.activeParams, l.activeParams);
+    t.kvHeld = acc.add(t.kvHeld, l.kvHeld);
+    t.kvRead = acc.add(t.kvRead, l.kvRead);
+    t.kvWritten = acc.add(t.kvWritten, l.kvWritten);
     t.buffers = acc.add(t.buffers, l.buffers);
     t.macs = acc.add(t.macs, l.macs);
     t.flops = acc.add(t.flops, l.flops);
@@ -258,7 +325,9 @@ static std::optional<Totals> costGraph(const ir::Graph &g, const target::Hardwar
       layers->push_back(std::move(l));
   }
   int64_t weights = acc.add(t.params, t.buffers);
-  t.weightBytes = acc.mul(weights, bytes);
+  std::optional<int64_t> weightBytes = storageBytes(weights, weightBits);
+  acc.overflow |= !weightBytes;
+  t.weightBytes = weightBytes.value_or(0);
   t.modelBytesFp32 = acc.mul(weights, 4);
   t.modelBytesFp16 = acc.mul(weights, 2);
   t.modelBytesInt8 = weights;
@@ -321,6 +390,10 @@ void addInto(LayerCost &g, const LayerCost &l) {
   if (g.op != l.op)
     g.op = kMixed;
   g.params = addSat(g.params, l.params);
+  g.activeParams = addSat(g.activeParams, l.activeParams);
+  g.kvHeld = addSat(g.kvHeld, l.kvHeld);
+  g.kvRead = addSat(g.kvRead, l.kvRead);
+  g.kvWritten = addSat(g.kvWritten, l.kvWritten);
   g.buffers = addSat(g.buffers, l.buffers);
   g.macs = addSat(g.macs, l.macs);
   g.flops = addSat(g.flops, l.flops);
@@ -419,6 +492,10 @@ void groupRows(Report &r, GroupBy by, unsigned depth) {
   LayerCost &t = r.totalRow;
   t = LayerCost();
   t.params = r.totals.params;
+  t.activeParams = r.totals.activeParams;
+  t.kvHeld = r.totals.kvHeld;
+  t.kvRead = r.totals.kvRead;
+  t.kvWritten = r.totals.kvWritten;
   t.buffers = r.totals.buffers;
   t.macs = r.totals.macs;
   t.flops = r.totals.flops;
@@ -448,8 +525,7 @@ std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const target::HardwareP
     return std::nullopt;
   const double weights = static_cast<double>(base->totals.weightBytes);
   // Each sequence also holds its KV cache (a decode step's, --phase).
-  const double kvBytes =
-      static_cast<double>(base->totals.kvCacheElems) * opts.kvCache().bits / 8.0;
+  const double kvBytes = static_cast<double>(base->totals.kvHeld) * opts.kvCache().bits / 8.0;
   const double perSample = static_cast<double>(base->totals.peakActivationBytes) + kvBytes;
   MaxBatch mb;
   if (perSample <= 0 || weights + perSample > hw.memory) {
@@ -463,7 +539,7 @@ std::optional<MaxBatch> findMaxBatch(const ir::Graph &g, const target::HardwareP
   }
   mb.batch = static_cast<int64_t>(std::floor((hw.memory - weights) / perSample));
   // Per layer, every count but the weights scales with the batch.
-  const double bytes = ir::dtypeBytes(opts.dtype);
+  const double bytes = opts.weights().bits / 8.0;
   const double peak = hw.peakFor(opts.dtype);
   const double b = static_cast<double>(mb.batch);
   for (size_t i = 0; i < g.nodes.size(); ++i) {

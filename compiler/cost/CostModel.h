@@ -31,7 +31,25 @@ struct NodeCost {
   int64_t outputElems = 0;
   int64_t flops = 0;       ///< under the FLOP convention
   int64_t memoryElems = 0; ///< under the memory model
+  /// Params one token uses (OpDef::activeParams; else all params).
+  int64_t activeParams = 0;
+  /// Weight elements the call reads: all of them (params, buffers and tied
+  /// weights) unless the op's weightReads rule says fewer.
+  int64_t weightReadElems = 0;
+  /// Elements moved beyond inputs, weights and outputs (OpDef::extraTraffic).
+  int64_t extraElems = 0;
+  /// Elements of i64 tensors (token ids) among inputs and outputs: their
+  /// bytes are 8 each, whatever the report's dtype.
+  int64_t indexElems = 0;
+  /// Of memoryElems, the weights read and the KV cache read: their bytes
+  /// follow --weight-dtype and --kv-dtype, the rest the activations' dtype.
+  int64_t memoryWeightElems = 0, memoryKvElems = 0;
+  ir::KvCache kv; ///< OpDef::kvCache at the batch; zero without a KV cache
 };
+
+/// Bytes of `elems` elements of `bits` bits each, rounded up to whole bytes
+/// (4-bit weights pack two to a byte). Nullopt on overflow.
+std::optional<int64_t> storageBytes(int64_t elems, unsigned bits);
 
 /// Costs one node at `opts.batch`; returns an error message or "".
 std::string costNode(const ir::Graph &g, const ir::Node &n, const CostOptions &opts,

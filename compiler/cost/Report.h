@@ -69,10 +69,16 @@ struct LayerCost {
   ir::Shape outputShape; ///< first output, at the report's batch
   int64_t params = 0;    ///< learnable parameters (PyTorch's count)
   int64_t buffers = 0;   ///< non-learnable state (BatchNorm running mean/var)
+  /// Params one token uses: params, but a mixture of experts' router and
+  /// top_k experts only (OpDef::activeParams).
+  int64_t activeParams = 0;
   int64_t macs = 0;
   int64_t flops = 0;
   int64_t memoryBytes = 0;
   int64_t activations = 0; ///< output elements written (0 for views and inputs)
+  /// The KV cache of attention layers, in elements at the report's batch
+  /// (OpDef::kvCache): held after the step, read and written during it.
+  int64_t kvHeld = 0, kvRead = 0, kvWritten = 0;
   double intensity = 0;    ///< FLOP per byte (0 when no bytes move)
   double attainable = 0;   ///< FLOP/s the roofline allows at this intensity
   bool memoryBound = false;
@@ -90,11 +96,13 @@ struct LayerCost {
 struct Totals {
   int64_t nodes = 0;     ///< layers in the graph (set for the unoptimized totals)
   int64_t params = 0;
+  int64_t activeParams = 0; ///< params one token uses (LayerCost::activeParams summed)
   int64_t buffers = 0;
   int64_t macs = 0;
   int64_t flops = 0;
   int64_t memoryBytes = 0;
   int64_t activations = 0;
+  int64_t kvHeld = 0, kvRead = 0, kvWritten = 0; ///< KV cache elements (LayerCost's, summed)
   int64_t weightBytes = 0;          ///< (params + buffers) x dtype size
   /// The arena the memory planner lays out for every activation tensor
   /// (MemoryPlanner.h) x batch x dtype size: never below the largest sum of
@@ -102,9 +110,6 @@ struct Totals {
   /// tensors pack without gaps.
   int64_t peakActivationBytes = 0;
   int64_t modelBytesFp32 = 0, modelBytesFp16 = 0, modelBytesInt8 = 0; ///< params + buffers
-  /// The KV cache of the attention layers (OpDef::kvCache), in elements at
-  /// the report's batch: held after the step, read and written by it.
-  int64_t kvCacheElems = 0, kvReadElems = 0, kvWrittenElems = 0;
   double latency = 0;     ///< seconds, roofline lower bound (sum over layers)
   double calibratedLatency = 0; ///< seconds, calibrated estimate (sum); 0 when uncalibrated
   double throughput = 0;  ///< samples per second at the report's batch
@@ -169,8 +174,8 @@ struct Serving {
   /// time; request: batch x generate / total time. From the roofline and
   /// from the estimate.
   Time tokensPerSecond;
-  /// Bytes of the KV cache when the phase ends (after the last step), at
-  /// the report's batch and KV dtype.
+  /// Bytes of the KV cache after the phase's last step (a request: the last
+  /// decode step's), at the report's batch and KV dtype.
   int64_t kvCacheBytes = 0;
   /// How the request's decode steps were summed: "exact per step" or
   /// "affine in past, checked at the last step".

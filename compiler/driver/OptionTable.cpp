@@ -223,7 +223,7 @@ const std::vector<OptionSpec> &specs() {
        }},
       {"--dtype", "T", "element type of weights and activations: fp32 (default), fp16, bf16, int8",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
-         if (auto t = ir::parseDType(v)) {
+         if (auto t = ir::parseDType(v); t && !ir::isIndexDType(*t)) {
            o.pipeline.cost.dtype = *t;
            return std::nullopt;
          }

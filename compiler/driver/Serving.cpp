@@ -70,7 +70,7 @@ bool Compilation::addServing(const Program &program, const ElabOptions &elab, co
   s.phase = p;
   const double batch = static_cast<double>(opts.cost.batch);
   const int64_t kvBits = opts.cost.kvCache().bits;
-  s.kvCacheBytes = (r.totals.kvCacheElems * kvBits + 7) / 8;
+  s.kvCacheBytes = cost::storageBytes(r.totals.kvHeld, kvBits).value_or(0);
   const cost::Serving::Time first = timeOf(r.totals);
   s.total = first;
   switch (p.phase) {
@@ -124,7 +124,7 @@ bool Compilation::addServing(const Program &program, const ElabOptions &elab, co
           if (t == n - 1)
             s.lastStep = {step, 0};
         }
-        s.kvCacheBytes = (last->totals.kvCacheElems * kvBits + 7) / 8;
+        s.kvCacheBytes = cost::storageBytes(last->totals.kvHeld, kvBits).value_or(0);
       } else {
         s.method = "exact per step";
         for (int64_t t = 0; t < n; ++t) {
@@ -137,7 +137,7 @@ bool Compilation::addServing(const Program &program, const ElabOptions &elab, co
             s.firstStep = timeOf(step->totals);
           if (t == n - 1) {
             s.lastStep = timeOf(step->totals);
-            s.kvCacheBytes = (step->totals.kvCacheElems * kvBits + 7) / 8;
+            s.kvCacheBytes = cost::storageBytes(step->totals.kvHeld, kvBits).value_or(0);
           }
         }
       }

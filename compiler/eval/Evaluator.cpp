@@ -74,7 +74,8 @@ std::string runOp(const OpDef &op, const Attrs &attrs, llvm::ArrayRef<TensorType
 std::string findWeights(const WeightStore &w, const std::string &owner,
                         const std::vector<WeightSpec> &specs, std::vector<const Buffer *> &out) {
   for (const WeightSpec &spec : specs) {
-    auto it = w.find({owner, spec.name});
+    // A tied weight is its owner's (WeightSpec::tiedTo): the same values.
+    auto it = w.find({spec.tiedTo.empty() ? owner : spec.tiedTo, spec.name});
     if (it == w.end())
       return fmt::format("missing weight '{}' of node '{}'", spec.name, owner);
     const Buffer &b = it->second;
@@ -111,6 +112,8 @@ WeightStore randomWeights(const Graph &g, uint64_t seed) {
   WeightStore store;
   for (const Node &node : g.nodes)
     for (const WeightSpec &spec : g.weights(node)) {
+      if (!spec.tiedTo.empty())
+        continue; // its owner's values
       const WeightDistribution d = weightDistribution(g, node, spec);
       store[{node.name, spec.name}] =
           randomBuffer(spec.shape, Stream(seed, node.name, spec.name), d.lo, d.hi, d.scale);
@@ -121,9 +124,13 @@ WeightStore randomWeights(const Graph &g, uint64_t seed) {
 std::vector<Buffer> randomInputs(const Graph &g, uint64_t seed) {
   std::vector<Buffer> out;
   for (const Node &node : g.nodes)
-    if (node.op->isInput)
-      out.push_back(
-          randomBuffer(g.type(node.outputs[0]).shape, Stream(seed, node.name, "<input>"), -1, 1));
+    if (node.op->isInput) {
+      const TensorType &t = g.type(node.outputs[0]);
+      out.push_back(randomBuffer(t.shape, Stream(seed, node.name, "<input>"), -1, 1));
+      if (isIndexDType(t.dtype)) // token ids: integers in [0, 1000)
+        for (double &v : out.back().data)
+          v = std::floor((v + 1) * 500);
+    }
   return out;
 }
 

@@ -44,7 +44,10 @@ uint64_t streamState(uint64_t seed, const std::string &node, const std::string &
 /// `running_var` of batchnorm uniform in [0.5, 1.5].
 ir::WeightStore randomWeights(const ir::Graph &g, uint64_t seed);
 
-/// One buffer per `input` node of `g`, in order, uniform in [-1, 1).
+/// One buffer per `input` node of `g`, in order, uniform in [-1, 1); an
+/// i64 input (token ids) holds integers uniform in [0, 1000) (embedding takes
+/// them modulo its table size). Tied weights (WeightSpec::tiedTo) are not
+/// drawn by randomWeights: they are their owner's.
 std::vector<ir::Buffer> randomInputs(const ir::Graph &g, uint64_t seed);
 
 /// Evaluates `g` on `inputs` (one per `input` node, in order) with the

@@ -26,6 +26,7 @@ const OpTable &OpTable::get() {
     registerViewOps(t);
     registerResampleOps(t);
     registerSliceOps(t);
+    registerTransformerOps(t);
     // Checked in every build: an op without a shape, cost or eval rule must
     // never reach a user as a silent zero or an unproved pass.
     std::vector<std::string> problems = validateOpTable(t);
@@ -289,6 +290,7 @@ const char *describeKind(ParamKind kind) {
   case ParamKind::OptFloat: return "a number or none";
   case ParamKind::Padding: return "an int, a pair, 4 ints, \"same\" or \"valid\"";
   case ParamKind::Scalar: return "a number";
+  case ParamKind::Tied: return "a tensor made by a layer with a weight, or none";
   }
   return "a value";
 }
@@ -331,6 +333,8 @@ std::string normalizeAttr(ParamKind kind, AttrValue &v) {
     return is ? "" : fail();
   case ParamKind::OptInts:
     return i || is || isNone ? "" : fail();
+  case ParamKind::Tied: // sema has replaced the tensor by its producer's name
+    return isNone || std::holds_alternative<std::string>(v) ? "" : fail();
   case ParamKind::Padding:
     if (i || std::holds_alternative<std::string>(v))
       return "";
@@ -369,6 +373,13 @@ std::string inferShapes(const OpDef &op, llvm::ArrayRef<TensorType> inputs, cons
                         Attrs &bound, std::vector<TensorType> &outputs) {
   if (std::string e = bindAttrs(op, given, bound); !e.empty())
     return e;
+  // Index tensors (token ids) go into ops that take them and views only.
+  if (!op.takesIndices && !op.view)
+    for (const TensorType &t : inputs)
+      if (isIndexDType(t.dtype))
+        return fmt::format("expects floating-point tensors, got {} (token ids go into an "
+                           "embedding)",
+                           formatType(t));
   OpCall call{op, inputs, bound};
   return op.shape(call, outputs);
 }

@@ -44,6 +44,8 @@ enum class ParamKind : uint8_t {
   Padding,  ///< int | (ph, pw) | (top, bottom, left, right) | "same" | "valid";
             ///< the shape rule normalizes it to Ints [top, bottom, left, right]
   Scalar,   ///< int or float (kept as given)
+  Tied,     ///< a tensor whose producing layer's weight this op shares, or none:
+            ///< sema stores the producer's node name (a string); see WeightSpec::tiedTo
 };
 
 struct ParamSpec {
@@ -72,6 +74,11 @@ struct WeightSpec {
   /// weights (eval::randomWeights, the emitted self-check) draw it from
   /// [0.5, 1.5) instead of [-1, 1).
   bool positive = false;
+  /// Non-empty: the weight is the weight of the same name of that node (a
+  /// tied weight, GPT-2's lm_head sharing the token embedding): it is read
+  /// (memory traffic) but owned there, so it counts in neither params nor
+  /// weight bytes here, and eval uses the owner's values.
+  std::string tiedTo = {};
 };
 
 struct OpDef;
@@ -103,6 +110,26 @@ struct OpWork {
 /// Fills `work`; returns an error message (an overflow) or "".
 using CostRule = std::string (*)(const OpCall &call, llvm::ArrayRef<TensorType> outputs,
                                  OpWork &work);
+
+/// Weight elements one call reads at `batch` times its input types' batch,
+/// when that is not all of its weights (the cost model's default):
+/// embedding gathers the rows of its ids only, a mixture of experts reads
+/// the experts its tokens are routed to. Nullopt on overflow.
+using WeightReadRule = std::optional<int64_t> (*)(const OpCall &call, int64_t batch);
+/// Elements an op moves to and from memory beyond its inputs, weights and
+/// output, at its input types' batch (the cost model scales them by the
+/// batch): attention's KV cache read and its score matrix when not fused.
+using ExtraTrafficRule = std::optional<int64_t> (*)(const OpCall &call);
+/// The KV cache of one call, in elements at its input types' batch:
+/// `held` after the step, `read` (the cached tokens' keys and values) and
+/// `written` (the new tokens' keys and values appended) during it.
+struct KvCache {
+  int64_t held = 0, read = 0, written = 0;
+};
+using KvCacheRule = std::optional<KvCache> (*)(const OpCall &call);
+/// The learnable parameters one token uses (a mixture of experts: the
+/// router and top_k experts), when that is not all of the op's params.
+using ActiveParamsRule = std::optional<int64_t> (*)(const OpCall &call);
 
 /// The reference semantics of an op: computes `outputs` (already shaped as
 /// the shape rule says) from `inputs` and `weights` (in the order of the
@@ -250,6 +277,17 @@ struct OpDef {
   TrailingDimRule trailingDim = nullptr;
   /// The oneDNN primitive `netc measure` times for the op (views need none).
   DnnlOp dnnl = {};
+  /// The op takes index tensors (i64 token ids: embedding). Every other op
+  /// but views refuses them (inferShapes): ids are never computed on.
+  bool takesIndices = false;
+  /// Null: a call reads all of its weights (WeightReadRule).
+  WeightReadRule weightReads = nullptr;
+  /// Null: no traffic beyond inputs, weights and outputs (ExtraTrafficRule).
+  ExtraTrafficRule extraTraffic = nullptr;
+  /// Null: the op keeps no KV cache (KvCacheRule).
+  KvCacheRule kvCache = nullptr;
+  /// Null: every param is active for every token (ActiveParamsRule).
+  ActiveParamsRule activeParams = nullptr;
 };
 
 class OpTable {
@@ -302,6 +340,7 @@ void registerPermuteOps(OpTable &t);
 void registerViewOps(OpTable &t);
 void registerResampleOps(OpTable &t);
 void registerSliceOps(OpTable &t);
+void registerTransformerOps(OpTable &t);
 
 // ---- helpers shared by the shape rules -----------------------------------
 

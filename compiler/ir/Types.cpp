@@ -10,6 +10,7 @@ llvm::StringRef dtypeName(DType t) {
   case DType::F16: return "f16";
   case DType::BF16: return "bf16";
   case DType::I8: return "i8";
+  case DType::I64: return "i64";
   }
   return "f32";
 }
@@ -23,6 +24,8 @@ std::optional<DType> parseDType(llvm::StringRef s) {
     return DType::BF16;
   if (s == "i8" || s == "int8")
     return DType::I8;
+  if (s == "i64" || s == "int64")
+    return DType::I64;
   return std::nullopt;
 }
 
@@ -32,6 +35,7 @@ unsigned dtypeBytes(DType t) {
   case DType::F16: return 2;
   case DType::BF16: return 2;
   case DType::I8: return 1;
+  case DType::I64: return 8;
   }
   return 4;
 }

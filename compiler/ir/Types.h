@@ -17,9 +17,14 @@
 
 namespace netc::ir {
 
-enum class DType : uint8_t { F32, F16, BF16, I8 };
+/// Element types. I64 holds integer indices (token ids, PyTorch's LongTensor):
+/// only ops that take indices accept it (OpDef::takesIndices), nothing
+/// computes arithmetic on it, and it is never a --dtype of the cost model.
+enum class DType : uint8_t { F32, F16, BF16, I8, I64 };
 
-llvm::StringRef dtypeName(DType t); ///< "f32", "f16", "bf16", "i8"
+llvm::StringRef dtypeName(DType t); ///< "f32", "f16", "bf16", "i8", "i64"
+/// Whether tensors of `t` hold indices (I64), not numbers to compute on.
+inline bool isIndexDType(DType t) { return t == DType::I64; }
 std::optional<DType> parseDType(llvm::StringRef s); ///< accepts f32 and fp32 forms
 unsigned dtypeBytes(DType t);
 

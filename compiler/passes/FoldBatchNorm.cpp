@@ -71,6 +71,20 @@ void foldWeights(ir::WeightStore &ws, const ir::Node &layer, const ir::Node &bn,
     ws.erase({bn.name, name});
 }
 
+/// The other node of a weight `layer` shares (tied to it, or its owner),
+/// or "".
+std::string sharedWeightUser(const ir::Graph &g, const ir::Node &layer) {
+  for (const ir::WeightSpec &w : g.weights(layer))
+    if (!w.tiedTo.empty())
+      return w.tiedTo;
+  for (const ir::Node &n : g.nodes)
+    if (n.op->weights)
+      for (const ir::WeightSpec &w : g.weights(n))
+        if (w.tiedTo == layer.name)
+          return n.name;
+  return "";
+}
+
 } // namespace
 
 void foldBatchNorm(PassContext &ctx) {
@@ -85,6 +99,13 @@ void foldBatchNorm(PassContext &ctx) {
     if (!foldsInto(layer) || !layer.epilogue.empty()) {
       ctx.left(bn.name, fmt::format("left: its input comes from {} '{}', not a conv or linear",
                                     layer.op->name, layer.name));
+      continue;
+    }
+    // A shared weight (tied, WeightSpec::tiedTo) must stay what its other
+    // user reads: neither a tied layer nor the owner of one folds.
+    if (std::string other = sharedWeightUser(g, layer); !other.empty()) {
+      ctx.left(bn.name, fmt::format("left: the weight of '{}' is shared with '{}'", layer.name,
+                                    other));
       continue;
     }
     if (!ed.hasSingleUse(layer.outputs[0])) {

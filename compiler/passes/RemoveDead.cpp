@@ -11,6 +11,8 @@
 
 #include "ir/GraphEditor.h"
 
+#include <llvm/ADT/StringSet.h>
+
 namespace netc::passes {
 
 void removeDead(PassContext &ctx) {
@@ -20,9 +22,12 @@ void removeDead(PassContext &ctx) {
   std::vector<bool> live(g.values.size(), false);
   for (ir::ValueId v : g.outputs)
     live[v] = true;
+  // Nodes whose weight a live node shares (WeightSpec::tiedTo) stay, even
+  // when nothing reads their output: they own the weight.
+  llvm::StringSet<> owners;
   for (ir::NodeId n = g.nodes.size(); n-- > 0;) {
     const ir::Node &node = g.nodes[n];
-    bool used = node.op->isInput || node.outputs.empty();
+    bool used = node.op->isInput || node.outputs.empty() || owners.count(node.name);
     for (ir::ValueId v : node.outputs)
       used = used || live[v];
     if (!used && ctx.mayRewrite()) {
@@ -32,6 +37,10 @@ void removeDead(PassContext &ctx) {
     }
     for (ir::ValueId v : node.inputs)
       live[v] = true;
+    if (node.op->weights)
+      for (const ir::WeightSpec &w : g.weights(node))
+        if (!w.tiedTo.empty())
+          owners.insert(w.tiedTo);
   }
   ed.commit();
 }

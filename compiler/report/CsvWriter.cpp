@@ -105,7 +105,7 @@ void writeCsvComparison(llvm::raw_ostream &os, const Report &a, const Report &b)
   std::vector<std::string> ca = conventionFields(a), cb = conventionFields(b);
   for (size_t i = 0; i < ca.size(); ++i)
     writeRow(os, {names[i], ca[i], cb[i], ""});
-  std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);
+  std::vector<Quantity> qa = totalQuantities(a, &b), qb = totalQuantities(b, &a);
   if (a.maxBatch && b.maxBatch) {
     std::vector<Quantity> ma = maxBatchQuantities(a), mb = maxBatchQuantities(b);
     qa.insert(qa.end(), ma.begin(), ma.end());

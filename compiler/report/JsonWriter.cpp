@@ -160,6 +160,13 @@ std::string layerJson(const LayerCost &l, bool calibrated) {
                  {"attainable_flops", jsonNumber(l.attainable)},
                  {"bound", jsonString(detail::boundName(l))},
                  {"latency_s", jsonNumber(l.latency)}};
+  if (l.activeParams != l.params) // a mixture of experts
+    m.insert(m.begin() + 5, {"active_params", integer(l.activeParams)});
+  if (l.kvHeld != 0) { // attention: its KV cache in elements
+    m.emplace_back("kv_cache_held", integer(l.kvHeld));
+    m.emplace_back("kv_cache_read", integer(l.kvRead));
+    m.emplace_back("kv_cache_written", integer(l.kvWritten));
+  }
   if (calibrated) // the calibrated estimate, after the lower bound
     m.emplace_back("calibrated_latency_s", jsonNumber(l.calibratedLatency));
   if (l.depth > 0) // a row of the --depth tree: its level
@@ -242,7 +249,7 @@ void writeJson(llvm::raw_ostream &os, const Report &r, const ReportStyle & /*sty
 }
 
 void writeJsonComparison(llvm::raw_ostream &os, const Report &a, const Report &b) {
-  std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);
+  std::vector<Quantity> qa = totalQuantities(a, &b), qb = totalQuantities(b, &a);
   std::string ratio = quantitiesJson(
       qa, [&](size_t i) { return ratioNumber(qa[i].value, qb[i].value); });
   std::string maxBatch = "null";

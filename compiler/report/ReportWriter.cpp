@@ -164,21 +164,11 @@ std::vector<Quantity> servingQuantities(const Report &r) {
     tokens("output tokens/s", fmt::format("{} output tokens{} per request", s.phase.generate, batch));
     break;
   }
-  const cost::Storage kv = r.options.kvCache();
-  qs.push_back(Quantity{"KV cache", "serving.kv_cache_bytes", Quantity::Bytes, s.kvCacheBytes,
-                        static_cast<double>(s.kvCacheBytes),
-                        fmt::format("after the {}, {}", s.phase.phase == cost::Phase::Request
-                                                            ? "last step"
-                                                            : "step",
-                                    kv.name)});
-  if (s.phase.phase != cost::Phase::Request) {
-    auto bytes = [&](int64_t elems) { return (elems * kv.bits + 7) / 8; };
-    int64_t read = bytes(r.totals.kvReadElems), written = bytes(r.totals.kvWrittenElems);
-    qs.push_back(Quantity{"KV cache read", "serving.kv_read_bytes", Quantity::Bytes, read,
-                          static_cast<double>(read), "per step"});
-    qs.push_back(Quantity{"KV cache written", "serving.kv_written_bytes", Quantity::Bytes,
-                          written, static_cast<double>(written), "per step"});
-  }
+  // A request ends with more tokens cached than its prefill (the totals').
+  if (s.phase.phase == cost::Phase::Request)
+    qs.push_back(Quantity{"KV cache at the end", "serving.kv_cache_bytes", Quantity::Bytes,
+                          s.kvCacheBytes, static_cast<double>(s.kvCacheBytes),
+                          std::string("after the last step, in ") + r.options.kvCache().name});
   return qs;
 }
 
@@ -237,7 +227,7 @@ llvm::StringRef rankedWhat(const Report &r) {
   }
 }
 
-std::vector<Quantity> totalQuantities(const Report &r) {
+std::vector<Quantity> totalQuantities(const Report &r, const Report *other) {
   const cost::Totals &t = r.totals;
   std::string dtype = ir::dtypeName(r.options.dtype).str();
   auto count = [](std::string label, std::string key, int64_t v, std::string note = "") {
@@ -260,7 +250,8 @@ std::vector<Quantity> totalQuantities(const Report &r) {
       bytes("memory access", "memory_bytes", t.memoryBytes,
             cost::memoryModelName(r.options.memory).str() + " memory model"),
       count("activations", "activations", t.activations, "output elements"),
-      bytes("weight bytes", "weight_bytes", t.weightBytes, "params + buffers in " + dtype),
+      bytes("weight bytes", "weight_bytes", t.weightBytes,
+            std::string("params + buffers in ") + r.options.weights().name),
       bytes("peak activations", "peak_activation_bytes", t.peakActivationBytes),
       bytes("model size fp32", "model_bytes.fp32", t.modelBytesFp32),
       bytes("model size fp16", "model_bytes.fp16", t.modelBytesFp16),
@@ -271,6 +262,25 @@ std::vector<Quantity> totalQuantities(const Report &r) {
       real("memory-bound time", "memory_bound_share", Quantity::Share, t.memoryBoundShare,
            "of latency, in memory-bound layers"),
   };
+  // A mixture of experts: the params one token uses, after params.
+  auto moe = [](const Report &x) { return x.totals.activeParams != x.totals.params; };
+  auto kv = [](const Report &x) { return x.totals.kvHeld != 0; };
+  if (moe(r) || (other && moe(*other)))
+    qs.insert(qs.begin() + 1, count("active params", "active_params", t.activeParams,
+                                    "per token: routers and top_k experts"));
+  // Attention layers: their KV cache, after the memory access.
+  if (kv(r) || (other && kv(*other))) {
+    auto at = std::find_if(qs.begin(), qs.end(),
+                           [](const Quantity &q) { return q.key == "memory_bytes"; });
+    const cost::Storage kvs = r.options.kvCache();
+    auto kvBytes = [&](int64_t elems) { return cost::storageBytes(elems, kvs.bits).value_or(0); };
+    qs.insert(at + 1, {bytes("KV cache held", "kv_cache.held_bytes", kvBytes(t.kvHeld),
+                             std::string("keys and values after the step, in ") + kvs.name),
+                       bytes("KV cache read", "kv_cache.read_bytes", kvBytes(t.kvRead),
+                             "the cached tokens' keys and values"),
+                       bytes("KV cache written", "kv_cache.written_bytes", kvBytes(t.kvWritten),
+                             "the new tokens' keys and values")});
+  }
   // A calibrated profile adds the estimate right after the lower bound.
   if (r.hardware.hasCalibration) {
     auto at = std::find_if(qs.begin(), qs.end(),

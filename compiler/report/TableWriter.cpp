@@ -405,7 +405,7 @@ void writeTableComparison(llvm::raw_ostream &os, const Report &a, const Report &
                                        : "as written (-O0)");
   os << '\n';
 
-  std::vector<Quantity> qa = totalQuantities(a), qb = totalQuantities(b);
+  std::vector<Quantity> qa = totalQuantities(a, &b), qb = totalQuantities(b, &a);
   if (a.maxBatch && b.maxBatch) {
     std::vector<Quantity> ma = maxBatchQuantities(a), mb = maxBatchQuantities(b);
     qa.insert(qa.end(), ma.begin(), ma.end());

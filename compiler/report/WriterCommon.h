@@ -80,7 +80,10 @@ void writeSideBySide(llvm::raw_ostream &os, const std::vector<Quantity> &qa,
                      const std::vector<Quantity> &qb, const std::array<std::string, 4> &header);
 
 /// The totals, in the order every format prints them.
-std::vector<Quantity> totalQuantities(const cost::Report &r);
+/// With `other` (a comparison), the quantities shown only where they say
+/// something (active params, the KV cache) appear when either report has
+/// them, so that both lists pair up row by row.
+std::vector<Quantity> totalQuantities(const cost::Report &r, const cost::Report *other = nullptr);
 /// Max batch rows (batch, latency, QPS) when the report has them.
 std::vector<Quantity> maxBatchQuantities(const cost::Report &r);
 /// Serving rows (--phase, --generate) when the report has them: time to

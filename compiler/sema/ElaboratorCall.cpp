@@ -207,6 +207,14 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
         inputs.push_back(x.tensor);
       continue;
     }
+    if (spec.kind == ir::ParamKind::Tied && a.value.kind == K::Tensor) {
+      // The tensor names its producing layer, whose weight this op shares.
+      given.set(spec.name, graph.nodes[graph.values[a.value.tensor].producer].name);
+      continue;
+    }
+    if (spec.kind == ir::ParamKind::Tied && a.value.kind != K::None)
+      fail(a.loc, fmt::format("argument '{}' of {}: expected {}, got {}", spec.name, fn.name,
+                              ir::describeKind(spec.kind), formatValue(a.value, &graph)));
     ir::AttrValue av;
     std::string kindErr;
     if (!toAttr(a.value, av) || !(kindErr = ir::normalizeAttr(spec.kind, av)).empty())
@@ -222,6 +230,8 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
   err = ir::inferShapes(op, inTypes, given, bound, outTypes);
   if (!err.empty())
     fail(loc, fmt::format("{}: {}", fn.name, err));
+  if (std::string e = checkTiedWeights(op, inTypes, bound); !e.empty())
+    fail(loc, fmt::format("{}: {}", fn.name, e));
   for (const ir::TensorType &t : outTypes) {
     if (!t.numElements())
       fail(loc, fmt::format("{}: the output {} has more elements than 64-bit integers can count",
@@ -245,6 +255,41 @@ Value Elaborator::callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc l
   for (ir::ValueId v : node.outputs)
     outs.push_back(Value::ofTensor(v));
   return Value::ofList(std::move(outs), true);
+}
+
+std::string Elaborator::checkTiedWeights(const ir::OpDef &op,
+                                         llvm::ArrayRef<ir::TensorType> inTypes,
+                                         const ir::Attrs &bound) {
+  if (!op.weights)
+    return "";
+  ir::Attrs attrs = bound;
+  ir::OpCall call{op, inTypes, attrs};
+  std::vector<ir::WeightSpec> specs;
+  op.weights(call, specs);
+  for (const ir::WeightSpec &w : specs) {
+    if (w.tiedTo.empty())
+      continue;
+    const ir::Node *owner = nullptr;
+    for (const ir::Node &n : graph.nodes)
+      if (n.name == w.tiedTo)
+        owner = &n;
+    const ir::WeightSpec *shared = nullptr;
+    std::vector<ir::WeightSpec> ownerSpecs;
+    if (owner)
+      ownerSpecs = graph.weights(*owner);
+    for (const ir::WeightSpec &o : ownerSpecs)
+      if (o.name == w.name && o.learnable && o.tiedTo.empty())
+        shared = &o;
+    if (!shared)
+      return fmt::format("the tied tensor is made by '{}' ({}), which has no weight '{}' of its "
+                         "own to share",
+                         w.tiedTo, owner ? owner->op->name : "no layer", w.name);
+    if (shared->shape != w.shape)
+      return fmt::format("the tied weight '{}' of '{}' is {}, this layer's {} is {}", w.name,
+                         w.tiedTo, ir::formatShape(shared->shape), w.name,
+                         ir::formatShape(w.shape));
+  }
+  return "";
 }
 
 Value Elaborator::tensorOp(const char *opName, std::vector<CallArg> args, SourceLoc loc) {

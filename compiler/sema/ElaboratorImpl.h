@@ -110,6 +110,10 @@ private:
   Value callOp(const Func &fn, std::vector<CallArg> &args, SourceLoc loc);
   Value callBuiltinFn(const BuiltinSpec &spec, std::vector<CallArg> &args, SourceLoc loc);
   Value tensorOp(const char *op, std::vector<CallArg> args, SourceLoc loc);
+  /// An error unless each tied weight of the call (WeightSpec::tiedTo) names
+  /// a node with a learnable weight of that name and shape.
+  std::string checkTiedWeights(const ir::OpDef &op, llvm::ArrayRef<ir::TensorType> inTypes,
+                               const ir::Attrs &bound);
   Value tensorScalar(BinaryOp op, const Value &a, const Value &b, SourceLoc loc);
   std::string uniqueName(llvm::StringRef base);
   /// Warns when `op` acts on the last dim (OpDef::trailingDim) of a 4-d

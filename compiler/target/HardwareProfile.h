@@ -50,7 +50,10 @@ struct HardwareProfile {
     return i < kNumOpClasses && efficiency[i] > 0 ? efficiency[i] : 1.0;
   }
 
-  double peakFor(ir::DType t) const { return peak[static_cast<int>(t)]; }
+  /// 0 for index types (I64): ids are gathered, never computed on.
+  double peakFor(ir::DType t) const {
+    return static_cast<size_t>(t) < sizeof(peak) / sizeof(peak[0]) ? peak[static_cast<int>(t)] : 0;
+  }
   /// The ridge point I_max = peak / bandwidth in FLOP per byte.
   double ridge(ir::DType t) const { return peakFor(t) / bandwidth; }
 };

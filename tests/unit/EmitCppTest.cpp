@@ -177,6 +177,23 @@ TEST_CASE("emitter: tensors other than f32 are an error") {
   CHECK(errors.find("supports f32 tensors only") != std::string::npos);
 }
 
+TEST_CASE("emitter: token ids (i64) and tied weights are errors naming the layer") {
+  std::string errors;
+  auto files = emitFiles("network n() {\n  x = input([1, 4], dtype=\"i64\")\n"
+                         "  return embedding(x, 10, 4)\n}\n",
+                         &errors);
+  CHECK_FALSE(files);
+  CHECK(errors.find("its output is i64[1,4]; the C++ emitter supports f32 tensors only") !=
+        std::string::npos);
+  errors.clear();
+  files = emitFiles("network n() {\n  x = input([1, 4])\n  y = linear(x, 4)\n"
+                    "  return linear(y, 4, tied=y)\n}\n",
+                    &errors);
+  CHECK_FALSE(files);
+  CHECK(errors.find("its weight 'weight' is tied to 'linear'; the C++ emitter does not share "
+                    "weights yet") != std::string::npos);
+}
+
 TEST_CASE("emitter: the program's size is limited (--max-emit-bytes)") {
   auto all = emitFiles(kBlocks);
   REQUIRE(all);

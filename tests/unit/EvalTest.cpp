@@ -54,15 +54,15 @@ Attrs attrs(std::initializer_list<std::pair<const char *, AttrValue>> kv) {
 /// the shape rule (which normalizes them and shapes the outputs), checks the
 /// weights against the weights rule, then evaluates.
 std::vector<Buffer> run(const char *op, std::vector<Buffer> ins, Attrs given = {},
-                        std::vector<Buffer> weights = {}) {
+                        std::vector<Buffer> weights = {}, std::vector<DType> dtypes = {}) {
   const OpDef *def = OpTable::get().lookup(op);
   REQUIRE_MESSAGE(def, op);
   REQUIRE_MESSAGE(static_cast<bool>(def->eval), op);
   std::vector<TensorType> types;
   std::vector<const Buffer *> args, ws;
-  for (const Buffer &b : ins) {
-    types.push_back({b.shape, DType::F32});
-    args.push_back(&b);
+  for (size_t i = 0; i < ins.size(); ++i) { // f32 unless `dtypes` says otherwise
+    types.push_back({ins[i].shape, i < dtypes.size() ? dtypes[i] : DType::F32});
+    args.push_back(&ins[i]);
   }
   Attrs bound;
   std::vector<TensorType> outTypes;
@@ -93,6 +93,12 @@ void check(const Buffer &b, Shape shape, std::vector<double> expected) {
     if (!(std::fabs(b.data[i] - expected[i]) <= 1e-9) && bad.size() < 400)
       bad += fmt::format("[{}] {} != {}; ", i, b.data[i], expected[i]);
   CHECK_MESSAGE(bad.empty(), bad);
+}
+
+/// softmax([s0, s1]) . [v0, v1], written out (attention's and moe's checks).
+double mix2(double s0, double s1, double v0, double v1) {
+  const double e0 = std::exp(s0), e1 = std::exp(s1);
+  return (e0 * v0 + e1 * v1) / (e0 + e1);
 }
 
 /// A network from .net text, elaborated.
@@ -263,6 +269,83 @@ TEST_CASE("eval: linear") {
   // F.linear(pat([4]), pat([3,4], 5))
   y = run("linear", {pat({4})}, attrs({{"out", int64_t{3}}, {"bias", false}}), {pat({3, 4}, 5)});
   check(y[0], {3}, {1.5, 0.0, 1.75});
+}
+
+// ---- transformer ops: checked against the formulas written out beside them ----
+
+TEST_CASE("eval: attention eval, one head, past=0, with and without causal") {
+  // q = k = [[1, 0], [0, 1]], v = [[1, 2], [3, 4]], D = 2, scale 1/sqrt(2):
+  // row 0 scores [1/sqrt2, 0], row 1 [0, 1/sqrt2].
+  Buffer q = vals({1, 2, 2}, {1, 0, 0, 1}), v = vals({1, 2, 2}, {1, 2, 3, 4});
+  const double s = 1 / std::sqrt(2.0);
+  auto y = run("attention", {q, q, v}, attrs({{"heads", int64_t{1}}}));
+  check(y[0], {1, 2, 2},
+        {mix2(s, 0, 1, 3), mix2(s, 0, 2, 4), mix2(0, s, 1, 3), mix2(0, s, 2, 4)});
+  // causal: query 0 sees key 0 only (its value), query 1 both.
+  y = run("attention", {q, q, v}, attrs({{"heads", int64_t{1}}, {"causal", true}}));
+  check(y[0], {1, 2, 2}, {1, 2, mix2(0, s, 1, 3), mix2(0, s, 2, 4)});
+  // scale=2 replaces 1/sqrt(D).
+  y = run("attention", {q, q, v}, attrs({{"heads", int64_t{1}}, {"scale", 2.0}}));
+  check(y[0], {1, 2, 2},
+        {mix2(2, 0, 1, 3), mix2(2, 0, 2, 4), mix2(0, 2, 1, 3), mix2(0, 2, 2, 4)});
+}
+
+TEST_CASE("eval: attention eval, grouped-query heads share a kv head") {
+  // heads 2, kv_heads 1, D = 1 (scale 1): q = [a, b] for one token; keys [1, -1]
+  // and values [5, 7] for two tokens; both heads read kv head 0.
+  Buffer q = vals({1, 1, 2}, {0.5, 2.0}), k = vals({1, 2, 1}, {1, -1}), v = vals({1, 2, 1}, {5, 7});
+  auto y = run("attention", {q, k, v}, attrs({{"heads", int64_t{2}}, {"kv_heads", int64_t{1}}}));
+  check(y[0], {1, 1, 2}, {mix2(0.5, -0.5, 5, 7), mix2(2, -2, 5, 7)});
+  // heads 2, kv_heads 2: each head its own kv head (k, v [1, 2, 2]).
+  Buffer k2 = vals({1, 2, 2}, {1, 3, -1, 0}), v2 = vals({1, 2, 2}, {5, 6, 7, 8});
+  y = run("attention", {q, k2, v2}, attrs({{"heads", int64_t{2}}}));
+  check(y[0], {1, 1, 2}, {mix2(0.5, -0.5, 5, 7), mix2(6, 0, 6, 8)});
+}
+
+TEST_CASE("eval: attention eval with past reads the deterministic cache") {
+  // One cached token (past=1) before the new one: its key is sin(0.5), its value
+  // cos(0.5) (element 0 of the cache). q = 2, k = 1, v = 3, D = 1, scale 1.
+  Buffer q = vals({1, 1, 1}, {2}), k = vals({1, 1, 1}, {1}), v = vals({1, 1, 1}, {3});
+  const double expected = mix2(2 * std::sin(0.5), 2, std::cos(0.5), 3);
+  for (bool causal : {false, true}) { // the new token at position 1 sees both
+    auto y = run("attention", {q, k, v},
+                 attrs({{"heads", int64_t{1}}, {"past", int64_t{1}}, {"causal", causal}}));
+    check(y[0], {1, 1, 1}, {expected});
+  }
+}
+
+TEST_CASE("eval: embedding, rmsnorm, rotary and moe eval") {
+  // embedding: ids [[2, 0]] of the table [[1, 2], [3, 4], [5, 6]]
+  auto y = run("embedding", {vals({1, 2}, {2, 0})}, attrs({{"num", int64_t{3}}, {"dim", int64_t{2}}}),
+               {vals({3, 2}, {1, 2, 3, 4, 5, 6})}, {DType::I64});
+  check(y[0], {1, 2, 2}, {5, 6, 1, 2});
+  // rmsnorm: [3, 4] / sqrt((9 + 16) / 2 + 0) * [1, 2]
+  y = run("rmsnorm", {vals({1, 2}, {3, 4})}, attrs({{"eps", 0.0}}), {vals({2}, {1, 2})});
+  const double r = std::sqrt(12.5);
+  check(y[0], {1, 2}, {3 / r, 8 / r});
+  // rotary, D = 2 (f_0 = 1), tokens at positions 1 and 2 (past=1):
+  // [x0 cos p - x1 sin p, x1 cos p + x0 sin p]
+  y = run("rotary", {vals({1, 2, 2}, {1, 2, 3, 4})}, attrs({{"heads", int64_t{1}}, {"past", int64_t{1}}}));
+  check(y[0], {1, 2, 2},
+        {std::cos(1) - 2 * std::sin(1), 2 * std::cos(1) + std::sin(1),
+         3 * std::cos(2) - 4 * std::sin(2), 4 * std::cos(2) + 3 * std::sin(2)});
+  // moe: d = 1, 2 experts, hidden 1, relu; router [1, -1]; expert i: w1, w2, w3.
+  // x = 2: logits [2, -2]; top_k=1 picks expert 0 with weight 1:
+  // w2_0 * relu(w1_0 * 2) * (w3_0 * 2) = 3 * 1 * 2 = 6 (w1_0 = 0.5, w2_0 = 3, w3_0 = 1).
+  std::vector<Buffer> ws = {vals({2, 1}, {1, -1}), vals({1, 1}, {0.5}), vals({1, 1}, {3}),
+                            vals({1, 1}, {1}),     vals({1, 1}, {1}),   vals({1, 1}, {10}),
+                            vals({1, 1}, {1})};
+  y = run("moe", {vals({1, 1}, {2})},
+          attrs({{"experts", int64_t{2}}, {"top_k", int64_t{1}}, {"hidden", int64_t{1}},
+                 {"act", std::string("relu")}}),
+          ws);
+  check(y[0], {1, 1}, {6});
+  // top_k=2: softmax over [2, -2] weighs expert 1's 10 * relu(2) * 2 = 40.
+  y = run("moe", {vals({1, 1}, {2})},
+          attrs({{"experts", int64_t{2}}, {"top_k", int64_t{2}}, {"hidden", int64_t{1}},
+                 {"act", std::string("relu")}}),
+          ws);
+  check(y[0], {1, 1}, {mix2(2, -2, 6, 40)});
 }
 
 TEST_CASE("eval: matmul (1-D, 2-D, batched with broadcasting)") {

@@ -221,10 +221,16 @@ void checkJson(const cost::Report &r, const std::string &text, size_t nodes) {
   CHECK(layers.items.size() == nodes);
   REQUIRE(layers.items.size() == r.layers.size());
   for (size_t i = 0; i < r.layers.size(); ++i) {
-    CHECK(layers.items[i].keys() ==
-          std::vector<std::string>{"name", "op", "block", "output_shape", "params", "buffers",
-                                   "macs", "flops", "memory_bytes", "activations", "intensity",
-                                   "attainable_flops", "bound", "latency_s"});
+    std::vector<std::string> keys{"name", "op", "block", "output_shape", "params", "buffers",
+                                  "macs", "flops", "memory_bytes", "activations", "intensity",
+                                  "attainable_flops", "bound", "latency_s"};
+    // Members only where they say something: a mixture of experts' active
+    // params, an attention layer's KV cache.
+    if (r.layers[i].activeParams != r.layers[i].params)
+      keys.insert(keys.begin() + 5, "active_params");
+    if (r.layers[i].kvHeld != 0)
+      keys.insert(keys.end(), {"kv_cache_held", "kv_cache_read", "kv_cache_written"});
+    CHECK(layers.items[i].keys() == keys);
     CHECK(layers.items[i]["name"].text == r.layers[i].name);
   }
   for (const char *key : {"params", "buffers", "macs", "flops", "memory_bytes"}) {

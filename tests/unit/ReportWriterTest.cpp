@@ -78,8 +78,10 @@ Report sampleReport() {
       layer(kOddName, "linear", "fc", {1, 1000}, 513000, 0, 512000, 1024000, 2058048, 1000),
   };
   cost::Totals &t = r.totals;
-  for (const LayerCost &l : r.layers) {
+  for (LayerCost &l : r.layers) {
+    l.activeParams = l.params; // no mixture of experts: every param is active
     t.params += l.params;
+    t.activeParams += l.activeParams;
     t.buffers += l.buffers;
     t.macs += l.macs;
     t.flops += l.flops;

@@ -19,7 +19,7 @@ std::string sourceShape(OpCall &c, std::vector<TensorType> &outs) {
                          c.op.isInput ? "input dimensions" : "dimensions", formatShape(shape));
   auto dt = parseDType(c.attrs.getStr("dtype"));
   if (!dt)
-    return fmt::format("unknown dtype \"{}\" (expected f32, f16, bf16 or i8)",
+    return fmt::format("unknown dtype \"{}\" (expected f32, f16, bf16, i8 or i64)",
                        c.attrs.getStr("dtype"));
   TensorType t{Shape(shape.begin(), shape.end()), *dt};
   if (!t.numElements())
@@ -55,7 +55,7 @@ void registerInputOps(OpTable &t) {
          PatternKind::Opaque,
          sourceShape,
          nullptr,
-         "a graph input: input([N, C, H, W], dtype=\"f32\")",
+         "a graph input: input([N, C, H, W], dtype=\"f32\"); dtype=\"i64\" for token ids",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: the input is already in memory; the ops reading it count its bytes",
          /*view=*/true});

@@ -28,9 +28,15 @@ std::string linearShape(OpCall &c, std::vector<TensorType> &outs) {
   return "";
 }
 
+// With `tied` (the name of a node, set by sema from a tensor it produced),
+// the weight is that node's "weight" (GPT-2's lm_head and its token
+// embedding); sema checks that it is [out, in].
 void linearWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   int64_t out = c.attrs.getInt("out");
-  ws.push_back({"weight", {out, c.inputs[0].shape.back()}, true});
+  WeightSpec w{"weight", {out, c.inputs[0].shape.back()}, true};
+  if (const auto *owner = std::get_if<std::string>(c.attrs.find("tied")))
+    w.tiedTo = *owner;
+  ws.push_back(std::move(w));
   if (c.attrs.getBool("bias"))
     ws.push_back({"bias", {out}, true});
 }
@@ -223,11 +229,13 @@ std::string matmulKernel(KernelCall &c, CodeWriter &w) {
 void registerLinearOps(OpTable &t) {
   OpDef &linear = t.add(
       {"linear",
-       {{"x", ParamKind::Tensor}, {"out", ParamKind::Int}, {"bias", ParamKind::Bool, false, true}},
+       {{"x", ParamKind::Tensor}, {"out", ParamKind::Int}, {"bias", ParamKind::Bool, false, true},
+        {"tied", ParamKind::Tied, false, NoneAttr{}}},
        PatternKind::OutElementwiseFusable,
        linearShape,
        linearWeights,
-       "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]",
+       "fully connected layer over the last dim (torch.nn.Linear): weight [out, in], bias [out]; "
+       "tied=t shares the weight of the layer that made t",
        dotProductCost,
        "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"});
   linear.eval = linearEval;

@@ -189,7 +189,7 @@ inline void global_avg_pool_1x16x4x4(const T *x0, T *y0) {
   }
 }
 
-// linear(out=10, bias=true)
+// linear(out=10, bias=true, tied=none)
 //   f32[1,16] -> f32[1,10]
 //   weights: weight[10,16], bias[10]
 //   per call: 160 MACs, 320 FLOPs (2mac), 784 bytes moved (ideal), 0.408 FLOP/B

@@ -194,7 +194,7 @@ void global_avg_pool_1x16x4x4(const T *x0, T *y0) {
   }
 }
 
-// linear(out=10, bias=true)
+// linear(out=10, bias=true, tied=none)
 void linear_o10_1x16(const T *x0, const T *w0, const T *w1, T *y0) {
   for (i64 r = 0; r < 1; ++r) {
     for (i64 f = 0; f < 10; ++f) {
