@@ -251,7 +251,8 @@ std::vector<Quantity> totalQuantities(const Report &r, const Report *other) {
             cost::memoryModelName(r.options.memory).str() + " memory model"),
       count("activations", "activations", t.activations, "output elements"),
       bytes("weight bytes", "weight_bytes", t.weightBytes,
-            std::string("params + buffers in ") + r.options.weights().name),
+            "params + buffers in " +
+                (r.options.weightStorage ? std::string(r.options.weightStorage->name) : dtype)),
       bytes("peak activations", "peak_activation_bytes", t.peakActivationBytes),
       bytes("model size fp32", "model_bytes.fp32", t.modelBytesFp32),
       bytes("model size fp16", "model_bytes.fp16", t.modelBytesFp16),
@@ -275,7 +276,8 @@ std::vector<Quantity> totalQuantities(const Report &r, const Report *other) {
     const cost::Storage kvs = r.options.kvCache();
     auto kvBytes = [&](int64_t elems) { return cost::storageBytes(elems, kvs.bits).value_or(0); };
     qs.insert(at + 1, {bytes("KV cache held", "kv_cache.held_bytes", kvBytes(t.kvHeld),
-                             std::string("keys and values after the step, in ") + kvs.name),
+                             "keys and values after the step, in " +
+                                 (r.options.kvStorage ? std::string(kvs.name) : dtype)),
                        bytes("KV cache read", "kv_cache.read_bytes", kvBytes(t.kvRead),
                              "the cached tokens' keys and values"),
                        bytes("KV cache written", "kv_cache.written_bytes", kvBytes(t.kvWritten),
