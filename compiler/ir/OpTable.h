@@ -284,6 +284,11 @@ struct OpDef {
   WeightReadRule weightReads = nullptr;
   /// Null: no traffic beyond inputs, weights and outputs (ExtraTrafficRule).
   ExtraTrafficRule extraTraffic = nullptr;
+  /// A bool attribute that, set, keeps the op's intermediates on chip
+  /// (attention's `fused`: FlashAttention's tiling, the score matrix never
+  /// written): the fuse-attention pass sets it. Its extraTraffic rule says
+  /// what it saves.
+  const char *onChipAttr = nullptr;
   /// Null: the op keeps no KV cache (KvCacheRule).
   KvCacheRule kvCache = nullptr;
   /// Null: every param is active for every token (ActiveParamsRule).

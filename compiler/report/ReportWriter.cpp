@@ -149,12 +149,17 @@ std::vector<Quantity> servingQuantities(const Report &r) {
     time("time per output token", "time_per_output_token", s.decodeStep, "");
     tokens("output tokens/s", r.options.batch > 1 ? fmt::format("{} sequences", r.options.batch)
                                                   : "one sequence");
+    if (r.maxBatch) // each sequence of the batch gives one token per step
+      qs.push_back(Quantity{"output tokens/s at max batch", "serving.tokens_per_s_at_max_batch",
+                            Quantity::TokenRate, 0, r.maxBatch->qps,
+                            fmt::format("{} sequences", withThousands(r.maxBatch->batch))});
     break;
   case cost::Phase::Request:
     time("time to first token", "time_to_first_token", s.prefill,
          fmt::format("prefill of {} tokens", s.phase.prompt));
     time("time per output token", "time_per_output_token", s.decodeStep,
-         s.decodeSteps > 0 ? fmt::format("mean of {} decode steps", s.decodeSteps)
+         s.decodeSteps > 0 ? fmt::format("mean of {} decode step{}", s.decodeSteps,
+                                         s.decodeSteps == 1 ? "" : "s")
                            : "no decode step: the prefill gives the only token");
     time("first decode step", "first_decode_step", s.firstStep,
          fmt::format("past = {}", s.phase.prompt));
@@ -168,7 +173,9 @@ std::vector<Quantity> servingQuantities(const Report &r) {
   if (s.phase.phase == cost::Phase::Request)
     qs.push_back(Quantity{"KV cache at the end", "serving.kv_cache_bytes", Quantity::Bytes,
                           s.kvCacheBytes, static_cast<double>(s.kvCacheBytes),
-                          std::string("after the last step, in ") + r.options.kvCache().name});
+                          "after the last step, in " +
+                              (r.options.kvStorage ? std::string(r.options.kvStorage->name)
+                                                   : ir::dtypeName(r.options.dtype).str())});
   return qs;
 }
 

@@ -224,3 +224,111 @@ TEST_CASE("driver: emitCpp writes the program of the optimized graph") {
   CHECK(!small.c.emitCpp(tiny));
   CHECK(small.c.exitCode() == 1);
 }
+
+namespace {
+
+// A decoder-like network costed by phase: seq new tokens after past cached.
+const char *const kDecoder = "network n(seq: int = 4, past: int = 0) {\n"
+                             "  x = input([1, seq, 16])\n"
+                             "  a = attention(linear(x, 16), x, x, 4, causal=true, past=past)\n"
+                             "  y = linear(a, 16)\n"
+                             "  if past > 8 { y = relu(y) }\n" // a layer more late in a request
+                             "  return y\n"
+                             "}\n";
+
+/// The options netc's --phase/--generate give (options::applyPhase).
+PipelineOptions phased(cost::Phase p, int64_t prompt, int64_t context, int64_t generate) {
+  PipelineOptions o;
+  o.phase = {p, prompt, context, generate};
+  o.elab.phaseArgs = {{"seq", std::to_string(o.phase.seq())},
+                      {"past", std::to_string(o.phase.past())}};
+  o.elab.phaseFlag = "--phase";
+  return o;
+}
+
+/// The roofline latency of one decode step at `past`, from its own Compilation.
+double decodeLatency(const std::string &text, int64_t past) {
+  Compiled k(text, phased(cost::Phase::Decode, 0, past, 0));
+  std::optional<cost::Report> r = k.c.report();
+  REQUIRE_MESSAGE(r, k.errors());
+  REQUIRE(r->serving);
+  CHECK(r->serving->decodeStep.roofline == r->totals.latency);
+  return r->totals.latency;
+}
+
+} // namespace
+
+TEST_CASE("driver: a request is its prefill plus every decode step, summed exactly") {
+  // Steps at past 5..8 are affine in past (the sum of two costed steps'
+  // lines, checked at the last); up to past 10 a relu appears at past 9, so
+  // the steps are costed one by one. Both equal the steps costed alone.
+  for (int64_t generate : {5, 7}) {
+    CAPTURE(generate);
+    Compiled k(kDecoder, phased(cost::Phase::Request, 5, 0, generate));
+    std::optional<cost::Report> r = k.c.report();
+    REQUIRE_MESSAGE(r, k.errors());
+    REQUIRE(r->serving);
+    const cost::Serving &s = *r->serving;
+    CHECK(s.method == (generate == 5 ? "affine in past, checked at the last step"
+                                     : "exact per step"));
+    CHECK(s.decodeSteps == generate - 1);
+    CHECK(s.prefill.roofline == r->totals.latency);
+    double sum = 0;
+    for (int64_t past = 5; past < 5 + generate - 1; ++past)
+      sum += decodeLatency(kDecoder, past);
+    CHECK(s.total.roofline == doctest::Approx(r->totals.latency + sum).epsilon(1e-12));
+    CHECK(s.decodeStep.roofline == doctest::Approx(sum / (generate - 1)).epsilon(1e-12));
+    CHECK(s.firstStep.roofline == doctest::Approx(decodeLatency(kDecoder, 5)).epsilon(1e-12));
+    CHECK(s.lastStep.roofline ==
+          doctest::Approx(decodeLatency(kDecoder, 5 + generate - 2)).epsilon(1e-12));
+    CHECK(s.tokensPerSecond.roofline == doctest::Approx(generate / s.total.roofline));
+    // The cache ends holding prompt + generate - 1 tokens: 2 (K, V) x 16 f32 each.
+    CHECK(s.kvCacheBytes == 2 * (5 + generate - 1) * 16 * 4);
+  }
+}
+
+TEST_CASE("driver: prefill and decode phases set seq and past and give tokens per second") {
+  Compiled p(kDecoder, phased(cost::Phase::Prefill, 12, 0, 0));
+  std::optional<cost::Report> r = p.c.report();
+  REQUIRE_MESSAGE(r, p.errors());
+  CHECK(r->params == std::vector<std::pair<std::string, std::string>>{{"seq", "12"},
+                                                                       {"past", "0"}});
+  REQUIRE(r->serving);
+  CHECK(r->serving->prefill.roofline == r->totals.latency);
+  CHECK(r->serving->tokensPerSecond.roofline == doctest::Approx(12 / r->totals.latency));
+  CHECK(r->totals.kvHeld == 2 * 12 * 16);
+
+  Compiled d(kDecoder, phased(cost::Phase::Decode, 0, 30, 0));
+  r = d.c.report();
+  REQUIRE_MESSAGE(r, d.errors());
+  CHECK(r->params == std::vector<std::pair<std::string, std::string>>{{"seq", "1"},
+                                                                       {"past", "30"}});
+  CHECK(r->totals.kvRead == 2 * 30 * 16);
+  CHECK(r->serving->tokensPerSecond.roofline == doctest::Approx(1 / r->totals.latency));
+
+  // A network without seq and past cannot be costed by phase.
+  Compiled n(kNet, phased(cost::Phase::Decode, 0, 30, 0));
+  CHECK(!n.c.report());
+  CHECK(n.errors().find("has no parameter 'seq'") != std::string::npos);
+}
+
+TEST_CASE("driver: weights and the KV cache take their own storage types") {
+  PipelineOptions o = phased(cost::Phase::Decode, 0, 100, 0);
+  Compiled plain(kDecoder, o);
+  std::optional<cost::Report> a = plain.c.report();
+  REQUIRE(a);
+  o.cost.weightStorage = cost::parseStorage("int4");
+  o.cost.kvStorage = cost::parseStorage("int8");
+  Compiled packed(kDecoder, o);
+  std::optional<cost::Report> b = packed.c.report();
+  REQUIRE(b);
+  // Two linears of 16 x 16 + 16: 544 params, 4 bits each.
+  CHECK(a->totals.weightBytes == 544 * 4);
+  CHECK(b->totals.weightBytes == 544 / 2);
+  // Bytes moved: the weights shrink 8x, the KV cache read 4x, the rest stays.
+  const int64_t kvRead = 2 * 100 * 16;
+  CHECK(a->totals.memoryBytes - b->totals.memoryBytes ==
+        (544 * 4 - 544 / 2) + (kvRead * 4 - kvRead));
+  CHECK(cost::storageBytes(3, 4) == 2); // two 4-bit elements to a byte, rounded up
+  CHECK(cost::storageBytes(INT64_MAX, 32) == std::nullopt);
+}

@@ -4,6 +4,7 @@
 // for the zoo's blocks (inverted residual, bottleneck, SE, shuffle unit).
 #include "TestUtil.h"
 
+#include "cost/CostModel.h"
 #include "eval/Evaluator.h"
 #include "ir/GraphPrinter.h"
 #include "ir/Verifier.h"
@@ -78,7 +79,8 @@ TEST_CASE("passes: the pass list is declared once, in order") {
   for (const passes::PassInfo &p : passes::allPasses())
     names.push_back(p.name);
   CHECK(names == std::vector<std::string>{"remove-dead", "remove-identity", "collapse-reshape", "fold-pad",
-                                          "fold-batchnorm", "fuse-residual", "fuse-activation"});
+                                          "fold-batchnorm", "fuse-attention", "fuse-residual",
+                                          "fuse-activation"});
   CHECK(passes::findPass("fold-batchnorm"));
   CHECK_FALSE(passes::findPass("nope"));
   Case c("network n() { return relu(input([1, 2, 2, 2])) }");
@@ -229,6 +231,27 @@ TEST_CASE("fuse-residual: conv + add (+ relu) as one group") {
   Result rs = runAndCompare(*s.graph, {"fuse-residual"});
   CHECK(ops(rs.after) == "input conv2d+sub");
   CHECK(rs.error < kTolerance);
+}
+
+TEST_CASE("fuse-attention: the score matrix leaves memory traffic, the outputs stay") {
+  // B 1, heads 4 (kv_heads 2), Sq 3 new tokens after past 5 cached: Lk 8.
+  Case c("network n() { q = input([1, 3, 16])\nkv = input([1, 3, 8])\n"
+         "return attention(q, kv, kv, 4, kv_heads=2, causal=true, past=5) }");
+  auto traffic = [](const ir::Graph &g) {
+    cost::NodeCost nc;
+    REQUIRE(cost::costNode(g, g.nodes.back(), cost::CostOptions{}, nc) == "");
+    return nc.extraElems;
+  };
+  const int64_t kvRead = 2 * 5 * 2 * 4, scores = 4 * 3 * 8; // 2 x past x kv_heads x D; heads Sq Lk
+  CHECK(traffic(*c.graph) == kvRead + 4 * scores);
+  Result r = runAndCompare(*c.graph, {"fuse-attention"});
+  CHECK(applied(r) == 1);
+  CHECK(r.after.nodes.back().attrs.getBool("fused"));
+  CHECK(traffic(r.after) == kvRead); // only the KV cache is still read
+  CHECK(r.error < kTolerance);
+  // Already fused: left as it is, no rewrite.
+  Result again = runAndCompare(r.after, {"fuse-attention"});
+  CHECK(applied(again) == 0);
 }
 
 TEST_CASE("fused groups move only their external inputs, weights and final output") {

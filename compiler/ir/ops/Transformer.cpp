@@ -801,6 +801,7 @@ void registerTransformerOps(OpTable &t) {
   att.eval = attentionEval;
   att.kernel = attentionKernel;
   att.extraTraffic = attentionTraffic;
+  att.onChipAttr = "fused";
   att.kvCache = attentionKv;
   att.dnnl.why = "oneDNN 2.6 has no fused scaled dot-product attention primitive";
 
