@@ -33,6 +33,9 @@ The networks' names are the examples' (examples/NAME.net; mobilenet_v2 is
 examples/mobilenetv2.net). Compare with `-D res=224` (efficientnet_b3's own
 default is 300): tests/zoo/check-zoo.sh does.
 
+The file also holds scripts/llm_reference.py's rows (the LLM examples) in a
+section of their own, which this script keeps.
+
 Usage: zoo_reference.py [-o FILE] [NAME ...]   (default: all, to tests/zoo/reference.txt)
 """
 import argparse
@@ -136,6 +139,27 @@ def count(model):
     return params, macs
 
 
+HEADER = "# name params macs -- written by scripts/zoo_reference.py"
+
+
+def replace_section(path, lines):
+    """The file with this script's section (from its comment line up to the
+    next comment line, or the start of the file) replaced by `lines`; the
+    other sections (scripts/llm_reference.py's) are kept."""
+    old = open(path).read().splitlines() if os.path.exists(path) else []
+    out, skipping, done = [], False, False
+    for line in old:
+        if line.startswith(HEADER):
+            skipping, done = True, True
+            out += lines
+            continue
+        if skipping and line.startswith("#"):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return "\n".join(lines + out if not done else out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
@@ -149,7 +173,7 @@ def main():
             sys.exit(f"unknown network {n}; known: {' '.join(MODELS)}")
     warnings.filterwarnings("ignore")
     torch.manual_seed(0)
-    lines = ["# name params macs -- written by scripts/zoo_reference.py "
+    lines = [HEADER + " "
              f"(torch {torch.__version__}, torchvision {__import__('torchvision').__version__}); "
              f"{RES}x{RES} (netc: -D res={RES}), batch 1, MACs of Conv2d and Linear only "
              "(and MultiheadAttention's projections and products)"]
@@ -159,10 +183,10 @@ def main():
             sys.exit(f"{n}: {p} params, {m} MACs; expected {EXPECTED[n][0]} and {EXPECTED[n][1]}")
         lines.append(f"{n} {p} {m}")
         print(lines[-1], file=sys.stderr)
-    text = "\n".join(lines) + "\n"
     if args.o == "-":
-        sys.stdout.write(text)
+        sys.stdout.write("\n".join(lines) + "\n")
     else:
+        text = replace_section(args.o, lines)
         with open(args.o + ".tmp", "w") as f:
             f.write(text)
         os.replace(args.o + ".tmp", args.o)

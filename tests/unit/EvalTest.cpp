@@ -910,6 +910,12 @@ TEST_CASE("eval: example networks run at small sizes (finite outputs)") {
       {"vit_b_16.net",
        {{"res", "32"}, {"layers", "2"}, {"d", "32"}, {"heads", "4"}, {"mlp_dim", "64"},
         {"classes", "10"}}},
+      // The language models, small (2 layers of width 32, 8 tokens after 3 cached).
+      {"bert_base.net", *test::smallLanguageModel("bert_base.net")},
+      {"gpt2.net", *test::smallLanguageModel("gpt2.net")},
+      {"llama2_7b.net", *test::smallLanguageModel("llama2_7b.net")},
+      {"llama3_8b.net", *test::smallLanguageModel("llama3_8b.net")},
+      {"mixtral_8x7b.net", *test::smallLanguageModel("mixtral_8x7b.net")},
   };
   for (const auto &testCase : cases) {
     const char *file = testCase.first;

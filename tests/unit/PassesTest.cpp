@@ -291,7 +291,8 @@ TEST_CASE("passes on the zoo's blocks: exact within 1e-5") {
 
 // About a minute: in the doctest suite `slow` (so the ctest label slow, which
 // scripts/test.sh --fast skips).
-TEST_CASE("passes on every example at 64x64: verified after each pass and exact within 1e-5" *
+TEST_CASE("passes on every example at 64x64 (the language models small): verified after each "
+          "pass and exact within 1e-5" *
           doctest::test_suite("slow")) {
   std::vector<std::string> files;
   std::error_code ec;
@@ -310,7 +311,9 @@ TEST_CASE("passes on every example at 64x64: verified after each pass and exact 
     std::optional<Program> program = loadProgram(diag, file);
     REQUIRE(program);
     ElabOptions opts;
-    opts.overrides = {{"res", "64"}};
+    // The language models at a small configuration (test::smallLanguageModel).
+    opts.overrides = test::smallLanguageModel(file).value_or(
+        std::vector<std::pair<std::string, std::string>>{{"res", "64"}});
     std::optional<ir::Graph> graph = elaborate(*program, diag, opts);
     REQUIRE(graph);
     Result r = runAndCompare(*graph, {});

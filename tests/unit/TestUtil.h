@@ -129,6 +129,38 @@ inline std::vector<std::string> lines(const std::string &text) {
   return out;
 }
 
+/// The language models of examples/ (bert_base, gpt2, llama2_7b, llama3_8b,
+/// mixtral_8x7b) at a configuration small enough to evaluate, by file name
+/// (std::nullopt for any other file): the same graph, with 2 layers of width 32
+/// (4 heads; 2 KV heads, 4 experts where the model has them), a vocabulary of
+/// 50, 8 new tokens and (decoders) 3 cached ones. At their published sizes they
+/// cannot be evaluated in a test (Llama-2-7B's weights in doubles are 54 GB),
+/// and `res` is no parameter of theirs: the tests that run every example at
+/// -D res=64 use these overrides instead.
+inline std::optional<std::vector<std::pair<std::string, std::string>>>
+smallLanguageModel(llvm::StringRef file) {
+  using Args = std::vector<std::pair<std::string, std::string>>;
+  const Args common = {{"seq", "8"}, {"vocab", "50"}, {"layers", "2"}, {"d", "32"},
+                       {"heads", "4"}};
+  const llvm::StringRef name = llvm::sys::path::filename(file);
+  auto with = [&](Args more) {
+    Args a = common;
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  if (name == "bert_base.net")
+    return with({{"positions", "16"}, {"ff", "64"}});
+  if (name == "gpt2.net")
+    return with({{"positions", "16"}, {"past", "3"}});
+  if (name == "llama2_7b.net")
+    return with({{"hidden", "48"}, {"past", "3"}});
+  if (name == "llama3_8b.net")
+    return with({{"hidden", "48"}, {"kv_heads", "2"}, {"past", "3"}});
+  if (name == "mixtral_8x7b.net")
+    return with({{"hidden", "48"}, {"kv_heads", "2"}, {"experts", "4"}, {"past", "3"}});
+  return std::nullopt;
+}
+
 /// The first statement of the body of the first block/network.
 inline const ast::Stmt &firstStmt(const ast::Module &m) {
   return *llvm::cast<ast::FuncDecl>(*m.decls.front()).body.front();

@@ -72,3 +72,42 @@ TEST_CASE("zoo: seed 001, EfficientNet-B3 (300) has fewer FLOPs than ResNet-50 b
   CHECK(b3.totals.latency > r50.totals.latency);
   CHECK(b3.totals.memoryBoundShare > r50.totals.memoryBoundShare);
 }
+
+// README, "Serving Llama-2-7B": a decode step is memory-bound on every GPU
+// profile and costs about its bytes over the bandwidth, the bytes being the
+// weights and the KV cache (the embedding reads one row of its table, and the
+// step's activations and scores are small beside them); the prefill of 512
+// tokens is compute-bound. Mixtral's decode reads its active params only.
+TEST_CASE("zoo: LLM decode is memory-bound, at the bandwidth bound of weights and KV cache") {
+  cost::CostOptions fp16;
+  fp16.dtype = ir::DType::F16;
+  const std::pair<const char *, double> gpus[] = {
+      {"h100_sxm5", 3.35e12}, {"a100_sxm4_80gb", 2.039e12}, {"rtx_3090", 936e9}};
+  for (const auto &[hw, bandwidth] : gpus) {
+    CAPTURE(hw);
+    cost::Report decode = costed("llama2_7b.net", network("llama2_7b", {{"seq", "1"},
+                                                                       {"past", "4096"}}),
+                                 hw, fp16);
+    const cost::Totals &t = decode.totals;
+    CHECK(t.memoryBoundShare == 1.0);
+    CHECK(t.kvRead == 2LL * 32 * 4096 * 4096); // elements: k and v of 32 layers, 4096 tokens
+    const int64_t embeddingTable = 32000LL * 4096 * 2;
+    const double bound = static_cast<double>(t.weightBytes - embeddingTable + 2 * t.kvRead) /
+                         bandwidth;
+    CHECK(t.latency >= bound);
+    CHECK(t.latency < bound * 1.005); // within 0.5%: activations and scores
+    cost::Report prefill = costed("llama2_7b.net", network("llama2_7b", {{"seq", "512"},
+                                                                        {"past", "0"}}),
+                                  hw, fp16);
+    CHECK(prefill.totals.memoryBoundShare < 0.25);
+  }
+  cost::Report mixtral = costed("mixtral_8x7b.net",
+                                network("mixtral_8x7b", {{"seq", "1"}, {"past", "4096"}}),
+                                "h100_sxm5", fp16);
+  CHECK(mixtral.totals.activeParams == 12'879'925'248);
+  CHECK(mixtral.totals.memoryBoundShare == 1.0);
+  // Bytes: the active params' (less the embedding table but one row) and the cache.
+  const int64_t active = (mixtral.totals.activeParams - 32000LL * 4096) * 2;
+  CHECK(mixtral.totals.memoryBytes >= active + 2 * mixtral.totals.kvRead);
+  CHECK(mixtral.totals.memoryBytes < (active + 2 * mixtral.totals.kvRead) * 1.005);
+}
