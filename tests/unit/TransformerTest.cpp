@@ -61,6 +61,13 @@ TEST_CASE("transformer: attention's MACs, KV cache and traffic") {
                      "  q = input([1, 3, 8])\n  k = input([1, 3, 4])\n"
                      "  return attention(q, k, k, 2, kv_heads=1, past=5, fused=true)\n}\n");
   CHECK(costOf(*f.graph, "attention").extraElems == 40);
+  // Without past, only causal (decoder) self-attention keeps a cache; an
+  // encoder's attention (ViT, BERT) keeps none.
+  test::Elaborated enc("network n() {\n  q = input([1, 3, 8])\n"
+                       "  return attention(q, q, q, 2), attention(q, q, q, 2, causal=true)\n}\n");
+  CHECK(costOf(*enc.graph, "attention").kv.held == 0);
+  CHECK(cost::costNode(*enc.graph, enc.graph->nodes.back(), {}, c) == "");
+  CHECK(c.kv.held == 2 * 3 * 8);
 }
 
 TEST_CASE("transformer: embedding bytes are the rows read, ids are 8 bytes") {

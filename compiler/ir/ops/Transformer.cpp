@@ -384,8 +384,13 @@ std::string attentionCost(const OpCall &c, llvm::ArrayRef<TensorType>, OpWork &w
   return "";
 }
 
+// A KV cache is what generation keeps: causal self-attention's keys and
+// values, or any attention that reads `past` cached tokens. A non-causal
+// attention without past (an encoder's, ViT's, BERT's) keeps none.
 std::optional<KvCache> attentionKv(const OpCall &c) {
   const Attn a = attnSizes(c);
+  if (!c.attrs.getBool("causal") && a.past == 0)
+    return KvCache{0, 0, 0};
   auto perToken = product({2, a.b, a.kvHeads, a.d});
   if (!perToken)
     return std::nullopt;
