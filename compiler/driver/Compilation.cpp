@@ -5,6 +5,7 @@
 #include "ir/Verifier.h"
 #include "measure/Measure.h"
 #include "sema/Hardware.h"
+#include "support/Format.h"
 #include "support/StatusLine.h"
 #include "syntax/AST.h"
 
@@ -217,6 +218,7 @@ std::optional<cost::Report> Compilation::report(ir::Graph &graph, PassTrace *tra
     return std::nullopt;
   }
   r->unoptimized = asWritten;
+  warnIfTooLarge(*r);
   if (asWritten && opts.optimize)
     r->passes = passNames(opts.passes);
   if (opts.maxBatch) {
@@ -228,6 +230,26 @@ std::optional<cost::Report> Compilation::report(ir::Graph &graph, PassTrace *tra
   }
   cost::groupRows(*r, opts.groupBy, opts.depth);
   return r;
+}
+
+void Compilation::warnIfTooLarge(const cost::Report &r) {
+  // No silent trap: a roofline of a network that cannot be loaded is no time
+  // at all. Weights, the activations' arena and the KV cache must fit.
+  const cost::Totals &t = r.totals;
+  if (!(r.hardware.memory > 0))
+    return;
+  const int64_t kv = cost::storageBytes(t.kvHeld, opts.cost.kvCache().bits).value_or(INT64_MAX);
+  const double need = static_cast<double>(t.weightBytes) +
+                      static_cast<double>(t.peakActivationBytes) + static_cast<double>(kv);
+  if (need <= r.hardware.memory)
+    return;
+  diags->warning(SourceLoc{},
+                 fmt::format("network '{}' needs {} (weights {}, activations {}{}), more than "
+                             "the {} of '{}': the times assume it fits",
+                             r.network, siBytes(need), siBytes(t.weightBytes),
+                             siBytes(t.peakActivationBytes),
+                             kv > 0 ? ", KV cache " + siBytes(kv) : "",
+                             binaryBytes(r.hardware.memory), r.hardware.name));
 }
 
 std::optional<cost::Totals> Compilation::totals(ir::Graph &graph, DiagEngine &diag) {

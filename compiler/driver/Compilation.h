@@ -151,6 +151,9 @@ public:
 
 private:
   bool fail(Failure f);
+  /// Warns when the report's weights, activations and KV cache exceed the
+  /// device memory (the profile's `memory`, when it has one).
+  void warnIfTooLarge(const cost::Report &r);
   /// Sets r.serving for a report with a phase (driver/Serving.cpp): the
   /// phase's step is `r`; a request costs its decode steps too. False after
   /// errors (a step that fails to elaborate or cost).
