@@ -55,6 +55,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zoo_reference  # noqa: E402  (its replace_section, for tests/zoo/reference.txt)
+
 SEQ = 128
 
 # The published configurations (config.json on the Hugging Face hub).
@@ -433,25 +436,6 @@ def section(rows, seq):
     return lines
 
 
-def replace_section(path, lines):
-    """The file with its section of this script replaced (or appended): from
-    the comment line naming this script up to the next comment line."""
-    old = open(path).read().splitlines() if os.path.exists(path) else []
-    out, skipping, done = [], False, False
-    for line in old:
-        if line.startswith(HEADER):
-            skipping, done = True, True
-            out += lines
-            continue
-        if skipping and line.startswith("#"):
-            skipping = False
-        if not skipping:
-            out.append(line)
-    if not done:
-        out += lines
-    return "\n".join(out) + "\n"
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
@@ -474,7 +458,7 @@ def main():
     if args.o == "-":
         sys.stdout.write("\n".join(lines) + "\n")
         return
-    text = replace_section(args.o, lines)
+    text = zoo_reference.replace_section(args.o, lines, HEADER, first=False)
     with open(args.o + ".tmp", "w") as f:
         f.write(text)
     os.replace(args.o + ".tmp", args.o)

@@ -142,14 +142,15 @@ def count(model):
 HEADER = "# name params macs -- written by scripts/zoo_reference.py"
 
 
-def replace_section(path, lines):
-    """The file with this script's section (from its comment line up to the
-    next comment line, or the start of the file) replaced by `lines`; the
-    other sections (scripts/llm_reference.py's) are kept."""
+def replace_section(path, lines, header=HEADER, first=True):
+    """The file with the section of one script (from its comment line
+    `header` up to the next comment line) replaced by `lines`; the other
+    sections are kept. A missing section goes first (this script's) or last
+    (`first=False`: scripts/llm_reference.py's, which imports this)."""
     old = open(path).read().splitlines() if os.path.exists(path) else []
     out, skipping, done = [], False, False
     for line in old:
-        if line.startswith(HEADER):
+        if line.startswith(header):
             skipping, done = True, True
             out += lines
             continue
@@ -157,7 +158,9 @@ def replace_section(path, lines):
             skipping = False
         if not skipping:
             out.append(line)
-    return "\n".join(lines + out if not done else out) + "\n"
+    if not done:
+        out = lines + out if first else out + lines
+    return "\n".join(out) + "\n"
 
 
 def main():

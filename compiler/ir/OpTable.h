@@ -403,6 +403,15 @@ size_t wrappedDim(const OpCall &c, const char *name, const TensorType &x);
 /// wide layer can grow past its inputs), else "".
 std::string checkElementCount(const TensorType &t);
 
+/// A norm's normalized shape as given by its `shape` attribute: none ->
+/// [last dim], n -> [n], or the list itself. Empty for a 0-d input without a
+/// shape (reported by trailingNormShape).
+Ints normalizedShape(const OpCall &c);
+/// The shape rule of a norm over the trailing dims `shape` (layernorm,
+/// rmsnorm): they must match x's last dims and eps be a number >= 0; `shape`
+/// is normalized to the list of those dims and the output is x's type.
+std::string trailingNormShape(OpCall &c, std::vector<TensorType> &outs);
+
 /// An error unless groups > 0 and divides the channels (dim 1) of `x`.
 std::string checkChannelGroups(const TensorType &x, int64_t groups);
 

@@ -54,18 +54,6 @@ void batchnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   // it is no tensor of the model's arithmetic and has no element type here.
 }
 
-/// layernorm's normalized shape as given: none -> [last dim], n -> [n], or
-/// the list itself. Empty for a 0-d input without a shape (reported).
-Ints normalizedShape(const OpCall &c) {
-  const AttrValue &v = *c.attrs.find("shape");
-  if (const auto *i = std::get_if<int64_t>(&v))
-    return {*i};
-  if (const auto *is = std::get_if<Ints>(&v))
-    return *is;
-  const Shape &s = c.inputs[0].shape;
-  return s.empty() ? Ints{} : Ints{s.back()};
-}
-
 /// layernorm's `dims` (an int or a list): consecutive dims of `x` in
 /// increasing order, wrapped into [0, rank); sets `sizes` to their sizes.
 std::string layernormDims(OpCall &c, Ints &dims, Ints &sizes) {
@@ -130,26 +118,7 @@ std::string layernormShape(OpCall &c, std::vector<TensorType> &outs) {
     outs.push_back(x);
     return "";
   }
-  Ints norm = normalizedShape(c);
-  if (norm.empty())
-    return "normalized shape must have at least one dimension, got []";
-  for (int64_t d : norm)
-    if (d <= 0)
-      return fmt::format("normalized shape must be positive, got {}", formatShape(norm));
-  bool matches = norm.size() <= x.rank();
-  for (size_t i = 0; matches && i < norm.size(); ++i)
-    matches = x.shape[x.rank() - norm.size() + i] == norm[i];
-  if (!matches) {
-    std::string expected = formatShape(norm);
-    return fmt::format("normalized shape {} does not match the trailing dimensions of {} "
-                       "(expected [*,{}])",
-                       expected, shapeText(x), expected.substr(1, expected.size() - 2));
-  }
-  if (std::string e = checkEps(c); !e.empty())
-    return e;
-  c.attrs.set("shape", norm);
-  outs.push_back(x);
-  return "";
+  return trailingNormShape(c, outs);
 }
 
 void layernormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
@@ -436,6 +405,42 @@ void registerNormOps(OpTable &t) {
   gn.eval = groupnormEval;
   gn.kernel = groupnormKernel;
   gn.dnnl.why = "oneDNN 2.6 has no group normalization primitive (it came in 3.3)";
+}
+
+Ints normalizedShape(const OpCall &c) {
+  const AttrValue &v = *c.attrs.find("shape");
+  if (const auto *i = std::get_if<int64_t>(&v))
+    return {*i};
+  if (const auto *is = std::get_if<Ints>(&v))
+    return *is;
+  const Shape &s = c.inputs[0].shape;
+  return s.empty() ? Ints{} : Ints{s.back()};
+}
+
+std::string trailingNormShape(OpCall &c, std::vector<TensorType> &outs) {
+  const TensorType &x = c.inputs[0];
+  if (x.rank() == 0)
+    return fmt::format("expects an input of at least 1 dimension, got {}", shapeText(x));
+  Ints norm = normalizedShape(c);
+  if (norm.empty())
+    return "normalized shape must have at least one dimension, got []";
+  for (int64_t d : norm)
+    if (d <= 0)
+      return fmt::format("normalized shape must be positive, got {}", formatShape(norm));
+  bool matches = norm.size() <= x.rank();
+  for (size_t i = 0; matches && i < norm.size(); ++i)
+    matches = x.shape[x.rank() - norm.size() + i] == norm[i];
+  if (!matches) {
+    std::string expected = formatShape(norm);
+    return fmt::format("normalized shape {} does not match the trailing dimensions of {} "
+                       "(expected [*,{}])",
+                       expected, shapeText(x), expected.substr(1, expected.size() - 2));
+  }
+  if (std::string e = checkEps(c); !e.empty())
+    return e;
+  c.attrs.set("shape", norm);
+  outs.push_back(x);
+  return "";
 }
 
 } // namespace netc::ir

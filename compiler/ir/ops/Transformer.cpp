@@ -109,46 +109,12 @@ std::string embeddingKernel(KernelCall &c, CodeWriter &w) {
 
 // ---- rmsnorm ---------------------------------------------------------------
 
-/// rmsnorm's normalized shape as given: none -> [last dim], n -> [n], or the
-/// list itself (layernorm's rule).
-Ints rmsShape(const OpCall &c) {
-  const AttrValue &v = *c.attrs.find("shape");
-  if (const auto *i = std::get_if<int64_t>(&v))
-    return {*i};
-  if (const auto *is = std::get_if<Ints>(&v))
-    return *is;
-  const Shape &s = c.inputs[0].shape;
-  return s.empty() ? Ints{} : Ints{s.back()};
-}
-
 // rmsnorm: x / sqrt(mean(x^2) + eps) * weight over the trailing dims
-// `shape` (torch.nn.RMSNorm, Llama's LlamaRMSNorm); `shape` is normalized to
-// the list of those dims.
-std::string rmsnormShape(OpCall &c, std::vector<TensorType> &outs) {
-  const TensorType &x = c.inputs[0];
-  if (x.rank() == 0)
-    return fmt::format("expects an input of at least 1 dimension, got {}", shapeText(x));
-  Ints norm = rmsShape(c);
-  if (norm.empty())
-    return "normalized shape must have at least one dimension, got []";
-  bool matches = norm.size() <= x.rank();
-  for (size_t i = 0; matches && i < norm.size(); ++i)
-    matches = norm[i] > 0 && x.shape[x.rank() - norm.size() + i] == norm[i];
-  if (!matches)
-    return fmt::format("normalized shape {} does not match the trailing dimensions of {}",
-                       formatShape(norm), shapeText(x));
-  const double eps = c.attrs.getFloat("eps");
-  if (!std::isfinite(eps) || eps < 0)
-    return fmt::format("eps must be a non-negative number, got {}", formatAttrValue(eps));
-  c.attrs.set("shape", norm);
-  outs.push_back(x);
-  return "";
-}
-
+// `shape` (torch.nn.RMSNorm, Llama's LlamaRMSNorm): layernorm's shape rule.
 void rmsnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   if (!c.attrs.getBool("affine"))
     return;
-  Ints norm = rmsShape(c);
+  Ints norm = normalizedShape(c);
   ws.push_back({"weight", Shape(norm.begin(), norm.end()), true, /*positive=*/true});
 }
 
@@ -158,7 +124,7 @@ std::string rmsnormCost(const OpCall &c, llvm::ArrayRef<TensorType> outs, OpWork
 
 size_t runLength(const OpCall &c) {
   size_t m = 1;
-  for (int64_t d : rmsShape(c))
+  for (int64_t d : normalizedShape(c))
     m *= static_cast<size_t>(d);
   return m;
 }
@@ -757,7 +723,7 @@ void registerTransformerOps(OpTable &t) {
                        {"eps", ParamKind::Float, false, 1e-6},
                        {"affine", ParamKind::Bool, false, true}},
                       PatternKind::Reduce,
-                      rmsnormShape,
+                      trailingNormShape,
                       rmsnormWeights,
                       "root-mean-square normalization over the trailing dims `shape`, default "
                       "the last one (torch.nn.RMSNorm, Llama's RMSNorm): weight [shape]",
