@@ -40,16 +40,7 @@ unsigned dtypeBytes(DType t) {
   return 4;
 }
 
-std::optional<int64_t> TensorType::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    auto m = checkedMul(n, d);
-    if (!m)
-      return std::nullopt;
-    n = *m;
-  }
-  return n;
-}
+std::optional<int64_t> TensorType::numElements() const { return checkedProduct(shape); }
 
 std::string formatShape(llvm::ArrayRef<int64_t> shape) {
   std::string s = "[";

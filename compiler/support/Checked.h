@@ -32,13 +32,18 @@ inline std::optional<int64_t> checkedMul(int64_t a, int64_t b) {
     return std::nullopt;
   return r;
 }
-/// Product of all factors, or nullopt on overflow.
-inline std::optional<int64_t> checkedProduct(std::initializer_list<int64_t> xs) {
+/// Product of all factors (a list, or any range of int64: a shape), or
+/// nullopt on overflow.
+template <typename Range>
+std::optional<int64_t> checkedProduct(const Range &xs) {
   int64_t r = 1;
   for (int64_t x : xs)
     if (__builtin_mul_overflow(r, x, &r))
       return std::nullopt;
   return r;
+}
+inline std::optional<int64_t> checkedProduct(std::initializer_list<int64_t> xs) {
+  return checkedProduct<std::initializer_list<int64_t>>(xs);
 }
 
 /// Floor division and modulo with Python's signs (the .net language's `//`

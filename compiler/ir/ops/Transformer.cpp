@@ -22,17 +22,6 @@ namespace netc::ir {
 
 namespace {
 
-/// a * b * ... with overflow checks.
-std::optional<int64_t> product(std::initializer_list<int64_t> xs) {
-  int64_t p = 1;
-  for (int64_t x : xs) {
-    auto m = checkedMul(p, x);
-    if (!m)
-      return std::nullopt;
-    p = *m;
-  }
-  return p;
-}
 
 int64_t elements(const TensorType &t) { return t.numElements().value_or(0); }
 
@@ -315,7 +304,7 @@ std::string attentionShape(OpCall &c, std::vector<TensorType> &outs) {
     return fmt::format("expects q, k and v of one dtype, got {}, {} and {}", formatType(q),
                        formatType(k), formatType(v));
   if (!checkedAdd(a.past, a.skv) ||
-      !product({a.b, a.heads, a.sq, a.lk(), std::max<int64_t>(a.d, 6), 4}))
+      !checkedProduct({a.b, a.heads, a.sq, a.lk(), std::max<int64_t>(a.d, 6), 4}))
     return "the attention's score count overflows 64-bit integers";
   outs.push_back(q);
   return "";
@@ -337,9 +326,9 @@ double cachedValue(size_t i) { return std::cos(0.5 * static_cast<double>(i + 1))
 // kernels compute them; a causal mask is not subtracted.
 std::string attentionCost(const OpCall &c, llvm::ArrayRef<TensorType>, OpWork &w) {
   const Attn a = attnSizes(c);
-  auto scores = product({a.b, a.heads, a.sq, a.lk()});
-  auto macs = scores ? product({*scores, a.d, 2}) : std::nullopt;
-  auto outputs = product({a.b, a.heads, a.sq, a.d});
+  auto scores = checkedProduct({a.b, a.heads, a.sq, a.lk()});
+  auto macs = scores ? checkedProduct({*scores, a.d, 2}) : std::nullopt;
+  auto outputs = checkedProduct({a.b, a.heads, a.sq, a.d});
   auto flops = scores ? checkedMul(*scores, 6) : std::nullopt;
   auto dots = scores && outputs ? checkedAdd(*scores, *outputs) : std::nullopt;
   if (!macs || !flops || !dots)
@@ -357,7 +346,7 @@ std::optional<KvCache> attentionKv(const OpCall &c) {
   const Attn a = attnSizes(c);
   if (!c.attrs.getBool("causal") && a.past == 0)
     return KvCache{0, 0, 0};
-  auto perToken = product({2, a.b, a.kvHeads, a.d});
+  auto perToken = checkedProduct({2, a.b, a.kvHeads, a.d});
   if (!perToken)
     return std::nullopt;
   auto held = checkedMul(*perToken, a.lk());
@@ -373,7 +362,7 @@ std::optional<KvCache> attentionKv(const OpCall &c) {
 std::optional<int64_t> attentionTraffic(const OpCall &c) {
   const Attn a = attnSizes(c);
   std::optional<KvCache> kv = attentionKv(c);
-  auto scores = product({a.b, a.heads, a.sq, a.lk(), 4});
+  auto scores = checkedProduct({a.b, a.heads, a.sq, a.lk(), 4});
   if (!kv || !scores)
     return std::nullopt;
   return c.attrs.getBool("fused") ? kv->read : checkedAdd(kv->read, *scores);
@@ -510,8 +499,8 @@ std::string moeShape(OpCall &c, std::vector<TensorType> &outs) {
     return fmt::format("hidden must be positive, got {}", c.attrs.getInt("hidden"));
   if (actFlops(c.attrs.getStr("act")) == 0)
     return fmt::format("act \"{}\" is not \"silu\", \"gelu\" or \"relu\"", c.attrs.getStr("act"));
-  if (!product({x.shape.back(), c.attrs.getInt("hidden"), 3, e}) ||
-      !product({elements(x), x.shape.back(), e + 3 * k * c.attrs.getInt("hidden")}))
+  if (!checkedProduct({x.shape.back(), c.attrs.getInt("hidden"), 3, e}) ||
+      !checkedProduct({elements(x), x.shape.back(), e + 3 * k * c.attrs.getInt("hidden")}))
     return "the experts' sizes overflow 64-bit integers";
   outs.push_back(x);
   return "";
@@ -537,9 +526,9 @@ std::string moeCost(const OpCall &c, llvm::ArrayRef<TensorType>, OpWork &w) {
   const int64_t d = c.inputs[0].shape.back(), tokens = elements(c.inputs[0]) / d;
   const int64_t e = c.attrs.getInt("experts"), k = c.attrs.getInt("top_k");
   const int64_t hidden = c.attrs.getInt("hidden");
-  auto macs = product({tokens, d * e + k * 3 * d * hidden});
-  auto flops = product({tokens, 5 * k + k * (hidden * (actFlops(c.attrs.getStr("act")) + 1) + 2 * d)});
-  auto dots = product({tokens, e + k * (2 * hidden + d)});
+  auto macs = checkedProduct({tokens, d * e + k * 3 * d * hidden});
+  auto flops = checkedProduct({tokens, 5 * k + k * (hidden * (actFlops(c.attrs.getStr("act")) + 1) + 2 * d)});
+  auto dots = checkedProduct({tokens, e + k * (2 * hidden + d)});
   if (!macs || !flops || !dots)
     return "MAC count overflows 64-bit integers";
   w.macs = *macs;
@@ -550,7 +539,7 @@ std::string moeCost(const OpCall &c, llvm::ArrayRef<TensorType>, OpWork &w) {
 
 std::optional<int64_t> moeActive(const OpCall &c) {
   const int64_t d = c.inputs[0].shape.back(), hidden = c.attrs.getInt("hidden");
-  return product({d, c.attrs.getInt("experts") + 3 * c.attrs.getInt("top_k") * hidden});
+  return checkedProduct({d, c.attrs.getInt("experts") + 3 * c.attrs.getInt("top_k") * hidden});
 }
 
 // The router, and the experts the tokens are routed to: top_k per token,
@@ -558,10 +547,10 @@ std::optional<int64_t> moeActive(const OpCall &c) {
 // many tokens touches all of them).
 std::optional<int64_t> moeReads(const OpCall &c, int64_t batch) {
   const int64_t d = c.inputs[0].shape.back(), e = c.attrs.getInt("experts");
-  auto tokens = product({elements(c.inputs[0]) / d, batch, c.attrs.getInt("top_k")});
+  auto tokens = checkedProduct({elements(c.inputs[0]) / d, batch, c.attrs.getInt("top_k")});
   if (!tokens)
     return std::nullopt;
-  auto experts = product({std::min(*tokens, e), 3, d, c.attrs.getInt("hidden")});
+  auto experts = checkedProduct({std::min(*tokens, e), 3, d, c.attrs.getInt("hidden")});
   return experts ? checkedAdd(*experts, d * e) : std::nullopt;
 }
 
