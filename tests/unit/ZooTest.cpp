@@ -83,7 +83,10 @@ TEST_CASE("zoo: LLM decode is memory-bound, at the bandwidth bound of weights an
   fp16.dtype = ir::DType::F16;
   const std::pair<const char *, double> gpus[] = {
       {"h100_sxm5", 3.35e12}, {"a100_sxm4_80gb", 2.039e12}, {"rtx_3090", 936e9}};
-  for (const auto &[hw, bandwidth] : gpus) {
+  for (const auto &gpu : gpus) {
+    // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+    const char *hw = gpu.first;
+    const double bandwidth = gpu.second;
     CAPTURE(hw);
     cost::Report decode = costed("llama2_7b.net", network("llama2_7b", {{"seq", "1"},
                                                                        {"past", "4096"}}),
