@@ -64,8 +64,17 @@ void printDot(llvm::raw_ostream &os, const Graph &g, const DotStyle &style) {
     params += (i ? ", " : "") + g.params[i].first + "=" + g.params[i].second;
   os << "// netc graph: " << title << "\n";
   os << "digraph \"" << escapeDot(g.name) << "\" {\n";
+  // Graphviz's dot lays out long edges as chains of virtual nodes and spends
+  // minutes placing them on a large graph (DenseNet-121 as written: 966
+  // edges, over ten minutes); past kLargeGraphEdges edges its network
+  // simplex is bounded and the edges drawn straight (about 25 s there).
+  constexpr size_t kLargeGraphEdges = 500;
+  size_t edges = 0;
+  for (const Node &n : g.nodes)
+    edges += n.inputs.size();
   os << "  graph [label=\"" << escapeDot(title + (params.empty() ? "" : "\n" + params))
-     << "\", labelloc=t, fontname=\"Helvetica\", fontsize=12];\n";
+     << "\", labelloc=t, fontname=\"Helvetica\", fontsize=12"
+     << (edges > kLargeGraphEdges ? ", nslimit=1, nslimit1=1, splines=line" : "") << "];\n";
   os << "  node [shape=box, style=\"" << (colored ? "rounded,filled" : "rounded")
      << "\", fontname=\"Helvetica\", fontsize=10];\n";
   os << "  edge [fontname=\"Helvetica\", fontsize=8];\n";

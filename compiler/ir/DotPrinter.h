@@ -26,7 +26,8 @@
 // by bound needs the cost model, which ir/ must not include, so the caller
 // (tools/netc.cpp) passes the bound of each node as plain data (DotStyle).
 // Output is deterministic (execution order, no pointers, no hashing) and
-// linear in nodes + edges.
+// linear in nodes + edges. A graph of more than 500 edges gets layout limits
+// (nslimit, straight edges) so that Graphviz draws it in seconds, not minutes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_IR_DOTPRINTER_H
