@@ -163,7 +163,7 @@ TEST_CASE("options: options of the passes need an output that runs them") {
   CHECK_FALSE(ok.rc);
 }
 
-TEST_CASE("options: --emit=dot runs the passes; --dot-color bound takes the cost options") {
+TEST_CASE("options: --emit=dot runs the passes, --dot-color bound takes the cost options") {
   Run asWritten({"--emit=dot", "-O0", "m.net"});
   CHECK_FALSE(asWritten.rc);
   Run colored({"--emit=dot", "--dot-color", "bound", "--hw", "h100_sxm5", "--dtype", "fp16",
