@@ -12,6 +12,7 @@ packages=(
   clang                          # the emitted C++ is also built with clang++ in the tests
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
   python3                        # generates the golden inputs too large to commit (CASE.gen)
+  graphviz                       # dot: every example's --emit=dot is rendered in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

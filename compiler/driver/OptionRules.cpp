@@ -104,16 +104,25 @@ std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen) {
   bool runsPasses = o.action == Action::Report || o.action == Action::OptReport ||
                     o.action == Action::Measure ||
-                    o.action == Action::EmitOptGraph || o.action == Action::EmitCpp;
+                    o.action == Action::EmitOptGraph || o.action == Action::EmitDot ||
+                    o.action == Action::EmitCpp;
   if (!runsPasses)
     for (llvm::StringRef name : seen)
       if (name == "--passes" || name == "--verify-each" || name == "--print-after-all" ||
           name == "-O0" || name == "--no-opt")
         return fmt::format("option '{}' needs an output that runs the passes: --report, "
-                           "--opt-report, --emit=opt-graph, --emit=cpp or netc measure",
+                           "--opt-report, --emit=opt-graph, --emit=dot, --emit=cpp or netc "
+                           "measure",
                            name.str());
   if (o.output.empty() && std::find(seen.begin(), seen.end(), "--force") != seen.end())
     return std::string("option '--force' needs -o");
+  return std::nullopt;
+}
+
+/// --dot-color needs --emit=dot.
+std::optional<std::string> checkDot(const Options &o, const std::vector<llvm::StringRef> &seen) {
+  if (o.action != Action::EmitDot && given(seen, "--dot-color"))
+    return std::string("option '--dot-color' needs --emit=dot");
   return std::nullopt;
 }
 

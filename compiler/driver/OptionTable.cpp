@@ -56,8 +56,9 @@ std::optional<std::string> parseStorage(llvm::StringRef v, std::optional<cost::S
 const std::vector<OptionSpec> &specs() {
   static const std::vector<OptionSpec> table = {
       {"--emit", "WHAT",
-       "print a stage's output: ast, graph, opt-graph (after the passes), or write C++ "
-       "kernels and a self-checking model: cpp (needs -o DIR)",
+       "print a stage's output: ast, graph, opt-graph (after the passes), dot (the optimized "
+       "graph for Graphviz; with -O0 as written), or write C++ kernels and a self-checking "
+       "model: cpp (needs -o DIR)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "ast") {
            o.action = Action::EmitAST;
@@ -71,12 +72,25 @@ const std::vector<OptionSpec> &specs() {
            o.action = Action::EmitOptGraph;
            return std::nullopt;
          }
+         if (v == "dot") {
+           o.action = Action::EmitDot;
+           return std::nullopt;
+         }
          if (v == "cpp") {
            o.action = Action::EmitCpp;
            return std::nullopt;
          }
-         return fmt::format("unknown --emit value '{}' (expected: ast, graph, opt-graph, cpp)",
-                            v.str());
+         return fmt::format(
+             "unknown --emit value '{}' (expected: ast, graph, opt-graph, dot, cpp)", v.str());
+       }},
+      {"--dot-color", "WHAT",
+       "--emit=dot: colour the layers by what bounds them on --hw: bound (memory or compute, "
+       "with a legend), or none (the default)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (v != "bound" && v != "none")
+           return fmt::format("unknown --dot-color '{}' (expected: bound, none)", v.str());
+         o.dotColorBound = v == "bound";
+         return std::nullopt;
        }},
       {"--network", "NAME", "the network to compile (default: the last one in FILE)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {

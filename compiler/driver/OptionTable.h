@@ -56,6 +56,7 @@ std::optional<std::string> checkPhase(const Options &o, const std::vector<llvm::
 /// Phase::Request. After checkPhase.
 void applyPhase(Options &o);
 std::optional<std::string> checkMeasure(const Options &o, const std::vector<llvm::StringRef> &seen);
+std::optional<std::string> checkDot(const Options &o, const std::vector<llvm::StringRef> &seen);
 std::optional<std::string> checkPassesAndOutput(const Options &o,
                                                 const std::vector<llvm::StringRef> &seen);
 

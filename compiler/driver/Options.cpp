@@ -39,7 +39,8 @@ void printHelp(llvm::raw_ostream &out) {
     row(s.metavar ? fmt::format("{} {}", s.name, s.metavar) : s.name, s.help);
   row("--list-ops", "list the ops netc knows, with their arguments and FLOPs, and exit");
   row("--list-hw", "list the built-in hardware profiles and exit");
-  out << "\npasses (run in this order by --report, --opt-report and --emit=opt-graph):\n";
+  out << "\npasses (run in this order by --report, --opt-report, --emit=opt-graph and "
+         "--emit=dot):\n";
   for (const passes::PassInfo &p : passes::allPasses())
     row(p.name, p.description);
   row("-h, --help", "print this help and exit");
@@ -61,6 +62,7 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   bool onlyFiles = false;
   std::string firstReportOption; ///< a --report option, to check --report is there
   std::string firstReportOnlyNotHw; ///< the same but --hw, which --emit=cpp takes too
+  std::string firstReportOnlyNotCost; ///< the same but the cost options --dot-color bound takes
   std::vector<llvm::StringRef> seen; ///< the options given, by name
   // The option that chose the output ("--emit=graph", "--report"), and its
   // action: a second option asking for another output is a usage error, not
@@ -144,6 +146,14 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
       firstReportOption = match->name;
     if (firstReportOnlyNotHw.empty() && isReportOnly && llvm::StringRef(match->name) != "--hw")
       firstReportOnlyNotHw = match->name;
+    // --emit=dot --dot-color bound costs each layer: it takes the cost model's options.
+    static const llvm::StringRef costOptions[] = {"--hw",    "--flops",        "--memory",
+                                                  "--dtype", "--batch",        "--weight-dtype",
+                                                  "--kv-dtype"};
+    if (firstReportOnlyNotCost.empty() && isReportOnly &&
+        std::find(std::begin(costOptions), std::end(costOptions), match->name) ==
+            std::end(costOptions))
+      firstReportOnlyNotCost = match->name;
     if (!match->metavar && value)
       return usageError(err, fmt::format("option '{}' takes no value", match->name));
     if (match->metavar && !value) {
@@ -176,12 +186,22 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   options::applyPhase(opts);
   if (auto problem = options::checkPassesAndOutput(opts, seen))
     return usageError(err, *problem);
+  if (auto problem = options::checkDot(opts, seen))
+    return usageError(err, *problem);
+  if (opts.action == Action::EmitDot && !firstReportOption.empty()) {
+    if (!opts.dotColorBound)
+      return usageError(err, fmt::format("option '{}' needs --report (or --emit=dot --dot-color "
+                                         "bound, which costs each layer)",
+                                         firstReportOption));
+    if (!firstReportOnlyNotCost.empty())
+      return usageError(err, fmt::format("option '{}' needs --report", firstReportOnlyNotCost));
+  }
   // --hw also chooses the profile of the kernel comments of --emit=cpp.
   if (opts.action == Action::EmitCpp && !firstReportOnlyNotHw.empty())
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOnlyNotHw));
   if (!firstReportOption.empty() && opts.action != Action::Report &&
       opts.action != Action::OptReport && opts.action != Action::EmitCpp &&
-      opts.action != Action::Measure)
+      opts.action != Action::Measure && opts.action != Action::EmitDot)
     return usageError(err, fmt::format("option '{}' needs --report", firstReportOption));
   if (opts.action == Action::EmitCpp && (opts.output.empty() || opts.output == "-"))
     return usageError(err, "--emit=cpp writes a directory: give it with -o DIR");

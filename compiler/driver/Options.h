@@ -30,6 +30,7 @@ enum class Action {
   EmitAST,
   EmitGraph,
   EmitOptGraph,
+  EmitDot, ///< the graph for Graphviz: optimized, or as written with -O0
   EmitCpp, ///< a directory of C++ kernels and a self-checking model (-o DIR)
   Report,
   OptReport,
@@ -53,6 +54,7 @@ struct Options {
   ElabOptions compareElab;
   sweep::SweepOptions sweep; ///< --report --sweep (driver/Sweep.h)
   codegen::EmitOptions emit; ///< --emit=cpp
+  bool dotColorBound = false; ///< --emit=dot --dot-color bound
   measure::RunOptions measure; ///< netc measure: --threads, --repeats
 };
 

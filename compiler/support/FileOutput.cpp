@@ -142,6 +142,7 @@ bool looksLikeNetcOutput(llvm::StringRef head) {
   using namespace markers;
   const llvm::StringRef starts[] = {
       kReport, kComparison, kSweep, kGraph, kOptReport, // table formats
+      kDotGraph,        // --emit=dot
       "# netc report: ", "# netc comparison: ", "# netc sweep: ", // markdown
       "{\n  \"netc_",    // json
       "name,op,block,", // csv report

@@ -8,6 +8,8 @@
 //                                     A vs B", "netc sweep: NAME"
 //   Markdown                          the same after "# "
 //   graph dumps (--emit=graph, ...)   "netc graph: NAME (as written)"
+//   --emit=dot                        "// netc graph: NAME (optimized)" (a DOT
+//                                     comment)
 //   opt report table                  "optimization report: NAME on HW"
 //   JSON                              a first member "netc_report" (or
 //                                     netc_comparison, netc_sweep,
@@ -32,6 +34,7 @@ inline constexpr llvm::StringLiteral kReport("netc report: ");
 inline constexpr llvm::StringLiteral kComparison("netc comparison: ");
 inline constexpr llvm::StringLiteral kSweep("netc sweep: ");
 inline constexpr llvm::StringLiteral kGraph("netc graph: ");
+inline constexpr llvm::StringLiteral kDotGraph("// netc graph: ");
 inline constexpr llvm::StringLiteral kOptReport("optimization report: ");
 
 } // namespace netc::markers

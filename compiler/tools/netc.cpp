@@ -9,6 +9,7 @@
 #include "driver/Compilation.h"
 #include "driver/Options.h"
 #include "driver/Sweep.h"
+#include "ir/DotPrinter.h"
 #include "ir/GraphPrinter.h"
 #include "ir/OpTable.h"
 #include "report/OptReportWriter.h"
@@ -220,6 +221,38 @@ static int runGraph(const Options &opts, driver::Compilation &c) {
   });
 }
 
+/// --emit=dot: the graph for Graphviz, optimized unless -O0; with --dot-color
+/// bound each layer is coloured by what bounds it on --hw (the report's
+/// LayerCost::memoryBound; the report's rows are the graph's nodes, in order).
+static int runDot(const Options &opts, driver::Compilation &c) {
+  std::optional<ir::Graph> graph = c.elaborate();
+  c.printDiagnostics();
+  if (!graph)
+    return c.exitCode();
+  ir::DotStyle style;
+  style.stage = opts.pipeline.optimize ? "optimized" : "as written";
+  if (opts.dotColorBound) {
+    c.hardware();
+    std::optional<cost::Report> report = c.report(*graph); // optimizes it in place
+    c.printDiagnostics();
+    if (!report)
+      return c.exitCode();
+    if (report->layers.size() != graph->nodes.size()) {
+      llvm::errs() << "netc: internal error: the report's layers are not the graph's nodes\n";
+      return 3;
+    }
+    for (const cost::LayerCost &l : report->layers)
+      style.bounds.push_back(l.latency <= 0   ? ir::DotBound::None
+                             : l.memoryBound ? ir::DotBound::Memory
+                                             : ir::DotBound::Compute);
+    style.legend = fmt::format("roofline bound on {}, {}", report->hardware.name,
+                               ir::dtypeName(report->options.dtype).str());
+  } else if (!c.optimize(*graph)) {
+    return c.exitCode();
+  }
+  return writeText(opts, c, [&](llvm::raw_ostream &os) { ir::printDot(os, *graph, style); });
+}
+
 static int run(int argc, char **argv) {
   if (argc > 1 && std::string_view(argv[1]) == "calibrate") // netc calibrate: measure the host
     return calibrate::calibrateMain(argc - 1, argv + 1);
@@ -256,6 +289,7 @@ static int run(int argc, char **argv) {
   case Action::OptReport: return runOptReport(opts, c);
   case Action::EmitCpp: return runEmitCpp(opts, c);
   case Action::Measure: return runMeasure(opts, c);
+  case Action::EmitDot: return runDot(opts, c);
   default: return runGraph(opts, c);
   }
 }

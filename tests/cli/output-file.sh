@@ -13,7 +13,8 @@ printf 'network bad() {\n  x = input([1, 3, 8, 8])\n  return conv2d(x, 4, k=9)\n
 
 # Every output mode can replace its own earlier output without --force.
 for mode in "--report" "--report --format json" "--report --format csv" "--report --format md" \
-            "--opt-report" "--emit=ast" "--emit=graph" "--emit=opt-graph" \
+            "--opt-report" "--emit=ast" "--emit=graph" "--emit=opt-graph" "--emit=dot" \
+            "--emit=dot -O0" "--emit=dot --dot-color bound" \
             "--report --compare examples/resnet18.net" \
             "--report --format csv --compare examples/resnet18.net" \
             "--report --format md --compare examples/resnet18.net" \

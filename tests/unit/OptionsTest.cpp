@@ -154,11 +154,29 @@ TEST_CASE("options: --help names netc calibrate and every exit status") {
 TEST_CASE("options: options of the passes need an output that runs them") {
   checkUsageError({"--emit=graph", "-O0", "m.net"},
                   "option '-O0' needs an output that runs the passes: --report, --opt-report, "
-                  "--emit=opt-graph, --emit=cpp or netc measure");
+                  "--emit=opt-graph, --emit=dot, --emit=cpp or netc measure");
   checkUsageError({"--print-after-all", "m.net"},
                   "option '--print-after-all' needs an output that runs the passes: --report, "
-                  "--opt-report, --emit=opt-graph, --emit=cpp or netc measure");
+                  "--opt-report, --emit=opt-graph, --emit=dot, --emit=cpp or netc measure");
   checkUsageError({"--report", "--force", "m.net"}, "option '--force' needs -o");
   Run ok({"--emit=opt-graph", "--passes", "fold-batchnorm", "--verify-each", "m.net"});
   CHECK_FALSE(ok.rc);
+}
+
+TEST_CASE("options: --emit=dot runs the passes, --dot-color bound takes the cost options") {
+  Run asWritten({"--emit=dot", "-O0", "m.net"});
+  CHECK_FALSE(asWritten.rc);
+  Run colored({"--emit=dot", "--dot-color", "bound", "--hw", "h100_sxm5", "--dtype", "fp16",
+               "--batch", "8", "m.net"});
+  CHECK_FALSE(colored.rc);
+  CHECK(colored.opts.dotColorBound);
+  checkUsageError({"--emit=dot", "--hw", "h100_sxm5", "m.net"},
+                  "option '--hw' needs --report (or --emit=dot --dot-color bound, which costs "
+                  "each layer)");
+  checkUsageError({"--emit=dot", "--dot-color", "bound", "--top", "3", "m.net"},
+                  "option '--top' needs --report");
+  checkUsageError({"--report", "--dot-color", "bound", "m.net"},
+                  "option '--dot-color' needs --emit=dot");
+  checkUsageError({"--emit=dot", "--dot-color", "op", "m.net"},
+                  "unknown --dot-color 'op' (expected: bound, none)");
 }
