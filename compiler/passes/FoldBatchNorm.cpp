@@ -18,6 +18,7 @@
 #include "ir/GraphEditor.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/StringMap.h>
 
 #include <cmath>
 
@@ -71,18 +72,28 @@ void foldWeights(ir::WeightStore &ws, const ir::Node &layer, const ir::Node &bn,
     ws.erase({bn.name, name});
 }
 
-/// The other node of a weight `layer` shares (tied to it, or its owner),
-/// or "".
-std::string sharedWeightUser(const ir::Graph &g, const ir::Node &layer) {
-  for (const ir::WeightSpec &w : g.weights(layer))
-    if (!w.tiedTo.empty())
-      return w.tiedTo;
+/// For each layer whose weight another layer shares (tied to it,
+/// WeightSpec::tiedTo), the first such layer: computed once per run, so that
+/// asking about every batchnorm stays linear in the graph.
+llvm::StringMap<std::string> tiedUsers(const ir::Graph &g) {
+  llvm::StringMap<std::string> users;
   for (const ir::Node &n : g.nodes)
     if (n.op->weights)
       for (const ir::WeightSpec &w : g.weights(n))
-        if (w.tiedTo == layer.name)
-          return n.name;
-  return "";
+        if (!w.tiedTo.empty())
+          users.try_emplace(w.tiedTo, n.name);
+  return users;
+}
+
+/// The other node of a weight `layer` shares (tied to it, or its owner),
+/// or "".
+std::string sharedWeightUser(const ir::Graph &g, const ir::Node &layer,
+                             const llvm::StringMap<std::string> &users) {
+  for (const ir::WeightSpec &w : g.weights(layer))
+    if (!w.tiedTo.empty())
+      return w.tiedTo;
+  auto it = users.find(layer.name);
+  return it == users.end() ? "" : it->second;
 }
 
 } // namespace
@@ -90,6 +101,7 @@ std::string sharedWeightUser(const ir::Graph &g, const ir::Node &layer) {
 void foldBatchNorm(PassContext &ctx) {
   ir::Graph &g = ctx.graph;
   ir::GraphEditor ed(g);
+  const llvm::StringMap<std::string> users = tiedUsers(g);
   for (ir::NodeId n = 0; n < g.nodes.size(); ++n) {
     const ir::Node &bn = g.nodes[n];
     if (!bn.op->foldsIntoLayer || !bn.epilogue.empty())
@@ -103,7 +115,7 @@ void foldBatchNorm(PassContext &ctx) {
     }
     // A shared weight (tied, WeightSpec::tiedTo) must stay what its other
     // user reads: neither a tied layer nor the owner of one folds.
-    if (std::string other = sharedWeightUser(g, layer); !other.empty()) {
+    if (std::string other = sharedWeightUser(g, layer, users); !other.empty()) {
       ctx.left(bn.name, fmt::format("left: the weight of '{}' is shared with '{}'", layer.name,
                                     other));
       continue;
