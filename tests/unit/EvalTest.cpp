@@ -346,6 +346,21 @@ TEST_CASE("eval: embedding, rmsnorm, rotary and moe eval") {
                  {"act", std::string("relu")}}),
           ws);
   check(y[0], {1, 1}, {mix2(2, -2, 6, 40)});
+  // The activation is any elementwise op of the table, evaluated by its own
+  // rule: relu6.
+  ws[4] = vals({1, 1}, {10});
+  ws[5] = vals({1, 1}, {1});
+  y = run("moe", {vals({1, 1}, {-2})},
+          attrs({{"experts", int64_t{2}}, {"top_k", int64_t{1}}, {"hidden", int64_t{1}},
+                 {"act", std::string("relu6")}}),
+          ws);
+  check(y[0], {1, 1}, {1 * 0.0 * 1}); // x = -2 picks expert 1: relu6(10 * -2) = 0
+  ws[1] = vals({1, 1}, {5}); // expert 0's w1 x = 10: clipped at 6 (relu would give 60)
+  y = run("moe", {vals({1, 1}, {2})},
+          attrs({{"experts", int64_t{2}}, {"top_k", int64_t{1}}, {"hidden", int64_t{1}},
+                 {"act", std::string("relu6")}}),
+          ws);
+  check(y[0], {1, 1}, {3 * 6 * 2}); // x = 2 picks expert 0: 3 * relu6(5 * 2) * 2
 }
 
 TEST_CASE("eval: matmul (1-D, 2-D, batched with broadcasting)") {

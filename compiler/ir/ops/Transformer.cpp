@@ -469,18 +469,31 @@ std::string attentionKernel(KernelCall &c, CodeWriter &w) {
 
 // ---- moe -------------------------------------------------------------------
 
-/// FLOPs of one element of moe's expert activation (the costDocs of silu,
-/// gelu and relu), or 0 for an unknown name.
-int64_t actFlops(const std::string &act) {
-  return act == "silu" ? 5 : act == "gelu" ? 8 : act == "relu" ? 1 : 0;
+/// moe's expert activation `act`, an op of the table: one that takes one
+/// tensor and nothing else required, elementwise, with a scalar rule (silu,
+/// gelu, relu, relu6, tanh, ...); null otherwise. Its attributes are its
+/// defaults (`attrs`). Its FLOPs, eval and emitted expression are its own.
+const OpDef *gateActivation(const std::string &act, Attrs &attrs) {
+  const OpDef *op = OpTable::get().lookup(act);
+  if (!op || op->pattern != PatternKind::Elementwise || !op->scalar || op->params.empty() ||
+      op->params[0].kind != ParamKind::Tensor)
+    return nullptr;
+  for (size_t i = 1; i < op->params.size(); ++i)
+    if (op->params[i].kind == ParamKind::Tensor || op->params[i].required)
+      return nullptr;
+  return bindAttrs(*op, {}, attrs).empty() ? op : nullptr;
 }
 
-double actValue(const std::string &act, double x) {
-  if (act == "silu")
-    return x / (1.0 + std::exp(-x));
-  if (act == "gelu")
-    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-  return std::max(x, 0.0);
+/// FLOPs per element of the activation (its op's cost rule on one element).
+int64_t actFlops(const std::string &act) {
+  Attrs attrs;
+  const OpDef *op = gateActivation(act, attrs);
+  if (!op)
+    return 0;
+  const TensorType one{Shape{1}, DType::F32};
+  OpCall call{*op, one, attrs};
+  OpWork w;
+  return op->cost(call, one, w).empty() ? w.elementwiseFlops : 0;
 }
 
 // moe: Mixtral's sparse mixture-of-experts block on [..., d]: a router
@@ -497,8 +510,10 @@ std::string moeShape(OpCall &c, std::vector<TensorType> &outs) {
     return fmt::format("top_k must be between 1 and experts {}, got {}", e, k);
   if (c.attrs.getInt("hidden") <= 0)
     return fmt::format("hidden must be positive, got {}", c.attrs.getInt("hidden"));
-  if (actFlops(c.attrs.getStr("act")) == 0)
-    return fmt::format("act \"{}\" is not \"silu\", \"gelu\" or \"relu\"", c.attrs.getStr("act"));
+  Attrs actAttrs;
+  if (!gateActivation(c.attrs.getStr("act"), actAttrs))
+    return fmt::format("act \"{}\" is not an elementwise activation op (silu, gelu, relu, ...)",
+                       c.attrs.getStr("act"));
   if (!checkedProduct({x.shape.back(), c.attrs.getInt("hidden"), 3, e}) ||
       !checkedProduct({elements(x), x.shape.back(), e + 3 * k * c.attrs.getInt("hidden")}))
     return "the experts' sizes overflow 64-bit integers";
@@ -564,9 +579,14 @@ void moeEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
   const size_t e = static_cast<size_t>(c.attrs.getInt("experts"));
   const size_t k = static_cast<size_t>(c.attrs.getInt("top_k"));
   const size_t hidden = static_cast<size_t>(c.attrs.getInt("hidden"));
-  const std::string &act = c.attrs.getStr("act");
+  Attrs actAttrs;
+  const OpDef &act = *gateActivation(c.attrs.getStr("act"), actAttrs); // checked by the shape rule
+  const TensorType hiddenType{Shape{static_cast<int64_t>(hidden)}, DType::F32};
+  const OpCall actCall{act, hiddenType, actAttrs};
   const Buffer &gate = *ws[0];
-  std::vector<double> logits(e), h(hidden);
+  std::vector<double> logits(e), b(hidden);
+  Buffer pre(Shape{static_cast<int64_t>(hidden)});
+  std::vector<Buffer> post{Buffer(pre.shape)};
   std::vector<size_t> order(e);
   for (size_t t = 0; t < x.size() / d; ++t) {
     const double *xt = x.data.data() + t * d;
@@ -588,30 +608,21 @@ void moeEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins,
       const double weight = std::exp(logits[j] - logits[order[0]]) / sum;
       const Buffer &w1 = *ws[1 + 3 * j], &w2 = *ws[2 + 3 * j], &w3 = *ws[3 + 3 * j];
       for (size_t o = 0; o < hidden; ++o) {
-        double a = 0, b = 0;
+        pre.data[o] = b[o] = 0;
         for (size_t i = 0; i < d; ++i) {
-          a += xt[i] * w1.data[o * d + i];
-          b += xt[i] * w3.data[o * d + i];
+          pre.data[o] += xt[i] * w1.data[o * d + i];
+          b[o] += xt[i] * w3.data[o * d + i];
         }
-        h[o] = actValue(act, a) * b;
       }
+      act.eval(actCall, {&pre}, {}, post); // the activation's own eval rule
       for (size_t i = 0; i < d; ++i) {
         double acc = 0;
         for (size_t o = 0; o < hidden; ++o)
-          acc += w2.data[i * hidden + o] * h[o];
+          acc += w2.data[i * hidden + o] * post[0].data[o] * b[o];
         yt[i] += weight * acc;
       }
     }
   }
-}
-
-/// The C++ expression of moe's activation of `x`, as actValue.
-std::string actExpr(const std::string &act, const std::string &x) {
-  if (act == "silu")
-    return fmt::format("{0} / (T(1) + std::exp(-{0}))", x);
-  if (act == "gelu")
-    return fmt::format("T(0.5) * {0} * (T(1) + std::erf({0} / std::sqrt(T(2))))", x);
-  return fmt::format("std::max({}, T(0))", x);
 }
 
 // Per token: the router's logits, the top_k picked by repeated arg-max (the
@@ -670,7 +681,9 @@ std::string moeKernel(KernelCall &c, CodeWriter &w) {
   w.line("a += xt[i] * w1s[j][o * {0} + i];", d);
   w.line("b += xt[i] * w3s[j][o * {0} + i];", d);
   w.close();
-  w.line("h[o] = ({}) * b;", actExpr(c.attrs.getStr("act"), "a"));
+  Attrs actAttrs;
+  const OpDef &act = *gateActivation(c.attrs.getStr("act"), actAttrs); // checked by the shape rule
+  w.line("h[o] = ({}) * b;", act.scalar(actAttrs, {std::string("a")}));
   w.close();
   w.forLoop("i", d);
   w.line("T s = T(0);");
