@@ -27,6 +27,8 @@ const OpTable &OpTable::get() {
     registerResampleOps(t);
     registerSliceOps(t);
     registerTransformerOps(t);
+    registerAttentionOps(t);
+    registerMoeOps(t);
     // Checked in every build: an op without a shape, cost or eval rule must
     // never reach a user as a silent zero or an unproved pass.
     std::vector<std::string> problems = validateOpTable(t);

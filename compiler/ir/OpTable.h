@@ -346,6 +346,8 @@ void registerViewOps(OpTable &t);
 void registerResampleOps(OpTable &t);
 void registerSliceOps(OpTable &t);
 void registerTransformerOps(OpTable &t);
+void registerAttentionOps(OpTable &t);
+void registerMoeOps(OpTable &t);
 
 // ---- helpers shared by the shape rules -----------------------------------
 
