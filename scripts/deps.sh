@@ -13,6 +13,7 @@ packages=(
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
   python3                        # generates the golden inputs too large to commit (CASE.gen)
   graphviz                       # dot: every example's --emit=dot is rendered in the tests
+  chromium fonts-dejavu-core     # headless: every example's --format html is loaded in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -184,8 +184,10 @@ void applyRoofline(LayerCost &l, const target::HardwareProfile &hw, ir::DType dt
   l.attainable = bytes > 0 ? std::min(peak, l.intensity * hw.bandwidth) : (flops > 0 ? peak : 0);
   // Moving bytes without arithmetic (data movement) is memory-bound by nature.
   l.memoryBound = l.flops == 0 ? l.memoryBytes > 0 : memoryTime > computeTime;
-  if (setLatency)
+  if (setLatency) {
     l.latency = std::max(computeTime, memoryTime);
+    l.memoryBoundLatency = l.memoryBound ? l.latency : 0;
+  }
 }
 
 target::OpClass opClass(const ir::Graph &g, const ir::Node &n) {

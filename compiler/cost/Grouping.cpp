@@ -52,6 +52,7 @@ void addInto(LayerCost &g, const LayerCost &l) {
   g.memoryBytes = addSat(g.memoryBytes, l.memoryBytes);
   g.activations = addSat(g.activations, l.activations);
   g.latency += l.latency;
+  g.memoryBoundLatency += l.memoryBoundLatency;
   g.calibratedLatency += l.calibratedLatency;
 }
 

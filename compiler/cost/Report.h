@@ -83,6 +83,9 @@ struct LayerCost {
   double attainable = 0;   ///< FLOP/s the roofline allows at this intensity
   bool memoryBound = false;
   double latency = 0; ///< seconds: max(flops / peak, bytes / bandwidth)
+  /// Seconds of `latency` spent memory-bound: a layer's whole latency or 0;
+  /// a group's, the sum over its memory-bound layers.
+  double memoryBoundLatency = 0;
   /// Seconds, the calibrated estimate (cost::calibratedTime); set only when
   /// the profile is calibrated (hardware.hasCalibration), else 0.
   double calibratedLatency = 0;
@@ -180,6 +183,10 @@ struct Serving {
   /// How the request's decode steps were summed: "exact per step" or
   /// "affine in past, checked at the last step".
   std::string method;
+  /// request: the layers of the first decode step (past = prompt), beside
+  /// Report::layers (the prefill's), for pictures of both phases.
+  std::vector<LayerCost> decodeLayers;
+  int64_t decodePast = 0;
 };
 
 /// One layer timed on this machine by `netc measure` (measure/Measure.h).

@@ -57,9 +57,9 @@ std::optional<std::string> checkCompareAndOptReport(const Options &o,
   }
   if (o.action != Action::OptReport)
     return std::nullopt;
-  if (o.format != report::ReportFormat::Table && o.format != report::ReportFormat::Json)
-    return fmt::format("--opt-report writes a table or JSON, not --format {}",
-                       o.format == report::ReportFormat::Csv ? "csv" : "md");
+  if (o.format == report::ReportFormat::Csv || o.format == report::ReportFormat::Markdown)
+    return fmt::format("--opt-report writes a table, JSON or HTML, not --format {}",
+                       report::reportFormatName(o.format).str());
   for (const char *name : {"--group-by", "--depth", "--wide", "--top", "--max-batch"})
     if (given(seen, name))
       return fmt::format("option '{}' needs --report (the optimization report has no layer "
@@ -77,8 +77,8 @@ std::optional<std::string> checkTableRows(const Options &o,
     return std::string("options '--depth' and '--group-by' both choose the table's rows "
                        "(--depth N: a tree of blocks with subtotals); give one");
   if (o.wide && o.format != report::ReportFormat::Table)
-    return std::string("option '--wide' applies to --format table only (json, csv and md "
-                       "never shorten names)");
+    return std::string("option '--wide' applies to --format table only (json, csv, md and "
+                       "html never shorten names)");
   return std::nullopt;
 }
 

@@ -206,13 +206,13 @@ const std::vector<OptionSpec> &specs() {
          return std::nullopt;
        }},
       {"--format", "FMT",
-       "report format: table (default), json, csv, md (--opt-report: table or json)",
+       "report format: table (default), json, csv, md, html (--opt-report: table, json or html)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (auto f = report::parseReportFormat(v)) {
            o.format = *f;
            return std::nullopt;
          }
-         return fmt::format("unknown --format '{}' (expected: table, json, csv, md)", v.str());
+         return fmt::format("unknown --format '{}' (expected: table, json, csv, md, html)", v.str());
        }},
       {"--flops", "CONV", "FLOP convention: 2mac (default), exact, mac",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {

@@ -99,6 +99,8 @@ bool Compilation::addServing(const Program &program, const ElabOptions &elab, co
       std::optional<cost::Report> a = decodeStep(program, elab, p.prompt, quiet);
       if (!a)
         return failStep();
+      s.decodeLayers = a->layers;
+      s.decodePast = p.prompt;
       std::optional<cost::Report> b, last;
       if (n >= 3 && !r.hardware.hasCalibration) {
         b = decodeStep(program, elab, p.prompt + 1, quiet);

@@ -233,8 +233,11 @@ int runSweep(driver::Compilation &c, const SweepOptions &opts, report::ReportFor
     }
     result.rows.push_back(std::move(row));
   }
-  if (opts.pareto)
+  // The HTML page draws the front whether or not the rows carry the mark.
+  if (opts.pareto || format == report::ReportFormat::Html) {
     markPareto(result.rows);
+    result.pareto = true;
+  }
   if (failed == count && count > 0) {
     // Nothing to show: the diagnostics of the first variant say why.
     llvm::errs() << fmt::format("netc: error: --sweep: all {} variants failed; the first:\n",

@@ -1,5 +1,8 @@
 #include "report/OptReportWriter.h"
 
+#include "report/HtmlPage.h"
+#include "report/HtmlWriter.h"
+#include "report/Svg.h"
 #include "support/Format.h"
 #include "report/WriterCommon.h"
 
@@ -93,6 +96,57 @@ void writeOptReportJson(llvm::raw_ostream &os, const cost::Report &r,
   os << "}\n";
 }
 
+std::string timeChange(double before, double after) {
+  double dt = after - before;
+  return dt == 0 ? "=" : (dt > 0 ? "+" : "-") + humanTime(dt < 0 ? -dt : dt);
+}
+
+/// The page's "What each pass did" section: the steps, then the rewrites
+/// applied and the candidates left alone, each with its measured delta.
+void writeOptReportHtml(llvm::raw_ostream &os, const std::vector<passes::PassStep> &steps,
+                        const std::vector<passes::Rewrite> &rewrites) {
+  html::beginSection(os, "passes-section", "What each pass did");
+  html::Table t;
+  t.id = "passes";
+  t.columns = {{"pass", "pass", false},
+               {"nodes", "layers", true},
+               {"params", "params", true},
+               {"bytes", "memory bytes", true},
+               {"latency", "latency", true}};
+  for (const passes::PassStep &s : steps)
+    t.rows.push_back({{s.pass, "", ""},
+                      {change(s.before.nodes, s.after.nodes), "", ""},
+                      {change(s.before.params, s.after.params), "", ""},
+                      {change(s.before.bytes, s.after.bytes), "", ""},
+                      {humanTime(s.before.latency) + " → " + humanTime(s.after.latency), "", ""}});
+  html::writeTable(os, t);
+  for (bool applied : {true, false}) {
+    html::Table w;
+    w.id = applied ? "rewrites" : "left-alone";
+    w.columns = {{"pass", "pass", false},   {"node", "node", false},
+                 {"message", applied ? "rewrite" : "why not", false},
+                 {"nodes", "layers", true}, {"params", "params", true},
+                 {"bytes", "bytes", true},  {"time", "time", true}};
+    for (const passes::Rewrite &r : rewrites) {
+      if (r.applied != applied)
+        continue;
+      std::vector<html::Cell> c = {{r.pass, "", ""}, {r.node, "", "name"}, {r.message, "", ""}};
+      if (r.measured)
+        c.insert(c.end(), {{change(r.before.nodes, r.after.nodes), "", ""},
+                           {change(r.before.params, r.after.params), "", ""},
+                           {change(r.before.bytes, r.after.bytes), "", ""},
+                           {timeChange(r.before.latency, r.after.latency), "", ""}});
+      else
+        c.insert(c.end(), 4, html::Cell{"", "", ""});
+      w.rows.push_back(std::move(c));
+    }
+    os << "<h3>" << (applied ? "Rewrites" : "Left alone") << " (" << w.rows.size() << ")</h3>\n";
+    if (!w.rows.empty())
+      html::writeTable(os, w);
+  }
+  html::endSection(os);
+}
+
 } // namespace
 
 void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
@@ -100,6 +154,10 @@ void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
                     const std::vector<passes::Rewrite> &rewrites, ReportFormat format) {
   if (format == ReportFormat::Json)
     return writeOptReportJson(os, r, steps, rewrites);
+  if (format == ReportFormat::Html)
+    return detail::writeHtml(os, r, {}, [&](llvm::raw_ostream &o) {
+      writeOptReportHtml(o, steps, rewrites);
+    });
   os << markers::kOptReport << fmt::format("{} on {} ({}, batch {}, FLOPs {}, memory {})\n\n",
                     r.network, r.hardware.name, ir::dtypeName(r.options.dtype).str(),
                     r.options.batch, cost::flopConventionName(r.options.flops).str(),
@@ -124,12 +182,11 @@ void writeOptReport(llvm::raw_ostream &os, const cost::Report &r,
         continue;
       os << fmt::format("  {:<16} {}: {}\n", w.pass, w.node, w.message);
       if (w.measured) {
-        double dt = w.after.latency - w.before.latency;
-        os << fmt::format("  {:<16} layers {}, params {}, bytes {}, time {}{}\n", "",
+        os << fmt::format("  {:<16} layers {}, params {}, bytes {}, time {}\n", "",
                           change(w.before.nodes, w.after.nodes),
                           change(w.before.params, w.after.params),
-                          change(w.before.bytes, w.after.bytes), dt > 0 ? "+" : dt < 0 ? "-" : "",
-                          dt == 0 ? "=" : humanTime(dt < 0 ? -dt : dt));
+                          change(w.before.bytes, w.after.bytes),
+                          timeChange(w.before.latency, w.after.latency));
       }
     }
   };

@@ -25,7 +25,8 @@
 
 namespace netc::report {
 
-/// `format` is Table or Json (the options parser refuses csv and md).
+/// `format` is Table, Json or Html (the options parser refuses csv and md);
+/// the HTML page is the report's with a section on what each pass did.
 void writeOptReport(llvm::raw_ostream &os, const cost::Report &optimized,
                     const std::vector<passes::PassStep> &steps,
                     const std::vector<passes::Rewrite> &rewrites,

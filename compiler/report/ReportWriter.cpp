@@ -3,6 +3,7 @@
 #include "cost/CostModel.h"
 
 #include "support/Format.h"
+#include "report/HtmlWriter.h"
 #include "report/WriterCommon.h"
 
 #include <llvm/ADT/StringMap.h>
@@ -27,7 +28,20 @@ std::optional<ReportFormat> parseReportFormat(llvm::StringRef s) {
     return ReportFormat::Csv;
   if (s == "md")
     return ReportFormat::Markdown;
+  if (s == "html")
+    return ReportFormat::Html;
   return std::nullopt;
+}
+
+llvm::StringRef reportFormatName(ReportFormat f) {
+  switch (f) {
+  case ReportFormat::Table: return "table";
+  case ReportFormat::Json: return "json";
+  case ReportFormat::Csv: return "csv";
+  case ReportFormat::Markdown: return "md";
+  case ReportFormat::Html: return "html";
+  }
+  return "table";
 }
 
 void writeReport(llvm::raw_ostream &os, const Report &r, ReportFormat f,
@@ -37,6 +51,7 @@ void writeReport(llvm::raw_ostream &os, const Report &r, ReportFormat f,
   case ReportFormat::Json: return detail::writeJson(os, r, style);
   case ReportFormat::Csv: return detail::writeCsv(os, r, style);
   case ReportFormat::Markdown: return detail::writeMarkdown(os, r, style);
+  case ReportFormat::Html: return detail::writeHtml(os, r, style);
   }
 }
 
@@ -46,6 +61,7 @@ void writeComparison(llvm::raw_ostream &os, const Report &a, const Report &b, Re
   case ReportFormat::Json: return detail::writeJsonComparison(os, a, b);
   case ReportFormat::Csv: return detail::writeCsvComparison(os, a, b);
   case ReportFormat::Markdown: return detail::writeMarkdownComparison(os, a, b);
+  case ReportFormat::Html: return detail::writeHtmlComparison(os, a, b);
   }
 }
 

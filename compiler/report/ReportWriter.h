@@ -4,7 +4,8 @@
 // terminal it fits ReportStyle::width, shortening long layer names so that
 // each row's stays unique; elsewhere nothing is shortened), json
 // (schema in README.md), csv (one row per layer, then a "(total)" row) and md
-// (GitHub Markdown). Every format states the conventions (FLOPs, memory
+// (GitHub Markdown), html (one self-contained page: a roofline chart, the
+// time per layer, the tables; HtmlWriter.h). Every format states the conventions (FLOPs, memory
 // model, dtype, batch) and that latency is a roofline lower bound.
 //
 //===----------------------------------------------------------------------===//
@@ -19,8 +20,9 @@
 
 namespace netc::report {
 
-enum class ReportFormat { Table, Json, Csv, Markdown };
-std::optional<ReportFormat> parseReportFormat(llvm::StringRef s); ///< table|json|csv|md
+enum class ReportFormat { Table, Json, Csv, Markdown, Html };
+std::optional<ReportFormat> parseReportFormat(llvm::StringRef s); ///< table|json|csv|md|html
+llvm::StringRef reportFormatName(ReportFormat f); ///< "table", ..., "html"
 
 /// How a report is rendered. What its rows are (--group-by) is part of the
 /// report itself (cost::groupRows): writers only render.

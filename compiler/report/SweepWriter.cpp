@@ -7,6 +7,7 @@
 #include "report/SweepWriter.h"
 
 #include "support/Format.h"
+#include "report/HtmlWriter.h"
 #include "report/WriterCommon.h"
 
 #include <fmt/format.h>
@@ -31,6 +32,10 @@ std::string join(const std::vector<std::string> &v, const char *sep) {
     s += (i ? sep : "") + v[i];
   return s;
 }
+
+} // namespace
+
+namespace detail {
 
 /// A report carrying only what the shared header helpers read.
 cost::Report headerReport(const SweepResult &s) {
@@ -58,6 +63,15 @@ std::string overridesText(const SweepResult &s) {
     v.push_back("-D " + name + "=" + value);
   return join(v, " ");
 }
+
+} // namespace detail
+
+namespace {
+
+using detail::conventionsText;
+using detail::headerReport;
+using detail::overridesText;
+using detail::sweepText;
 
 /// `text` after a left-aligned label, wrapped at spaces to the table width.
 void wrapText(llvm::raw_ostream &os, llvm::StringRef label, llvm::StringRef text) {
@@ -337,6 +351,7 @@ void writeSweep(llvm::raw_ostream &os, const SweepResult &s, ReportFormat f) {
   case ReportFormat::Json: return writeJson(os, s);
   case ReportFormat::Csv: return writeCsv(os, s);
   case ReportFormat::Markdown: return writeMarkdown(os, s);
+  case ReportFormat::Html: return detail::writeSweepHtml(os, s);
   }
 }
 
