@@ -20,7 +20,10 @@ for mode in "--report" "--report --format json" "--report --format csv" "--repor
             "--report --format md --compare examples/resnet18.net" \
             "--report --format json --compare examples/resnet18.net" \
             "--report --sweep res=8,16" "--report --sweep res=8,16 --format csv" \
-            "--report --sweep res=8,16 --format json" "--report --sweep res=8,16 --format md"; do
+            "--report --sweep res=8,16 --format json" "--report --sweep res=8,16 --format md" \
+            "--report --format html" "--opt-report --format html" \
+            "--report --format html --compare examples/resnet18.net" \
+            "--report --sweep res=8,16 --format html"; do
   # shellcheck disable=SC2086
   "$netc" $mode "$good" -o "$work/out" >/dev/null 2>&1 &&
     "$netc" $mode "$good" -o "$work/out" >/dev/null 2>&1
@@ -42,6 +45,11 @@ echo "my notes" >"$work/notes.txt"
 check "a foreign file is refused (exit 1)" test $? -eq 1
 check "the refusal names --force" grep -q -- "--force" "$work/err"
 check "the foreign file is untouched" test "$(cat "$work/notes.txt")" = "my notes"
+# A web page of the user's is not taken for netc's HTML report.
+printf '<!DOCTYPE html>\n<html><body>my page</body></html>\n' >"$work/page.html"
+"$netc" --report --format html "$good" -o "$work/page.html" 2>"$work/err"
+check "a foreign HTML page is refused (exit 1)" test $? -eq 1
+check "... untouched" grep -q "my page" "$work/page.html"
 "$netc" --report "$good" -o "$work/notes.txt" --force >/dev/null 2>&1
 check "--force replaces it" grep -q "^network " "$work/notes.txt"
 

@@ -39,9 +39,11 @@ TEST_CASE("file output: the markers, and only they, make an output") {
   CHECK(looksLikeNetcOutput("# netc sweep: m\n"));
   CHECK(looksLikeNetcOutput("{\n  \"netc_report\": 1,\n"));
   CHECK(looksLikeNetcOutput("name,op,block,output shape\n"));
+  CHECK(looksLikeNetcOutput("<!DOCTYPE html>\n<!-- netc report: resnet18 -->\n<html>"));
   // What an older netc wrote, and sources that look like it, are not.
   CHECK_FALSE(looksLikeNetcOutput("network n(a=1)\n  %input = input() : f32[1]\n"));
   CHECK_FALSE(looksLikeNetcOutput("network      n()\nhardware     x\n"));
   CHECK_FALSE(looksLikeNetcOutput("netc report"));
+  CHECK_FALSE(looksLikeNetcOutput("<!DOCTYPE html>\n<html><!-- netc report: x -->"));
   CHECK_FALSE(looksLikeNetcOutput(""));
 }

@@ -113,7 +113,7 @@ TEST_CASE("options: combinations that would be ignored are usage errors") {
   checkUsageError({"--report", "--hw", "", "m.net"},
                   "--hw expects a profile name or a file, got ''");
   checkUsageError({"--opt-report", "--format", "csv", "m.net"},
-                  "--opt-report writes a table or JSON, not --format csv");
+                  "--opt-report writes a table, JSON or HTML, not --format csv");
   checkUsageError({"--opt-report", "--top", "3", "m.net"},
                   "option '--top' needs --report (the optimization report has no layer table)");
   Run json({"--opt-report", "--format", "json", "m.net"});
