@@ -47,7 +47,8 @@ svg .column:hover rect{opacity:.75}
 ul.legend{list-style:none;padding:0;margin:.4em 0;display:flex;flex-wrap:wrap;gap:4px 16px}ul.legend .sw{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.35em;vertical-align:-.1em}
 ol.top{margin:.3em 0;padding-left:2em;columns:2 22em}ol.top li{break-inside:avoid}
 footer{margin-top:2em;color:var(--muted);font-size:.9em}
-@media (max-width:640px){body{padding:8px;font-size:13px}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:.4em}th,td{padding:2px 5px}})css";
+.chart-wrap{overflow-x:auto;max-width:100%}
+@media (max-width:640px){body{padding:8px;font-size:13px}svg.chart{min-width:600px}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:.4em}th,td{padding:2px 5px}})css";
 
 // Sorts a table.sortable by the clicked column (numbers first descending,
 // text ascending; a second click reverses; ties keep the written order), and

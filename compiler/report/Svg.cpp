@@ -89,12 +89,17 @@ std::string decadeText(int k, llvm::StringRef unit) {
   return fmt::format("1e{}", k);
 }
 
+/// A chart is wrapped in a div that scrolls sideways on a narrow screen
+/// (the page's style gives the chart a minimum width there, so that its
+/// text stays readable on a phone).
 void open(llvm::raw_ostream &os, const std::string &id, const std::string &title) {
-  os << "<svg id=\"" << escape(id) << "\" class=\"chart\" viewBox=\"0 0 " << num(kWidth) << ' '
+  os << "<div class=\"chart-wrap\"><svg id=\"" << escape(id) << "\" class=\"chart\" viewBox=\"0 0 " << num(kWidth) << ' '
      << num(kHeight) << "\" role=\"img\" aria-labelledby=\"" << escape(id)
      << "-title\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"" << escape(id)
      << "-title\">" << escape(title) << "</title>\n";
 }
+
+void close(llvm::raw_ostream &os) { os << "</svg></div>\n"; }
 
 /// Grid lines and tick labels at every decade (every other when crowded),
 /// the frame and the axis titles.
@@ -225,7 +230,7 @@ void writeRoofline(llvm::raw_ostream &os, const RooflineChart &c) {
        << ") rotate(" << num(-slope) << ")\">" << escape(c.bandwidthLabel) << "</text>\n";
   }
   writeMarks(os, c.marks, x, y);
-  os << "</svg>\n";
+  close(os);
 }
 
 void writeScatter(llvm::raw_ostream &os, const ScatterChart &c) {
@@ -250,7 +255,7 @@ void writeScatter(llvm::raw_ostream &os, const ScatterChart &c) {
     os << "\"><title>" << escape(c.frontLabel) << "</title></polyline>\n";
   }
   writeMarks(os, c.marks, x, y);
-  os << "</svg>\n";
+  close(os);
 }
 
 void writeColumns(llvm::raw_ostream &os, const ColumnChart &c) {
@@ -306,7 +311,8 @@ void writeColumns(llvm::raw_ostream &os, const ColumnChart &c) {
     os << "</g>\n";
   }
   os << "</g>\n<line class=\"baseline\" x1=\"" << num(x0) << "\" y1=\"" << num(y1) << "\" x2=\""
-     << num(x1) << "\" y2=\"" << num(y1) << "\"/>\n</svg>\n";
+     << num(x1) << "\" y2=\"" << num(y1) << "\"/>\n";
+  close(os);
 }
 
 } // namespace netc::report::svg
