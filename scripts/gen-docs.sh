@@ -48,7 +48,7 @@ words=$(printf '%s\n' "$options" | sed 's/=.*//' | tr '\n' ' ')
   echo '  cur=${COMP_WORDS[COMP_CWORD]}'
   echo '  prev=${COMP_WORDS[COMP_CWORD-1]}'
   echo '  case "$prev" in'
-  echo '    --format) COMPREPLY=($(compgen -W "table json csv md" -- "$cur")); return ;;'
+  echo '    --format) COMPREPLY=($(compgen -W "table json csv md html" -- "$cur")); return ;;'
   echo '    --flops) COMPREPLY=($(compgen -W "2mac exact mac" -- "$cur")); return ;;'
   echo '    --memory) COMPREPLY=($(compgen -W "ideal no-reuse weights+output" -- "$cur")); return ;;'
   echo '    --dtype) COMPREPLY=($(compgen -W "fp32 fp16 bf16 int8" -- "$cur")); return ;;'
