@@ -55,8 +55,18 @@ bool Compilation::load(llvm::StringRef path) {
     }
     return loadText((*in)->getBuffer(), "<stdin>");
   }
+  if (onnx::isOnnxPath(path)) { // an ONNX model: its .net program, compiled as any
+    std::optional<std::string> text = importOnnx(path);
+    return text ? loadText(*text, path) : fail(Failure::Input);
+  }
   prog = loadProgram(*diags, path, opts.load);
   return prog ? true : fail(Failure::Input);
+}
+
+std::optional<std::string> Compilation::importOnnx(llvm::StringRef path) {
+  onnx::ImportOptions o = opts.onnx;
+  o.maxNodes = opts.elab.maxNodes;
+  return onnx::importFile(*diags, path, o);
 }
 
 bool Compilation::loadText(llvm::StringRef text, llvm::StringRef name) {
@@ -65,7 +75,12 @@ bool Compilation::loadText(llvm::StringRef text, llvm::StringRef name) {
 }
 
 std::optional<Program> Compilation::loadOther(llvm::StringRef path) {
-  std::optional<Program> other = loadProgram(*diags, path, opts.load);
+  std::optional<Program> other;
+  if (onnx::isOnnxPath(path)) {
+    if (std::optional<std::string> text = importOnnx(path))
+      other = loadProgramFromText(*diags, *text, path, opts.load);
+  } else
+    other = loadProgram(*diags, path, opts.load);
   if (!other)
     fail(Failure::Input);
   return other;

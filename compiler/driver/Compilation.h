@@ -21,6 +21,7 @@
 #ifndef NETC_DRIVER_COMPILATION_H
 #define NETC_DRIVER_COMPILATION_H
 
+#include "onnx/OnnxImport.h"
 #include "codegen/CppEmitter.h"
 #include "cost/Report.h"
 #include "ir/Graph.h"
@@ -44,6 +45,7 @@ namespace netc::driver {
 /// What the pipeline's stages need, and nothing about output.
 struct PipelineOptions {
   LoadOptions load;
+  onnx::ImportOptions onnx; ///< a FILE.onnx is imported (onnx/OnnxImport.h), then compiled
   ElabOptions elab;
   std::string hardware; ///< --hw NAME|FILE; empty: target::kDefaultHardware
   cost::CostOptions cost;
@@ -94,6 +96,9 @@ public:
   /// named <stdin>; its relative imports resolve against the working
   /// directory). False after errors.
   bool load(llvm::StringRef path);
+  /// The .net program of the ONNX model at `path` (netc import), or
+  /// std::nullopt after reporting why not.
+  std::optional<std::string> importOnnx(llvm::StringRef path);
   /// The same for in-memory text named `name` (tests, fuzzers, benchmarks).
   bool loadText(llvm::StringRef text, llvm::StringRef name);
   /// The loaded program (load() or loadText() succeeded).

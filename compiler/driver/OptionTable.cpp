@@ -128,6 +128,11 @@ const std::vector<OptionSpec> &specs() {
        [](Options &o, llvm::StringRef v) {
          return parseLimit(v, o.pipeline.load.limits.maxFileBytes, "--max-file-size");
        }},
+      {"--max-onnx-size", "BYTES",
+       "limit on the size of an ONNX model read (default 2147483647, protobuf's limit)",
+       [](Options &o, llvm::StringRef v) {
+         return parseLimit(v, o.pipeline.onnx.maxBytes, "--max-onnx-size");
+       }},
       {"--max-emit-bytes", "BYTES",
        "limit on the size of the program --emit=cpp writes (default 1073741824)",
        [](Options &o, llvm::StringRef v) {

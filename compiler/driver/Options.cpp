@@ -18,7 +18,8 @@ using options::specs;
 namespace {
 
 constexpr const char *kUsage = "usage: netc [options] FILE.net\n";
-constexpr const char *kMeasureUsage = "       netc measure [options] FILE.net\n";
+constexpr const char *kMeasureUsage = "       netc measure [options] FILE.net\n"
+                                      "       netc import [-o FILE.net] FILE.onnx\n";
 constexpr const char *kCalibrateUsage =
     "       netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME] "
     "[-o FILE]\n";
@@ -30,7 +31,8 @@ void printHelp(llvm::raw_ostream &out) {
       << "or --opt-report, reports costs. One output per run: --emit, --report, --opt-report,\n"
       << "--list-ops and --list-hw exclude each other. netc calibrate measures this machine\n"
       << "and writes a calibrated hardware profile (netc calibrate --help). netc measure runs\n"
-      << "every layer on this machine with oneDNN and reports its time beside the report's.\n\n"
+      << "every layer on this machine with oneDNN and reports its time beside the report's.\n"
+      << "netc import writes an ONNX model as a .net program; every mode also reads FILE.onnx.\n\n"
       << "options:\n";
   auto row = [&](const std::string &left, llvm::StringRef help) {
     out << fmt::format("  {:<22} {}\n", left, help.str());
@@ -84,6 +86,10 @@ std::optional<int> parseOptions(int argc, const char *const *argv, Options &opts
   if (argc > 1 && llvm::StringRef(argv[1]) == "measure") { // netc measure: a report, timed
     opts.action = actionChosen = Action::Measure;
     actionBy = "measure";
+    first = 2;
+  } else if (argc > 1 && llvm::StringRef(argv[1]) == "import") { // netc import: ONNX to .net
+    opts.action = actionChosen = Action::Import;
+    actionBy = "import";
     first = 2;
   }
   for (int i = first; i < argc; ++i) {

@@ -37,6 +37,7 @@ enum class Action {
   ListOps,
   ListHardware,
   Measure, ///< `netc measure FILE.net`: the report with each layer timed (measure/)
+  Import,  ///< `netc import FILE.onnx`: the model as a .net program
 };
 
 struct Options {

@@ -144,6 +144,7 @@ bool looksLikeNetcOutput(llvm::StringRef head) {
       kReport, kComparison, kSweep, kGraph, kOptReport, // table formats
       kDotGraph,        // --emit=dot
       "# netc report: ", "# netc comparison: ", "# netc sweep: ", // markdown
+      "# netc import: ", // netc import's .net program
       "<!DOCTYPE html>\n<!-- netc ", // html
       "{\n  \"netc_",    // json
       "name,op,block,", // csv report

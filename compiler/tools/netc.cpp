@@ -119,6 +119,24 @@ static int writeText(const Options &opts, driver::Compilation &c, Print print) {
   return writeOutput(opts.output, text, writePolicy(opts, c)) ? 0 : 1;
 }
 
+/// netc import: the ONNX model as a .net program, checked by compiling it
+/// (a program that does not elaborate is netc's bug: exit 3).
+static int runImport(const Options &opts, driver::Compilation &c) {
+  setStage("importing the model", "--max-onnx-size or --max-nodes");
+  std::optional<std::string> text = c.importOnnx(opts.input);
+  if (!text) {
+    c.printDiagnostics();
+    return c.exitCode();
+  }
+  if (!c.loadText(*text, opts.input) || !c.elaborate()) {
+    c.printDiagnostics();
+    llvm::errs() << "netc: internal error: the program imported from " << opts.input
+                 << " does not compile (a bug in netc import)\n";
+    return 3;
+  }
+  return writeText(opts, c, [&](llvm::raw_ostream &os) { os << *text; });
+}
+
 /// How the report is rendered: on a terminal the table fits its width;
 /// with --wide, -o FILE or any stdout but a terminal, nothing is shortened.
 static report::ReportStyle reportStyle(const Options &opts) {
@@ -270,6 +288,8 @@ static int run(int argc, char **argv) {
   if (opts.action != Action::Report)
     pipeline.maxBatch = false; // only the report shows it
   driver::Compilation c(std::move(pipeline));
+  if (opts.action == Action::Import)
+    return runImport(opts, c);
   setStage("loading the program", "--max-file-size or --max-nesting");
   if (!c.load(opts.input)) {
     c.printDiagnostics();

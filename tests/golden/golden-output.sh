@@ -46,15 +46,21 @@ args=$(printf '%s\n' "$first_lines" | sed -n 's/^# ARGS: *//p' | head -n 1)
 if [ -z "$args" ] && [ -f "$suite_dir/ARGS" ]; then
   args=$(head -n 1 "$suite_dir/ARGS" | tr -d '\r')
 fi
+# A line `# INPUT: PATH` among the first five runs netc on PATH (from the
+# source root) instead of the case file: an input that cannot hold a comment
+# (an ONNX model) with its own ARGS.
+target=$case_file
+input_line=$(printf '%s\n' "$first_lines" | sed -n 's/^# INPUT: *//p' | head -n 1)
+[ -n "$input_line" ] && target=$input_line
 skip_header=0
 printf '%s\n' "$first_lines" | grep -qx '# GOLDEN: skip-header' && skip_header=1
 
 out=$scratch/out err=$scratch/err
 # shellcheck disable=SC2086  # ARGS is a list of words by design
-(cd "$run_dir" && timeout 60 "$netc" $args "$case_file" >"$out" 2>"$err" </dev/null)
+(cd "$run_dir" && timeout 60 "$netc" $args "$target" >"$out" 2>"$err" </dev/null)
 code=$?
 
-echo "# netc $args $case_file"
+echo "# netc $args $target"
 echo "exit: $code"
 if [ "$skip_header" = 0 ]; then
   echo "--- stdout"

@@ -1,0 +1,174 @@
+//===- OnnxLoad.cpp - read and check an ONNX model ---------------------------===//
+//
+// The file is read whole (up to ImportOptions::maxBytes), parsed as a
+// ModelProto with protobuf's limits, checked for what the conversion relies
+// on (a graph, the default domain, external data files that exist and are
+// long enough), and its shapes inferred by ONNX's own shape inference with
+// data propagation (so that a Reshape fed by Shape/Gather/Concat arithmetic
+// has its output shape). Then OnnxConvert.cpp writes the program.
+//
+//===----------------------------------------------------------------------===//
+#include "onnx/OnnxImport.h"
+#include "onnx/OnnxInternal.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <climits>
+
+namespace netc::onnx {
+
+bool isOnnxPath(llvm::StringRef path) { return path.endswith_insensitive(".onnx"); }
+
+namespace {
+
+/// Checks the external data of `t` (its values are never read, only that
+/// they are there): a relative location under `dir`, a regular file at
+/// least offset + length long.
+bool checkExternal(DiagEngine &diag, llvm::StringRef name, llvm::StringRef dir,
+                   const ::onnx::TensorProto &t) {
+  std::string location;
+  uint64_t offset = 0, length = 0;
+  bool hasLength = false;
+  for (const auto &kv : t.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset" || kv.key() == "length") {
+      unsigned long long v = 0;
+      if (llvm::StringRef(kv.value()).getAsInteger(10, v)) {
+        diag.fileError(name, fmt::format("initializer '{}': external data {} '{}' is not a "
+                                         "number",
+                                         t.name(), kv.key(), kv.value()));
+        return false;
+      }
+      (kv.key() == "offset" ? offset : length) = v;
+      hasLength |= kv.key() == "length";
+    }
+  }
+  auto fail = [&](const std::string &why) {
+    diag.fileError(name, fmt::format("initializer '{}': external data {}", t.name(), why));
+    return false;
+  };
+  if (location.empty())
+    return fail("without a location");
+  if (dir.empty())
+    return fail(fmt::format("'{}' cannot be read for a model that is not a file", location));
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::any_of(llvm::make_range(llvm::sys::path::begin(location),
+                                    llvm::sys::path::end(location)),
+                   [](llvm::StringRef c) { return c == ".."; }))
+    return fail(fmt::format("'{}' is not a path below the model's directory", location));
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, location);
+  llvm::sys::fs::file_status st;
+  if (llvm::sys::fs::status(path, st) || !llvm::sys::fs::is_regular_file(st))
+    return fail(fmt::format("file '{}' is missing", path.str().str()));
+  uint64_t need = hasLength ? length : 0;
+  if (offset > st.getSize() || need > st.getSize() - offset)
+    return fail(fmt::format("file '{}' is {} bytes, shorter than offset {} + length {}",
+                            path.str().str(), st.getSize(), offset, need));
+  return true;
+}
+
+} // namespace
+
+std::optional<std::string> importBytes(DiagEngine &diag, llvm::StringRef bytes,
+                                       llvm::StringRef name, llvm::StringRef dir,
+                                       const ImportOptions &opts) {
+  if (bytes.size() > opts.maxBytes) {
+    diag.fileError(name, fmt::format("the model is {} bytes, more than the limit of {} "
+                                     "(--max-onnx-size)",
+                                     bytes.size(), opts.maxBytes));
+    return std::nullopt;
+  }
+  ::onnx::ModelProto model;
+  {
+    google::protobuf::io::ArrayInputStream in(bytes.data(), static_cast<int>(bytes.size()));
+    google::protobuf::io::CodedInputStream coded(&in);
+    coded.SetTotalBytesLimit(INT_MAX);
+    coded.SetRecursionLimit(64);
+    if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
+      diag.fileError(name, "not an ONNX model: the protobuf is truncated or corrupt");
+      return std::nullopt;
+    }
+  }
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    diag.fileError(name, "not an ONNX model: it has no graph (or a graph without nodes)");
+    return std::nullopt;
+  }
+  if (static_cast<uint64_t>(model.graph().node_size()) > opts.maxNodes) {
+    diag.fileError(name, fmt::format("the graph has {} nodes, more than the limit of {} "
+                                     "(--max-nodes)",
+                                     model.graph().node_size(), opts.maxNodes));
+    return std::nullopt;
+  }
+  int64_t opset = 0;
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset == 0 && model.opset_import_size() == 0)
+    opset = 1;
+  if (opset < 7) {
+    diag.fileError(name, fmt::format("the model's opset is {}; netc reads opset 7 and later "
+                                     "(the exporters of the last years write 13 to 17)",
+                                     opset));
+    return std::nullopt;
+  }
+  for (const auto &t : model.graph().initializer())
+    if (t.data_location() == ::onnx::TensorProto_DataLocation_EXTERNAL &&
+        !checkExternal(diag, name, dir, t))
+      return std::nullopt;
+  // Shapes, then the constants they give, then the shapes those give, ...
+  // until nothing more folds (a chain of shape arithmetic per round at least).
+  for (int round = 0; round < 16; ++round) {
+    try {
+      ::onnx::ShapeInferenceOptions options(/*check_type=*/false, /*error_mode=*/0,
+                                            /*data_prop=*/true);
+      ::onnx::shape_inference::InferShapes(model, ::onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception &e) {
+      diag.fileError(name, fmt::format("ONNX's shape inference failed: {}", e.what()));
+      return std::nullopt;
+    }
+    if (detail::foldIntoConstants(*model.mutable_graph(), 4096) == 0)
+      break;
+  }
+  return detail::convert(diag, model, name, opset, opts);
+}
+
+std::optional<std::string> importFile(DiagEngine &diag, llvm::StringRef path,
+                                      const ImportOptions &opts) {
+  llvm::sys::fs::file_status st;
+  if (std::error_code ec = llvm::sys::fs::status(path, st)) {
+    diag.fileError(path, "cannot read the model: " + ec.message());
+    return std::nullopt;
+  }
+  if (!llvm::sys::fs::is_regular_file(st)) {
+    diag.fileError(path, "cannot read the model: not a regular file");
+    return std::nullopt;
+  }
+  if (st.getSize() > opts.maxBytes) {
+    diag.fileError(path, fmt::format("the model is {} bytes, more than the limit of {} "
+                                     "(--max-onnx-size)",
+                                     st.getSize(), opts.maxBytes));
+    return std::nullopt;
+  }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buf) {
+    diag.fileError(path, "cannot read the model: " + buf.getError().message());
+    return std::nullopt;
+  }
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  return importBytes(diag, (*buf)->getBuffer(), path, dir, opts);
+}
+
+} // namespace netc::onnx

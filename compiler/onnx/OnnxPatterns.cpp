@@ -1,0 +1,216 @@
+//===- OnnxPatterns.cpp - what exporters write as several nodes --------------===//
+//
+// - MatMul by a constant [in, out], then Add of a constant [out]: torch's
+//   Linear on more than 2 dims -> linear(x, out);
+// - x * 0.5 * (1 + erf(x / sqrt(2))) in any order of its two products:
+//   torch's GELU before opset 20 -> gelu(x);
+// - mean, x - mean, (x - mean)^2, its mean, + eps, sqrt, divide, then * w
+//   and + b over the last dims: torch's LayerNorm before opset 17 ->
+//   layernorm(x, shape=[...]).
+// A pattern matches only when its inner tensors are read by nothing else.
+//
+//===----------------------------------------------------------------------===//
+#include "onnx/OnnxConvert.h"
+
+#include <cmath>
+
+namespace netc::onnx::detail {
+
+namespace {
+
+using Node = ::onnx::NodeProto;
+
+/// The one node reading `t` (and not a graph output: -1 then), or -1.
+int only(Converter &c, const std::string &t, const char *op) {
+  const std::vector<int> &r = c.consumers(t);
+  if (r.size() != 1 || c.node(r[0]).op_type() != op)
+    return -1;
+  return r[0];
+}
+
+/// The scalar constant among `n`'s two inputs and the other input.
+bool scalarAnd(Converter &c, const Node &n, double &value, std::string &other) {
+  for (int k : {0, 1}) {
+    const Const *v = c.constant(c.input(n, k));
+    if (v && v->hasValues && v->values.size() == 1) {
+      value = v->values[0];
+      other = c.input(n, 1 - k);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool near(double a, double b) { return std::abs(a - b) <= 1e-4 * std::abs(b); }
+
+bool linearBias(Converter &c, const Node &n) {
+  const Const *w = c.constant(c.input(n, 1));
+  if (!w || w->dims.size() != 2 || c.constant(c.input(n, 0)))
+    return false;
+  int add = only(c, n.output(0), "Add");
+  if (add < 0)
+    return false;
+  const Node &a = c.node(add);
+  std::string other = c.input(a, 0) == n.output(0) ? c.input(a, 1) : c.input(a, 0);
+  const Const *b = c.constant(other);
+  if (!b || b->elements() != static_cast<size_t>(w->dims[1]) || b->dims.empty() ||
+      b->dims.back() != w->dims[1])
+    return false;
+  c.consume(add);
+  c.emit(n, {a.output(0)}, Expr().t("linear(").x(c.input(n, 0)).t(", ").num(w->dims[1], "out").t(")"));
+  return true;
+}
+
+/// From the Erf node's input side: Div(x, sqrt 2) or Mul(x, 1/sqrt 2).
+bool gelu(Converter &c, const Node &n) {
+  double k;
+  std::string x;
+  if (!scalarAnd(c, n, k, x) || c.constant(x))
+    return false;
+  if (!(n.op_type() == "Div" && near(k, std::sqrt(2.0))) &&
+      !(n.op_type() == "Mul" && near(k, 1 / std::sqrt(2.0))))
+    return false;
+  int erf = only(c, n.output(0), "Erf");
+  if (erf < 0)
+    return false;
+  int add = only(c, c.node(erf).output(0), "Add");
+  double one;
+  std::string e;
+  if (add < 0 || !scalarAnd(c, c.node(add), one, e) || one != 1)
+    return false;
+  // (1 + erf) * x, then * 0.5; or (1 + erf) * (x * 0.5); or ((1 + erf) * 0.5) * x.
+  int m1 = only(c, c.node(add).output(0), "Mul");
+  if (m1 < 0)
+    return false;
+  const Node &p = c.node(m1);
+  std::string left = c.input(p, 0) == c.node(add).output(0) ? c.input(p, 1) : c.input(p, 0);
+  std::vector<int> used = {erf, add, m1};
+  std::string out;
+  double half;
+  std::string y;
+  if (left == x) { // then * 0.5
+    int m2 = only(c, p.output(0), "Mul");
+    if (m2 < 0 || !scalarAnd(c, c.node(m2), half, y) || half != 0.5)
+      return false;
+    used.push_back(m2);
+    out = c.node(m2).output(0);
+  } else { // left = x * 0.5, made before: not matched here (it would already be an affine)
+    return false;
+  }
+  for (int u : used)
+    c.consume(u);
+  c.emit(n, {out}, Expr().t("gelu(").x(x).t(")"));
+  return true;
+}
+
+/// From the first ReduceMean over the last dims.
+bool layernorm(Converter &c, const Node &n) {
+  std::string x = c.input(n, 0);
+  const std::vector<int64_t> *s = c.shape(x);
+  if (!s || c.constant(x))
+    return false;
+  std::vector<int64_t> axes = attrInts(n, "axes");
+  const int64_t rank = static_cast<int64_t>(s->size());
+  for (int64_t &a : axes)
+    a = a < 0 ? a + rank : a;
+  if (axes.empty() || axes.back() != rank - 1)
+    return false;
+  for (size_t i = 1; i < axes.size(); ++i)
+    if (axes[i] != axes[i - 1] + 1)
+      return false;
+  const std::string &mean = n.output(0);
+  int sub = only(c, mean, "Sub");
+  if (sub < 0 || c.input(c.node(sub), 0) != x)
+    return false;
+  const std::string &d = c.node(sub).output(0);
+  const std::vector<int> &r = c.consumers(d);
+  if (r.size() != 2)
+    return false;
+  int pow = c.node(r[0]).op_type() == "Pow" ? r[0] : r[1];
+  int div = pow == r[0] ? r[1] : r[0];
+  if (c.node(pow).op_type() != "Pow" || c.node(div).op_type() != "Div")
+    return false;
+  int mean2 = only(c, c.node(pow).output(0), "ReduceMean");
+  if (mean2 < 0)
+    return false;
+  int addEps = only(c, c.node(mean2).output(0), "Add");
+  double eps;
+  std::string v;
+  if (addEps < 0 || !scalarAnd(c, c.node(addEps), eps, v))
+    return false;
+  int sqrt = only(c, c.node(addEps).output(0), "Sqrt");
+  if (sqrt < 0 || c.input(c.node(div), 1) != c.node(sqrt).output(0))
+    return false;
+  std::vector<int> used = {sub, pow, mean2, addEps, sqrt, div};
+  std::string out = c.node(div).output(0);
+  bool affine = false;
+  int mul = only(c, out, "Mul");
+  if (mul >= 0) {
+    int add = only(c, c.node(mul).output(0), "Add");
+    if (add >= 0) {
+      used.insert(used.end(), {mul, add});
+      out = c.node(add).output(0);
+      affine = true;
+    }
+  }
+  for (int u : used)
+    c.consume(u);
+  std::vector<int64_t> shape(s->begin() + axes.front(), s->end());
+  Expr e;
+  e.t("layernorm(").x(x).t(", shape=").num(listText(shape), "shape");
+  if (std::abs(eps - 1e-5) > 1e-12)
+    e.t(", eps=").num(numberText(eps), "eps");
+  if (!affine)
+    e.t(", affine=false");
+  c.emit(n, {out}, e.t(")"));
+  return true;
+}
+
+/// Relu then Clip(0, 6): torch's ReLU6 -> relu6(x); x * hardsigmoid(x):
+/// torch's Hardswish -> hardswish(x).
+bool activationPair(Converter &c, const Node &n) {
+  std::string x = c.input(n, 0);
+  if (c.constant(x))
+    return false;
+  if (n.op_type() == "Relu") {
+    int clip = only(c, n.output(0), "Clip");
+    if (clip < 0)
+      return false;
+    const Node &k = c.node(clip);
+    const Const *lo = c.constant(c.input(k, 1)), *hi = c.constant(c.input(k, 2));
+    if (!lo || !hi || !lo->hasValues || !hi->hasValues || lo->values.size() != 1 ||
+        hi->values.size() != 1 || lo->values[0] != 0 || hi->values[0] != 6)
+      return false;
+    c.consume(clip);
+    c.emit(n, {k.output(0)}, Expr().t("relu6(").x(x).t(")"));
+    return true;
+  }
+  int mul = only(c, n.output(0), "Mul");
+  if (mul < 0 || std::abs(attrFloat(n, "alpha", 0.2) - 1.0 / 6) > 1e-6 ||
+      attrFloat(n, "beta", 0.5) != 0.5)
+    return false;
+  const Node &m = c.node(mul);
+  if ((c.input(m, 0) == x ? c.input(m, 1) : c.input(m, 1) == x ? c.input(m, 0) : "") !=
+      n.output(0))
+    return false;
+  c.consume(mul);
+  c.emit(n, {m.output(0)}, Expr().t("hardswish(").x(x).t(")"));
+  return true;
+}
+
+} // namespace
+
+bool matchPattern(Converter &c, const ::onnx::NodeProto &n, int) {
+  const std::string &op = n.op_type();
+  if (op == "MatMul")
+    return linearBias(c, n);
+  if (op == "Div" || op == "Mul")
+    return gelu(c, n);
+  if (op == "ReduceMean")
+    return layernorm(c, n);
+  if (op == "Relu" || op == "HardSigmoid")
+    return activationPair(c, n);
+  return false;
+}
+
+} // namespace netc::onnx::detail

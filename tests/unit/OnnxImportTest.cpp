@@ -1,0 +1,205 @@
+// netc import: models made here through the ONNX protobuf API, the small
+// models tests/onnx/models/*.onnx against the .net they were exported from,
+// torchvision's ResNet-18, MobileNetV2 and EfficientNet-B0 (cut to their
+// structure) against the zoo's reference counts, and the broken models of
+// tests/onnx/bad/.
+#include "onnx/OnnxImport.h"
+
+#include "driver/Compilation.h"
+
+#include "TestUtil.h"
+
+#include <doctest/doctest.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+using namespace netc;
+
+namespace {
+
+struct Counts {
+  int64_t params = -1, macs = -1;
+  std::vector<int64_t> output;
+};
+
+/// Params, MACs and the output shape of the program in `path` (a .net or
+/// an .onnx), as written (-O0).
+Counts countsOf(const std::string &path) {
+  driver::PipelineOptions po;
+  po.optimize = false;
+  std::string err;
+  llvm::raw_string_ostream es(err);
+  driver::Compilation c(po, es);
+  Counts k;
+  bool loaded = c.load(path);
+  std::optional<ir::Graph> g = loaded ? c.elaborate() : std::nullopt;
+  std::optional<cost::Report> r = g ? c.report(*g) : std::nullopt;
+  c.printDiagnostics();
+  REQUIRE_MESSAGE(r, path << ": " << es.str());
+  k.params = r->totals.params;
+  k.macs = r->totals.macs;
+  k.output.assign(r->layers.back().outputShape.begin(), r->layers.back().outputShape.end());
+  return k;
+}
+
+std::string repo(const std::string &rel) { return test::testPath({"..", rel}); }
+
+std::optional<std::string> import(const std::string &bytes, std::string *errors = nullptr) {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm);
+  std::optional<std::string> text = netc::onnx::importBytes(diag, bytes, "m.onnx", "");
+  if (errors) {
+    llvm::raw_string_ostream os(*errors);
+    diag.print(os);
+  }
+  return text;
+}
+
+::onnx::ValueInfoProto info(const std::string &name, std::vector<int64_t> shape) {
+  ::onnx::ValueInfoProto v;
+  v.set_name(name);
+  auto *t = v.mutable_type()->mutable_tensor_type();
+  t->set_elem_type(::onnx::TensorProto::FLOAT);
+  for (int64_t d : shape)
+    t->mutable_shape()->add_dim()->set_dim_value(d);
+  return v;
+}
+
+::onnx::TensorProto weight(const std::string &name, std::vector<int64_t> dims) {
+  ::onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(::onnx::TensorProto::FLOAT);
+  for (int64_t d : dims)
+    t.add_dims(d);
+  return t;
+}
+
+/// x [1, 3, 8, 8] -> Conv 4x3x3x3 (pads 1, bias) -> Relu -> Flatten -> Gemm 10.
+::onnx::ModelProto smallModel() {
+  ::onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(13);
+  ::onnx::GraphProto *g = m.mutable_graph();
+  *g->add_input() = info("x", {1, 3, 8, 8});
+  *g->add_output() = info("y", {1, 10});
+  *g->add_initializer() = weight("w", {4, 3, 3, 3});
+  *g->add_initializer() = weight("b", {4});
+  *g->add_initializer() = weight("fc.weight", {10, 256});
+  *g->add_initializer() = weight("fc.bias", {10});
+  auto node = [&](const char *op, std::vector<std::string> in, std::string out,
+                  const char *name) {
+    ::onnx::NodeProto *n = g->add_node();
+    n->set_op_type(op);
+    n->set_name(name);
+    for (const std::string &i : in)
+      n->add_input(i);
+    n->add_output(out);
+    return n;
+  };
+  ::onnx::NodeProto *conv = node("Conv", {"x", "w", "b"}, "c", "/conv/Conv");
+  ::onnx::AttributeProto *pads = conv->add_attribute();
+  pads->set_name("pads");
+  pads->set_type(::onnx::AttributeProto::INTS);
+  for (int i = 0; i < 4; ++i)
+    pads->add_ints(1);
+  node("Relu", {"c"}, "r", "/relu/Relu");
+  node("Flatten", {"r"}, "f", "/Flatten");
+  ::onnx::NodeProto *fc = node("Gemm", {"f", "fc.weight", "fc.bias"}, "y", "/fc/Gemm");
+  ::onnx::AttributeProto *tb = fc->add_attribute();
+  tb->set_name("transB");
+  tb->set_type(::onnx::AttributeProto::INT);
+  tb->set_i(1);
+  return m;
+}
+
+} // namespace
+
+TEST_CASE("onnx import: a model made through the protobuf API") {
+  std::optional<std::string> text = import(smallModel().SerializeAsString());
+  REQUIRE(text);
+  CHECK(text->rfind("# netc import: m\n", 0) == 0);
+  CHECK(text->find("conv = conv2d(x, 4, k=3, padding=1)") != std::string::npos);
+  CHECK(text->find("relu_ = relu(conv)") != std::string::npos); // "relu" is an op's name
+  CHECK(text->find("fc = linear(flatten_, 10)") != std::string::npos);
+  CHECK(*text == *import(smallModel().SerializeAsString())); // deterministic
+  driver::PipelineOptions po;
+  po.optimize = false;
+  driver::Compilation c(po);
+  REQUIRE(c.loadText(*text, "m.net"));
+  std::optional<ir::Graph> g = c.elaborate();
+  REQUIRE(g);
+  std::optional<cost::Report> r = c.report(*g);
+  REQUIRE(r);
+  CHECK(r->totals.params == 4 * 3 * 9 + 4 + 10 * 256 + 10);
+  CHECK(r->totals.macs == 4 * 64 * 27 + 2560);
+}
+
+TEST_CASE("onnx import: what netc cannot import is an error naming the node") {
+  ::onnx::ModelProto m = smallModel();
+  m.mutable_graph()->mutable_node(1)->set_op_type("Softsign");
+  std::string errors;
+  CHECK_FALSE(import(m.SerializeAsString(), &errors));
+  CHECK(errors.find("node 1 '/relu/Relu' (Softsign): netc has no layer for the ONNX op "
+                    "'Softsign'") != std::string::npos);
+  // A truncated model, every cut of it: an error, never a crash.
+  std::string bytes = smallModel().SerializeAsString();
+  for (size_t cut = 0; cut < bytes.size(); cut += 7) {
+    std::string e;
+    std::optional<std::string> t = import(bytes.substr(0, cut), &e);
+    CHECK((t.has_value() || e.find("error") != std::string::npos));
+  }
+}
+
+TEST_CASE("onnx import: the small models have the params and MACs of their sources") {
+  for (auto [model, source] : {std::pair{"tiny_cnn", "tiny_cnn"}, {"mobile", "mobile"},
+                               {"encoder13", "encoder"}, {"encoder17", "encoder"}}) {
+    CAPTURE(model);
+    Counts a = countsOf(repo(std::string("tests/onnx/models/") + model + ".onnx"));
+    Counts b = countsOf(repo(std::string("tests/onnx/sources/") + source + ".net"));
+    CHECK(a.params == b.params);
+    CHECK(a.macs == b.macs);
+    CHECK(a.output == b.output);
+  }
+}
+
+TEST_CASE("onnx import: torchvision's models have the zoo's reference counts") {
+  // tests/zoo/reference.txt: NAME PARAMS MACS, from torchvision.
+  std::ifstream ref(repo("tests/zoo/reference.txt"));
+  std::map<std::string, std::pair<int64_t, int64_t>> want;
+  for (std::string line; std::getline(ref, line);) {
+    std::istringstream is(line);
+    std::string name;
+    int64_t p, m;
+    if (is >> name >> p >> m)
+      want[name] = {p, m};
+  }
+  for (const char *name : {"resnet18", "mobilenet_v2", "efficientnet_b0"}) {
+    CAPTURE(name);
+    REQUIRE(want.count(name));
+    Counts k = countsOf(repo(std::string("tests/onnx/zoo/") + name + ".onnx"));
+    CHECK(k.params == want[name].first);
+    CHECK(k.macs == want[name].second);
+  }
+}
+
+TEST_CASE("onnx import: repeated scopes become one block") {
+  llvm::SourceMgr sm;
+  DiagEngine diag(sm);
+  std::optional<std::string> text =
+      netc::onnx::importFile(diag, repo("tests/onnx/zoo/resnet18.onnx"));
+  REQUIRE(text);
+  std::regex def("\nblock [a-z0-9_]+\\("), call(" = [a-z0-9_]+_block(_[0-9]+)?\\(");
+  auto count = [&](const std::regex &re) {
+    return std::distance(std::sregex_iterator(text->begin(), text->end(), re),
+                         std::sregex_iterator());
+  };
+  CHECK(count(def) == 2);  // the basic block with and without a downsample
+  CHECK(count(call) == 8); // called by the eight basic blocks
+  // Numbers equal in every call are not parameters; those that vary are.
+  CHECK(text->find("block layer_block(x, out)") != std::string::npos);
+}
