@@ -4,6 +4,8 @@
 //   Linear on more than 2 dims -> linear(x, out);
 // - x * 0.5 * (1 + erf(x / sqrt(2))) in any order of its two products:
 //   torch's GELU before opset 20 -> gelu(x);
+// - Relu then Clip(0, 6), x * HardSigmoid(x), x * Sigmoid(x): relu6,
+//   hardswish, silu;
 // - mean, x - mean, (x - mean)^2, its mean, + eps, sqrt, divide, then * w
 //   and + b over the last dims: torch's LayerNorm before opset 17 ->
 //   layernorm(x, shape=[...]).
@@ -167,7 +169,7 @@ bool layernorm(Converter &c, const Node &n) {
 }
 
 /// Relu then Clip(0, 6): torch's ReLU6 -> relu6(x); x * hardsigmoid(x):
-/// torch's Hardswish -> hardswish(x).
+/// torch's Hardswish -> hardswish(x); x * sigmoid(x): SiLU -> silu(x).
 bool activationPair(Converter &c, const Node &n) {
   std::string x = c.input(n, 0);
   if (c.constant(x))
@@ -186,15 +188,16 @@ bool activationPair(Converter &c, const Node &n) {
     return true;
   }
   int mul = only(c, n.output(0), "Mul");
-  if (mul < 0 || std::abs(attrFloat(n, "alpha", 0.2) - 1.0 / 6) > 1e-6 ||
-      attrFloat(n, "beta", 0.5) != 0.5)
+  const bool silu = n.op_type() == "Sigmoid";
+  if (mul < 0 || (!silu && (std::abs(attrFloat(n, "alpha", 0.2) - 1.0 / 6) > 1e-6 ||
+                            attrFloat(n, "beta", 0.5) != 0.5)))
     return false;
   const Node &m = c.node(mul);
   if ((c.input(m, 0) == x ? c.input(m, 1) : c.input(m, 1) == x ? c.input(m, 0) : "") !=
       n.output(0))
     return false;
   c.consume(mul);
-  c.emit(n, {m.output(0)}, Expr().t("hardswish(").x(x).t(")"));
+  c.emit(n, {m.output(0)}, Expr().t(silu ? "silu(" : "hardswish(").x(x).t(")"));
   return true;
 }
 
@@ -208,7 +211,7 @@ bool matchPattern(Converter &c, const ::onnx::NodeProto &n, int) {
     return gelu(c, n);
   if (op == "ReduceMean")
     return layernorm(c, n);
-  if (op == "Relu" || op == "HardSigmoid")
+  if (op == "Relu" || op == "HardSigmoid" || op == "Sigmoid")
     return activationPair(c, n);
   return false;
 }

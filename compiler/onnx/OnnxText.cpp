@@ -3,7 +3,7 @@
 // Variables are named after the ONNX nodes ("/layer1/layer1.0/conv1/Conv"
 // -> layer1_0_conv1). Module scopes that repeat with the same structure
 // become blocks: among the depths of the node names' scopes, the one whose
-// repeated scopes cover the most statements is chosen; scopes there with
+// repeated scopes save the most lines is chosen; scopes there with
 // one input tensor set, one output and the same statements (numbers
 // aside) share a block, the numbers that differ being its parameters.
 //
@@ -192,11 +192,13 @@ std::string writeProgram(const Program &p, bool blocks) {
     std::map<std::string, std::vector<size_t>> byShape;
     for (size_t k = 0; k < units.size(); ++k)
       byShape[units[k].signature].push_back(k);
+    // Lines saved: each call replaces its unit, each block is written once.
     size_t covered = 0;
     for (const auto &[sig, members] : byShape)
-      if (members.size() >= 2)
-        for (size_t k : members)
-          covered += units[k].end - units[k].begin;
+      if (members.size() >= 2) {
+        size_t size = units[members[0]].end - units[members[0]].begin;
+        covered += members.size() * (size - 1) - std::min(members.size() * (size - 1), size + 3);
+      }
     if (covered > best) {
       best = covered;
       chosen = std::move(units);
