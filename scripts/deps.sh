@@ -8,6 +8,7 @@ packages=(
   llvm-15-dev                    # ADT and Support
   libfmt-dev doctest-dev         # formatting, unit tests
   libdnnl-dev                    # oneDNN 2.6.3: netc measure runs each layer as its primitive
+  libonnx-dev libprotobuf-dev    # ONNX 1.12 and its protobuf: netc import, --report model.onnx
   ocl-icd-opencl-dev             # OpenCL, which the CMake config of Debian's oneDNN requires
   clang                          # the emitted C++ is also built with clang++ in the tests
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
