@@ -34,7 +34,7 @@ cc=$(command -v clang-14 || command -v clang)
 cxx=$(command -v clang++-14 || command -v clang++)
 CC=$cc CXX=$cxx cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETC_FUZZ=ON \
   -DNETC_SANITIZE=ON "-DNETC_SANITIZERS=$sanitizers" -DNETC_FUZZ_INTERCEPTORS=$interceptors >/dev/null
-cmake --build "$build" -j"$(nproc)" --target fuzz_pipeline fuzz_structured
+cmake --build "$build" -j"$(nproc)" --target fuzz_pipeline fuzz_structured fuzz_onnx
 
 mkdir -p "$build/artifacts"
 # Seeds: the committed corpus, every test input and example, the stdlib.
@@ -45,10 +45,18 @@ while IFS= read -r f; do
   cp "$f" "$seeds/seed-$i.net"
   i=$((i + 1))
 done < <(find examples stdlib tests/golden tests/kernels tests/emit -name '*.net' | sort)
+# fuzz_onnx's seeds: the ONNX test models (fuzz_onnx reads bytes as a model).
+onnx_seeds=$(mktemp -d)
+trap 'rm -rf "$seeds" "$onnx_seeds"' EXIT
+cp tests/onnx/models/*.onnx tests/onnx/bad/*.onnx "$onnx_seeds/"
 
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for target in fuzz_pipeline fuzz_structured; do
+for target in fuzz_pipeline fuzz_structured fuzz_onnx; do
+  target_seeds=$seeds dict=-dict=tests/fuzz/netc.dict max_len=8192
+  if [ "$target" = fuzz_onnx ]; then
+    target_seeds=$onnx_seeds dict= max_len=65536
+  fi
   echo "== $target: replaying $(ls tests/fuzz/corpus tests/fuzz/regressions | wc -l) committed inputs"
   "$build/$target" -runs=0 -entropic=0 -rss_limit_mb=2048 -timeout=10 tests/fuzz/corpus tests/fuzz/regressions \
     >"$build/$target.replay.log" 2>&1 || { tail -50 "$build/$target.replay.log"; exit 1; }
@@ -67,8 +75,8 @@ for target in fuzz_pipeline fuzz_structured; do
     bound="-max_total_time=$seconds"
   fi
   # shellcheck disable=SC2086
-  "$build/$target" "$work" "$seeds" -dict=tests/fuzz/netc.dict -entropic=0 $bound \
-    -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+  "$build/$target" "$work" "$target_seeds" $dict -entropic=0 $bound \
+    -timeout=10 -rss_limit_mb=2048 -max_len=$max_len -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$target-" ${FUZZ_JOBS:+-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS} \
     >"$build/$target.log" 2>&1 || {
       tail -60 "$build/$target.log" fuzz-*.log 2>/dev/null
@@ -76,7 +84,7 @@ for target in fuzz_pipeline fuzz_structured; do
       exit 1
     }
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$build/$target.log" | tail -3
-  if [ "${FUZZ_MERGE:-0}" = 1 ]; then
+  if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$target" != fuzz_onnx ]; then
     "$build/$target" -merge=1 -max_len=8192 tests/fuzz/corpus "$work" >/dev/null 2>&1
   fi
 done
