@@ -284,6 +284,15 @@ std::optional<Program> Converter::run() {
     if (isInit.count(v.name()))
       continue;
     TensorInfo &t = tensors[v.name()];
+    if (llvm::StringRef(v.doc_string()).startswith(kWeightInputDoc)) {
+      // A weight netc wrote without its values (--emit=onnx --weights none).
+      Const w;
+      w.type = t.type;
+      w.dims = t.shape;
+      t.value = w;
+      t.defined = true;
+      continue;
+    }
     Input in;
     in.tensor = v.name();
     const auto &tt = v.type().tensor_type();

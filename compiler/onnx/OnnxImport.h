@@ -39,6 +39,11 @@
 
 namespace netc::onnx {
 
+/// The doc string of a graph input that is a weight whose values were left
+/// out (netc's --emit=onnx --weights none writes it; netc import reads such
+/// an input as the weight it is, not as an input of the network).
+constexpr const char *kWeightInputDoc = "netc: a weight; its values are left out";
+
 struct ImportOptions {
   uint64_t maxBytes = (2ull << 30) - 1; ///< the model file (protobuf's own limit: 2 GiB)
   uint64_t maxNodes = 2000000;          ///< nodes of the ONNX graph
