@@ -9,6 +9,8 @@ packages=(
   libfmt-dev doctest-dev         # formatting, unit tests
   libdnnl-dev                    # oneDNN 2.6.3: netc measure runs each layer as its primitive
   ocl-icd-opencl-dev             # OpenCL, which the CMake config of Debian's oneDNN requires
+  libonnx-dev libprotobuf-dev    # --emit=onnx writes ONNX 1.12's protobuf model; tests check it
+  python3-onnx                   # the cli test checks the written model with onnx.checker
   clang                          # the emitted C++ is also built with clang++ in the tests
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
   python3                        # generates the golden inputs too large to commit (CASE.gen)
