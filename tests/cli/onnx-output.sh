@@ -7,9 +7,16 @@
 # random) with onnx.checker.check_model(m, full_check=True), which also runs
 # ONNX's strict shape inference against the shapes netc declared.
 #
-# usage: onnx-output.sh NETC   (run from the source root)
+# With no ONNX runtime on Debian 12, tests/cli/onnx-numpy.py (a numpy
+# interpreter of the operators netc writes) runs the --weights random models
+# of every op (every_op.net without what has no ONNX form), of
+# onnx-variants.net and of seven examples at 64x64, optimized and -O0, and
+# compares their outputs with netc's evaluator (NETC-EVALDUMP) within 1e-5.
+#
+# usage: onnx-output.sh NETC NETC-EVALDUMP   (run from the source root)
 set -uo pipefail
 netc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+evaldump=$2
 . "$(dirname "$0")/../check-lib.sh" # $work, check, $fails
 good=tests/emit/small.net
 
@@ -82,5 +89,28 @@ for path in sys.argv[1:]:
 sys.exit(1 if failed else 0)
 PY
 check "python3-onnx: every model passes check_model(full_check=True)" test $? -eq 0
+
+# The numbers: numpy runs the models, netc's evaluator is the reference.
+sed -e 's/causal=true, past=3)/causal=true)/' \
+  -e 's/adaptive_avg_pool2d(x, (3, 5))/adaptive_avg_pool2d(x, (4, 8))/' \
+  tests/golden/graph/every_op.net >"$work/every_op.net"
+numeric() { # NAME FILE ARGS...
+  local name=$1 file=$2
+  shift 2
+  "$netc" --emit=onnx --weights random "$@" "$file" -o "$work/n.onnx" &&
+    "$evaldump" "$file" "$work/n.dump" "$@" &&
+    /usr/bin/python3 tests/cli/onnx-numpy.py "$work/n.onnx" "$work/n.dump" >"$work/n.log" 2>&1
+  local rc=$?
+  [ $rc -eq 0 ] || cat "$work/n.log" >&2
+  check "$name: numpy run of the ONNX model = netc's evaluator" test $rc -eq 0
+}
+for opt in "" -O0; do
+  numeric "every op $opt" "$work/every_op.net" $opt
+  numeric "variants $opt" tests/cli/onnx-variants.net $opt
+  for n in mobilenetv2 resnet18 shufflenet_v2_x1_0 googlenet efficientnet_b0 mobilenet_v3_small \
+           squeezenet1_0; do
+    numeric "$n at 64x64 $opt" "examples/$n.net" $opt -D res=64
+  done
+done
 
 exit $((fails > 0))
