@@ -239,7 +239,8 @@ private:
         types.insert(e.extraFirst ? types.begin() : types.end(), g.type(x));
       }
       std::vector<std::string> next;
-      ir::OnnxCall ecall{*e.op, e.attrs, types, {outTypes[0]}, {}, args, {}, b};
+      const llvm::ArrayRef<ir::TensorType> result(outTypes[0]); // the op's output, as the epilogue's
+      ir::OnnxCall ecall{*e.op, e.attrs, types, result, {}, args, {}, b};
       if (std::string why = e.op->onnx(ecall, next); !why.empty())
         return noForm(e.op->name, e.name, why);
       out = next;
