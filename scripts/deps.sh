@@ -8,8 +8,9 @@ packages=(
   llvm-15-dev                    # ADT and Support
   libfmt-dev doctest-dev         # formatting, unit tests
   libdnnl-dev                    # oneDNN 2.6.3: netc measure runs each layer as its primitive
-  libonnx-dev libprotobuf-dev    # ONNX 1.12 and its protobuf: netc import, --report model.onnx
+  libonnx-dev libprotobuf-dev    # ONNX 1.12 and its protobuf: netc import, FILE.onnx, --emit=onnx
   ocl-icd-opencl-dev             # OpenCL, which the CMake config of Debian's oneDNN requires
+  python3-onnx                   # the cli test checks the written model with onnx.checker
   clang                          # the emitted C++ is also built with clang++ in the tests
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes (scripts/robustness.sh)
   python3                        # generates the golden inputs too large to commit (CASE.gen)

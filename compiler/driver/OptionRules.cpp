@@ -105,24 +105,31 @@ std::optional<std::string> checkPassesAndOutput(const Options &o,
   bool runsPasses = o.action == Action::Report || o.action == Action::OptReport ||
                     o.action == Action::Measure ||
                     o.action == Action::EmitOptGraph || o.action == Action::EmitDot ||
+                    o.action == Action::EmitOnnx ||
                     o.action == Action::EmitCpp;
   if (!runsPasses)
     for (llvm::StringRef name : seen)
       if (name == "--passes" || name == "--verify-each" || name == "--print-after-all" ||
           name == "-O0" || name == "--no-opt")
         return fmt::format("option '{}' needs an output that runs the passes: --report, "
-                           "--opt-report, --emit=opt-graph, --emit=dot, --emit=cpp or netc "
-                           "measure",
+                           "--opt-report, --emit=opt-graph, --emit=dot, --emit=onnx, --emit=cpp or "
+                           "netc measure",
                            name.str());
   if (o.output.empty() && std::find(seen.begin(), seen.end(), "--force") != seen.end())
     return std::string("option '--force' needs -o");
   return std::nullopt;
 }
 
-/// --dot-color needs --emit=dot.
+/// --dot-color needs --emit=dot, --weights --emit=onnx; ONNX is binary: it
+/// needs -o FILE (-o /dev/stdout writes it to a pipe), never a terminal.
 std::optional<std::string> checkDot(const Options &o, const std::vector<llvm::StringRef> &seen) {
   if (o.action != Action::EmitDot && given(seen, "--dot-color"))
     return std::string("option '--dot-color' needs --emit=dot");
+  if (o.action != Action::EmitOnnx && given(seen, "--weights"))
+    return std::string("option '--weights' needs --emit=onnx");
+  if (o.action == Action::EmitOnnx && (o.output.empty() || o.output == "-"))
+    return std::string("--emit=onnx writes a binary file: give it with -o FILE (-o /dev/stdout "
+                       "for a pipe)");
   return std::nullopt;
 }
 

@@ -57,8 +57,8 @@ const std::vector<OptionSpec> &specs() {
   static const std::vector<OptionSpec> table = {
       {"--emit", "WHAT",
        "print a stage's output: ast, graph, opt-graph (after the passes), dot (the optimized "
-       "graph for Graphviz; with -O0 as written), or write C++ kernels and a self-checking "
-       "model: cpp (needs -o DIR)",
+       "graph for Graphviz; with -O0 as written), or write onnx (that graph as an ONNX model, "
+       "opset 17: needs -o FILE) or C++ kernels and a self-checking model: cpp (needs -o DIR)",
        [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
          if (v == "ast") {
            o.action = Action::EmitAST;
@@ -76,12 +76,16 @@ const std::vector<OptionSpec> &specs() {
            o.action = Action::EmitDot;
            return std::nullopt;
          }
+         if (v == "onnx") {
+           o.action = Action::EmitOnnx;
+           return std::nullopt;
+         }
          if (v == "cpp") {
            o.action = Action::EmitCpp;
            return std::nullopt;
          }
          return fmt::format(
-             "unknown --emit value '{}' (expected: ast, graph, opt-graph, dot, cpp)", v.str());
+             "unknown --emit value '{}' (expected: ast, graph, opt-graph, dot, onnx, cpp)", v.str());
        }},
       {"--dot-color", "WHAT",
        "--emit=dot: colour the layers by what bounds them on --hw: bound (memory or compute, "
@@ -90,6 +94,15 @@ const std::vector<OptionSpec> &specs() {
          if (v != "bound" && v != "none")
            return fmt::format("unknown --dot-color '{}' (expected: bound, none)", v.str());
          o.dotColorBound = v == "bound";
+         return std::nullopt;
+       }},
+      {"--weights", "WHAT",
+       "--emit=onnx: none (the default: every weight a graph input, its shape only) or random "
+       "(initializers holding the seeded values netc's evaluator draws)",
+       [](Options &o, llvm::StringRef v) -> std::optional<std::string> {
+         if (v != "none" && v != "random")
+           return fmt::format("unknown --weights '{}' (expected: none, random)", v.str());
+         o.onnx.weights = v == "random" ? onnxgen::OnnxWeights::Random : onnxgen::OnnxWeights::None;
          return std::nullopt;
        }},
       {"--network", "NAME", "the network to compile (default: the last one in FILE)",

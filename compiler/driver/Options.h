@@ -12,6 +12,7 @@
 #include "driver/Compilation.h"
 #include "driver/Sweep.h"
 #include "measure/Runner.h"
+#include "onnx/OnnxWriter.h"
 #include "report/ReportWriter.h"
 #include "sema/Elaborator.h"
 
@@ -31,6 +32,7 @@ enum class Action {
   EmitGraph,
   EmitOptGraph,
   EmitDot, ///< the graph for Graphviz: optimized, or as written with -O0
+  EmitOnnx, ///< the same graph as an ONNX model (-o FILE)
   EmitCpp, ///< a directory of C++ kernels and a self-checking model (-o DIR)
   Report,
   OptReport,
@@ -56,6 +58,7 @@ struct Options {
   sweep::SweepOptions sweep; ///< --report --sweep (driver/Sweep.h)
   codegen::EmitOptions emit; ///< --emit=cpp
   bool dotColorBound = false; ///< --emit=dot --dot-color bound
+  onnxgen::OnnxOptions onnx;  ///< --emit=onnx: --weights
   measure::RunOptions measure; ///< netc measure: --threads, --repeats
 };
 

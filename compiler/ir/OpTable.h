@@ -17,6 +17,7 @@
 #include "ir/Attr.h"
 #include "ir/Buffer.h"
 #include "ir/Kernel.h"
+#include "ir/Onnx.h"
 #include "ir/Types.h"
 
 #include <llvm/ADT/ArrayRef.h>
@@ -293,6 +294,7 @@ struct OpDef {
   KvCacheRule kvCache = nullptr;
   /// Null: every param is active for every token (ActiveParamsRule).
   ActiveParamsRule activeParams = nullptr;
+  OnnxRule onnx = nullptr; ///< how --emit=onnx writes it (ir/Onnx.h); null: no ONNX form
 };
 
 class OpTable {

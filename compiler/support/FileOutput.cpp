@@ -143,6 +143,7 @@ bool looksLikeNetcOutput(llvm::StringRef head) {
   const llvm::StringRef starts[] = {
       kReport, kComparison, kSweep, kGraph, kOptReport, // table formats
       kDotGraph,        // --emit=dot
+      kOnnx,            // --emit=onnx
       "# netc report: ", "# netc comparison: ", "# netc sweep: ", // markdown
       "# netc import: ", // netc import's .net program
       "<!DOCTYPE html>\n<!-- netc ", // html

@@ -17,6 +17,9 @@
 //   CSV                               netc's header row ("name,op,block,",
 //                                     "quantity,a,b,", "variant,")
 //   --emit=ast                        the AST printer's root `Module "FILE"`
+//   --emit=onnx                       the model's first fields: ir_version 8,
+//                                     producer_name "netc" (protobuf bytes
+//                                     08 08 12 04 "netc")
 //   --emit=cpp                        a marker file in the directory
 //
 // None of these can begin a .net program, so no source is taken for an
@@ -36,6 +39,8 @@ inline constexpr llvm::StringLiteral kSweep("netc sweep: ");
 inline constexpr llvm::StringLiteral kGraph("netc graph: ");
 inline constexpr llvm::StringLiteral kDotGraph("// netc graph: ");
 inline constexpr llvm::StringLiteral kOptReport("optimization report: ");
+/// An ONNX model: field 1 (ir_version) = 8, field 2 (producer_name) = "netc".
+inline constexpr llvm::StringLiteral kOnnx("\x08\x08\x12\x04netc");
 
 } // namespace netc::markers
 

@@ -12,6 +12,7 @@
 #include "ir/DotPrinter.h"
 #include "ir/GraphPrinter.h"
 #include "ir/OpTable.h"
+#include "onnx/OnnxWriter.h"
 #include "report/OptReportWriter.h"
 #include "report/ReportWriter.h"
 #include "sema/Hardware.h"
@@ -271,6 +272,26 @@ static int runDot(const Options &opts, driver::Compilation &c) {
   return writeText(opts, c, [&](llvm::raw_ostream &os) { ir::printDot(os, *graph, style); });
 }
 
+/// --emit=onnx -o FILE: the graph --emit=dot draws (optimized unless -O0)
+/// as an ONNX model.
+static int runOnnx(const Options &opts, driver::Compilation &c) {
+  std::optional<ir::Graph> graph = c.elaborate();
+  c.printDiagnostics();
+  if (!graph || !c.optimize(*graph))
+    return c.exitCode();
+  if (!checkOutput(opts.output, writePolicy(opts, c)))
+    return 1;
+  setStage("writing the ONNX model", "--weights none, --max-nodes or --batch");
+  onnxgen::OnnxOptions onnx = opts.onnx;
+  onnx.stage = opts.pipeline.optimize ? "optimized" : "as written";
+  std::string bytes;
+  if (std::string e = onnxgen::writeOnnx(*graph, onnx, bytes); !e.empty()) {
+    llvm::errs() << "netc: error: " << e << "\n";
+    return 1;
+  }
+  return writeOutput(opts.output, bytes, writePolicy(opts, c)) ? 0 : 1;
+}
+
 static int run(int argc, char **argv) {
   if (argc > 1 && std::string_view(argv[1]) == "calibrate") // netc calibrate: measure the host
     return calibrate::calibrateMain(argc - 1, argv + 1);
@@ -310,6 +331,7 @@ static int run(int argc, char **argv) {
   case Action::EmitCpp: return runEmitCpp(opts, c);
   case Action::Measure: return runMeasure(opts, c);
   case Action::EmitDot: return runDot(opts, c);
+  case Action::EmitOnnx: return runOnnx(opts, c);
   default: return runGraph(opts, c);
   }
 }

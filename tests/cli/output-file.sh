@@ -15,6 +15,7 @@ printf 'network bad() {\n  x = input([1, 3, 8, 8])\n  return conv2d(x, 4, k=9)\n
 for mode in "--report" "--report --format json" "--report --format csv" "--report --format md" \
             "--opt-report" "--emit=ast" "--emit=graph" "--emit=opt-graph" "--emit=dot" \
             "--emit=dot -O0" "--emit=dot --dot-color bound" \
+            "--emit=onnx" "--emit=onnx -O0" "--emit=onnx --weights random" \
             "--report --compare examples/resnet18.net" \
             "--report --format csv --compare examples/resnet18.net" \
             "--report --format md --compare examples/resnet18.net" \

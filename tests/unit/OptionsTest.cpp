@@ -154,10 +154,11 @@ TEST_CASE("options: --help names netc calibrate and every exit status") {
 TEST_CASE("options: options of the passes need an output that runs them") {
   checkUsageError({"--emit=graph", "-O0", "m.net"},
                   "option '-O0' needs an output that runs the passes: --report, --opt-report, "
-                  "--emit=opt-graph, --emit=dot, --emit=cpp or netc measure");
+                  "--emit=opt-graph, --emit=dot, --emit=onnx, --emit=cpp or netc measure");
   checkUsageError({"--print-after-all", "m.net"},
                   "option '--print-after-all' needs an output that runs the passes: --report, "
-                  "--opt-report, --emit=opt-graph, --emit=dot, --emit=cpp or netc measure");
+                  "--opt-report, --emit=opt-graph, --emit=dot, --emit=onnx, --emit=cpp or "
+                  "netc measure");
   checkUsageError({"--report", "--force", "m.net"}, "option '--force' needs -o");
   Run ok({"--emit=opt-graph", "--passes", "fold-batchnorm", "--verify-each", "m.net"});
   CHECK_FALSE(ok.rc);

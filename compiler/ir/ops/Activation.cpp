@@ -171,14 +171,63 @@ std::string softmaxKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// ---- ONNX (opset 17) ------------------------------------------------------
+constexpr char kRelu[] = "Relu", kSigmoid[] = "Sigmoid", kTanh[] = "Tanh",
+               kHardSwish[] = "HardSwish";
+
+std::string relu6Onnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("Clip", {c.in[0], c.b.scalar(0), c.b.scalar(6)})};
+  return "";
+}
+
+std::string leakyReluOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("LeakyRelu", {c.in[0]}, {{"alpha", c.attrs.getFloat("slope")}})};
+  return "";
+}
+
+std::string hardsigmoidOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("HardSigmoid", {c.in[0]}, {{"alpha", 1.0 / 6.0}, {"beta", 0.5}})};
+  return "";
+}
+
+// silu: x * Sigmoid(x).
+std::string siluOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("Mul", {c.in[0], c.b.node("Sigmoid", {c.in[0]})})};
+  return "";
+}
+
+// gelu (no Gelu before opset 20): x * (1 + f) * 0.5 with f = Erf(x / sqrt 2),
+// or for "tanh" f = Tanh(sqrt(2/pi) * (x + 0.044715 x^3)).
+std::string geluOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  OnnxBuilder &b = c.b;
+  const std::string &x = c.in[0];
+  std::string f;
+  if (c.attrs.getStr("approximate") == "tanh") {
+    std::string cube = b.node("Mul", {b.node("Mul", {x, x}), x});
+    std::string inner = b.node("Add", {x, b.node("Mul", {cube, b.scalar(0.044715)})});
+    f = b.node("Tanh", {b.node("Mul", {inner, b.scalar(std::sqrt(2.0 / 3.14159265358979323846))})});
+  } else {
+    f = b.node("Erf", {b.node("Div", {x, b.scalar(std::sqrt(2.0))})});
+  }
+  std::string y = b.node("Mul", {x, b.node("Add", {f, b.scalar(1)})});
+  out = {b.node("Mul", {y, b.scalar(0.5)})};
+  return "";
+}
+
+std::string softmaxOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("Softmax", {c.in[0]}, {{"axis", c.attrs.getInt("dim")}})};
+  return "";
+}
+
 /// An elementwise activation without attributes; `cost` and `costDoc` give
 /// its FLOPs per element.
 OpDef unary(const char *name, const char *doc, CostRule cost, const char *costDoc, EvalRule eval,
-            ScalarRule scalar) {
+            ScalarRule scalar, OnnxRule onnx) {
   OpDef d{name, {{"x", ParamKind::Tensor}}, PatternKind::Elementwise, sameShape, nullptr, doc,
           cost, costDoc};
   d.eval = eval;
   d.scalar = scalar;
+  d.onnx = onnx;
   return d;
 }
 
@@ -193,8 +242,8 @@ void setDnnl(OpDef &d, DnnlAlg alg, float alpha = 0, float beta = 0) {
 } // namespace
 
 void registerActivationOps(OpTable &t) {
-  setDnnl(t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)", mapEval<reluF>, reluScalar)), DnnlAlg::Relu);
-  setDnnl(t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)", mapEval<relu6F>, relu6Scalar)), DnnlAlg::Clip, 0, 6);
+  setDnnl(t.add(unary("relu", "max(x, 0) (torch.nn.ReLU)", costPerOutput<1>, "1 FLOP per element (max)", mapEval<reluF>, reluScalar, onnxSame<kRelu>)), DnnlAlg::Relu);
+  setDnnl(t.add(unary("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", costPerOutput<2>, "2 FLOPs per element (max, min)", mapEval<relu6F>, relu6Scalar, relu6Onnx)), DnnlAlg::Clip, 0, 6);
   OpDef &leaky = t.add({"leaky_relu",
          {{"x", ParamKind::Tensor}, {"slope", ParamKind::Float, false, 0.01}},
          PatternKind::Elementwise,
@@ -205,14 +254,15 @@ void registerActivationOps(OpTable &t) {
          "2 FLOPs per element (multiply, select)"});
   leaky.eval = leakyReluEval;
   leaky.scalar = leakyReluScalar;
+  leaky.onnx = leakyReluOnnx;
   setDnnl(leaky, DnnlAlg::Relu);
   leaky.dnnl.refine = [](const Attrs &a, DnnlOp &d) { d.alpha = float(a.getFloat("slope")); };
-  setDnnl(t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)", mapEval<sigmoidF>, sigmoidScalar)), DnnlAlg::Logistic);
-  setDnnl(t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)", mapEval<hardsigmoidF>, hardsigmoidScalar)), DnnlAlg::HardSigmoid);
-  setDnnl(t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)", mapEval<tanhF>, tanhScalar)), DnnlAlg::Tanh);
-  setDnnl(t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)", mapEval<siluF>, siluScalar)), DnnlAlg::Swish, 1);
+  setDnnl(t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)", mapEval<sigmoidF>, sigmoidScalar, onnxSame<kSigmoid>)), DnnlAlg::Logistic);
+  setDnnl(t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)", mapEval<hardsigmoidF>, hardsigmoidScalar, hardsigmoidOnnx)), DnnlAlg::HardSigmoid);
+  setDnnl(t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)", mapEval<tanhF>, tanhScalar, onnxSame<kTanh>)), DnnlAlg::Tanh);
+  setDnnl(t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)", mapEval<siluF>, siluScalar, siluOnnx)), DnnlAlg::Swish, 1);
   t.alias("swish", "silu");
-  setDnnl(t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)", mapEval<hardswishF>, hardswishScalar)), DnnlAlg::HardSwish);
+  setDnnl(t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)", mapEval<hardswishF>, hardswishScalar, onnxSame<kHardSwish>)), DnnlAlg::HardSwish);
   OpDef &gelu = t.add({"gelu",
          {{"x", ParamKind::Tensor}, {"approximate", ParamKind::Str, false, std::string("none")}},
          PatternKind::Elementwise,
@@ -223,6 +273,7 @@ void registerActivationOps(OpTable &t) {
          "8 FLOPs per element (an estimate of erf or the tanh form: x*(1+f(x))/2)"});
   gelu.eval = geluEval;
   gelu.scalar = geluScalar;
+  gelu.onnx = geluOnnx;
   setDnnl(gelu, DnnlAlg::GeluErf);
   gelu.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
     d.alg = a.getStr("approximate") == "tanh" ? DnnlAlg::GeluTanh : DnnlAlg::GeluErf;
@@ -237,6 +288,7 @@ void registerActivationOps(OpTable &t) {
          "5 FLOPs per element (max, subtract, exp, sum, divide)"});
   softmax.eval = softmaxEval;
   softmax.kernel = softmaxKernel;
+  softmax.onnx = softmaxOnnx;
   softmax.dnnl.kind = DnnlKind::Softmax;
 }
 

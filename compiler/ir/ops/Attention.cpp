@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/OpTable.h"
+#include "ir/ops/OnnxForms.h"
 
 #include "support/Checked.h"
 
@@ -346,6 +347,7 @@ void registerAttentionOps(OpTable &t) {
                       "(S x D/2, shared by batch and heads) are not counted"});
   rot.eval = rotaryEval;
   rot.kernel = rotaryKernel;
+  rot.onnx = rotaryOnnx;
   rot.dnnl.why = "oneDNN 2.6 has no rotary embedding primitive";
 
   OpDef &att = t.add({"attention",
@@ -368,6 +370,7 @@ void registerAttentionOps(OpTable &t) {
                       "not subtracted); 6 FLOPs per score (scale, softmax 5)"});
   att.eval = attentionEval;
   att.kernel = attentionKernel;
+  att.onnx = attentionOnnx;
   att.extraTraffic = attentionTraffic;
   att.onChipAttr = "fused";
   att.kvCache = attentionKv;

@@ -247,6 +247,36 @@ std::string channelShuffleKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// ---- ONNX: Concat, Split; channel_shuffle is Reshape [N, g, C/g, ...],
+// Transpose of the two group dims, Reshape back.
+std::string concatOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("Concat", c.in, {{"axis", c.attrs.getInt("dim")}})};
+  return "";
+}
+
+std::string splitOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  int64_t dim = 0;
+  wrapDim("dim", c.attrs.getInt("dim"), c.inputs[0], dim);
+  Ints sizes;
+  for (const TensorType &y : c.outputs)
+    sizes.push_back(y.shape[size_t(dim)]);
+  out = c.b.nodes("Split", {c.in[0], c.b.ints(sizes)}, {{"axis", dim}}, c.outputs.size());
+  return "";
+}
+
+std::string channelShuffleOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  const Shape &x = c.inputs[0].shape;
+  const int64_t g = c.attrs.getInt("groups");
+  Ints grouped = {x[0], g, x[1] / g}, perm = {0, 2, 1};
+  for (size_t i = 2; i < x.size(); ++i) {
+    grouped.push_back(x[i]);
+    perm.push_back(int64_t(i) + 1);
+  }
+  std::string t = c.b.node("Transpose", {onnxReshape(c.b, c.in[0], grouped)}, {{"perm", perm}});
+  out = {onnxReshape(c.b, t, x)};
+  return "";
+}
+
 } // namespace
 
 void registerConcatOps(OpTable &t) {
@@ -260,6 +290,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   concat.eval = concatEval;
   concat.kernel = concatKernel;
+  concat.onnx = concatOnnx;
   concat.dnnl.kind = DnnlKind::Concat;
   OpDef &split = t.add({"split",
          {{"x", ParamKind::Tensor},
@@ -273,6 +304,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   split.eval = splitEval;
   split.kernel = splitKernel;
+  split.onnx = splitOnnx;
   split.dnnl.why = "oneDNN has no split primitive (frameworks take views of the input)";
   OpDef &chunk = t.add({"chunk",
          {{"x", ParamKind::Tensor},
@@ -286,6 +318,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   chunk.eval = splitEval;
   chunk.kernel = splitKernel;
+  chunk.onnx = splitOnnx;
   chunk.dnnl.why = "oneDNN has no split primitive (frameworks take views of the input)";
   OpDef &shuffle = t.add({"channel_shuffle",
          {{"x", ParamKind::Tensor}, {"groups", ParamKind::Int}},
@@ -297,6 +330,7 @@ void registerConcatOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   shuffle.eval = channelShuffleEval;
   shuffle.kernel = channelShuffleKernel;
+  shuffle.onnx = channelShuffleOnnx;
   shuffle.dnnl.kind = DnnlKind::Shuffle;
 }
 

@@ -344,6 +344,35 @@ bool conv2dAbsorbPad(Attrs &attrs, const Ints &pad, std::string &) {
   return true;
 }
 
+// ONNX: Conv and ConvTranspose (X, W[, B]); netc's padding [t, b, l, r]
+// becomes pads [t, l, b, r].
+std::string conv2dOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  std::vector<std::string> ins = {c.in[0]};
+  ins.insert(ins.end(), c.w.begin(), c.w.end());
+  const Ints &k = c.attrs.getInts("k");
+  out = {c.b.node("Conv", ins,
+                  {{"kernel_shape", k},
+                   {"strides", c.attrs.getInts("stride")},
+                   {"pads", onnxPads2d(c.attrs.getInts("padding"))},
+                   {"dilations", c.attrs.getInts("dilation")},
+                   {"group", c.attrs.getInt("groups")}})};
+  return "";
+}
+
+std::string convTranspose2dOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  std::vector<std::string> ins = {c.in[0]};
+  ins.insert(ins.end(), c.w.begin(), c.w.end());
+  const Ints &p = c.attrs.getInts("padding");
+  out = {c.b.node("ConvTranspose", ins,
+                  {{"kernel_shape", c.attrs.getInts("k")},
+                   {"strides", c.attrs.getInts("stride")},
+                   {"pads", Ints{p[0], p[1], p[0], p[1]}},
+                   {"output_padding", c.attrs.getInts("output_padding")},
+                   {"dilations", c.attrs.getInts("dilation")},
+                   {"group", c.attrs.getInt("groups")}})};
+  return "";
+}
+
 } // namespace
 
 void registerConvOps(OpTable &t) {
@@ -365,6 +394,7 @@ void registerConvOps(OpTable &t) {
          "+1 with bias"});
   conv.eval = conv2dEval;
   conv.kernel = conv2dKernel;
+  conv.onnx = conv2dOnnx;
   conv.weightLayout = WeightLayout::OutFirst;
   conv.absorbPad = conv2dAbsorbPad;
   conv.dnnl.kind = DnnlKind::Convolution;
@@ -387,6 +417,7 @@ void registerConvOps(OpTable &t) {
          "with bias"});
   convT.eval = convTranspose2dEval;
   convT.kernel = convTranspose2dKernel;
+  convT.onnx = convTranspose2dOnnx;
   convT.weightLayout = WeightLayout::Transposed;
   convT.dnnl.kind = DnnlKind::Deconvolution;
   // [N, C, H, W] out: a norm or linear over its last dim acts on W (sema warns).

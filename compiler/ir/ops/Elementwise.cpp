@@ -94,6 +94,21 @@ std::string affineScalar(const Attrs &a, llvm::ArrayRef<std::string> x) {
   return fmt::format("{} * {} + {}", x[0], lit(a.getFloat("scale")), lit(a.getFloat("shift")));
 }
 
+// ONNX: Mul by scale unless it is 1, then Add shift unless it is 0
+// (Identity when neither).
+std::string affineOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  const double scale = c.attrs.getFloat("scale"), shift = c.attrs.getFloat("shift");
+  std::string y = c.in[0];
+  if (scale != 1.0)
+    y = c.b.node("Mul", {y, c.b.scalar(scale)});
+  if (shift != 0.0)
+    y = c.b.node("Add", {y, c.b.scalar(shift)});
+  out = {y == c.in[0] ? c.b.node("Identity", {y}) : y};
+  return "";
+}
+
+constexpr char kAdd[] = "Add", kSub[] = "Sub", kMul[] = "Mul", kDiv[] = "Div";
+
 } // namespace
 
 void registerElementwiseOps(OpTable &t) {
@@ -111,6 +126,7 @@ void registerElementwiseOps(OpTable &t) {
                          "1 FLOP per element, 2 when both scale != 1 and shift != 0"});
   affine.eval = affineEval;
   affine.scalar = affineScalar;
+  affine.onnx = affineOnnx;
   affine.dnnl.kind = DnnlKind::Eltwise;
   affine.dnnl.alg = DnnlAlg::Affine;
   affine.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
@@ -121,18 +137,22 @@ void registerElementwiseOps(OpTable &t) {
   OpDef &add = t.add(binary("add", "a + b with broadcasting (torch.add)"));
   add.eval = binaryEval<addF>;
   add.scalar = binaryScalar<'+'>;
+  add.onnx = onnxSame<kAdd>; // numpy broadcasting, as torch
   add.dnnl = {DnnlKind::Binary, DnnlAlg::Add};
   OpDef &sub = t.add(binary("sub", "a - b with broadcasting (torch.sub)"));
   sub.eval = binaryEval<subF>;
   sub.scalar = binaryScalar<'-'>;
+  sub.onnx = onnxSame<kSub>; // numpy broadcasting, as torch
   sub.dnnl = {DnnlKind::Binary, DnnlAlg::Sub};
   OpDef &mul = t.add(binary("mul", "a * b with broadcasting (torch.mul)"));
   mul.eval = binaryEval<mulF>;
   mul.scalar = binaryScalar<'*'>;
+  mul.onnx = onnxSame<kMul>; // numpy broadcasting, as torch
   mul.dnnl = {DnnlKind::Binary, DnnlAlg::Mul};
   OpDef &div = t.add(binary("div", "a / b with broadcasting (torch.div)"));
   div.eval = binaryEval<divF>;
   div.scalar = binaryScalar<'/'>;
+  div.onnx = onnxSame<kDiv>; // numpy broadcasting, as torch
   div.dnnl = {DnnlKind::Binary, DnnlAlg::Div};
 }
 

@@ -47,6 +47,18 @@ void paramEval(const OpCall &, llvm::ArrayRef<const Buffer *>, llvm::ArrayRef<co
   outs[0].data = ws[0]->data;
 }
 
+// ONNX: an input is a graph input; a param is its weight (a graph input or
+// an initializer, by --weights), read where it is used: no node.
+std::string inputOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.graphInput(c.outputs[0])};
+  return "";
+}
+
+std::string paramOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.w[0]};
+  return "";
+}
+
 } // namespace
 
 void registerInputOps(OpTable &t) {
@@ -60,6 +72,7 @@ void registerInputOps(OpTable &t) {
          "0 FLOPs, 0 bytes: the input is already in memory; the ops reading it count its bytes",
          /*view=*/true});
   in.eval = inputEval;
+  in.onnx = inputOnnx;
   in.isInput = true;
   in.namedAfterVariable = true;
   OpDef &param = t.add({"param",
@@ -73,6 +86,7 @@ void registerInputOps(OpTable &t) {
          "0 FLOPs, 0 bytes: a weight already in memory; the ops reading it count its bytes",
          /*view=*/true});
   param.eval = paramEval;
+  param.onnx = paramOnnx;
   param.namedAfterVariable = true;
   param.outputIsWeight = true;
 }

@@ -224,6 +224,23 @@ std::string matmulKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// ONNX: linear on a 2-D input is Gemm(x, W, b, transB=1); on any other rank
+// MatMul(x, Transpose(W)) then Add(b). matmul is MatMul (torch.matmul's rules).
+std::string linearOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  if (c.inputs[0].rank() == 2) {
+    std::vector<std::string> ins = {c.in[0]};
+    ins.insert(ins.end(), c.w.begin(), c.w.end());
+    out = {c.b.node("Gemm", ins, {{"transB", int64_t{1}}})};
+    return "";
+  }
+  std::string wt = c.b.node("Transpose", {c.w[0]}, {{"perm", Ints{1, 0}}});
+  std::string y = c.b.node("MatMul", {c.in[0], wt});
+  out = {c.w.size() > 1 ? c.b.node("Add", {y, c.w[1]}) : y};
+  return "";
+}
+
+constexpr char kMatMul[] = "MatMul";
+
 } // namespace
 
 void registerLinearOps(OpTable &t) {
@@ -240,6 +257,7 @@ void registerLinearOps(OpTable &t) {
        "MACs = outputs x in; exact: (2 in - 1) per output, +1 with bias"});
   linear.eval = linearEval;
   linear.kernel = linearKernel;
+  linear.onnx = linearOnnx;
   linear.weightLayout = WeightLayout::OutFirst;
   linear.outputChannelDim = -1; // features: the last dim
   linear.dnnl.kind = DnnlKind::InnerProduct;
@@ -256,6 +274,7 @@ void registerLinearOps(OpTable &t) {
          "MACs = outputs x K; exact: 2K - 1 per output"});
   matmul.eval = matmulEval;
   matmul.kernel = matmulKernel;
+  matmul.onnx = onnxSame<kMatMul>;
   matmul.dnnl.kind = DnnlKind::MatMul;
 }
 

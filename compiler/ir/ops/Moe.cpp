@@ -254,6 +254,46 @@ std::string moeKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// ONNX: every expert on every token, weighted by a gate that is zero but for
+// the token's top_k (the same outputs as routing; ties may pick another
+// expert than the stable sort). x as [T, d]; logits = x gate^T; TopK, then
+// Softmax of the top logits scattered into zeros [T, experts]; the sum over
+// experts j of gate[:, j] * (act(x w1^T) * x w3^T) w2^T; back to x's shape.
+std::string moeOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  OnnxBuilder &b = c.b;
+  const Shape &shape = c.inputs[0].shape;
+  const int64_t d = shape.back(), experts = c.attrs.getInt("experts");
+  const int64_t tokens = dimsProduct(shape, 0, shape.size()) / d;
+  auto times = [&](const std::string &x, const std::string &w) {
+    return b.node("MatMul", {x, b.node("Transpose", {w}, {{"perm", Ints{1, 0}}})});
+  };
+  std::string x = onnxReshape(b, c.in[0], {tokens, d});
+  std::vector<std::string> top = b.nodes("TopK", {times(x, c.w[0]), b.ints({c.attrs.getInt("top_k")})},
+                                         {{"axis", int64_t{-1}}}, 2);
+  std::string p = b.node("Softmax", {top[0]}, {{"axis", int64_t{-1}}});
+  std::string zeros = b.floats({tokens, experts}, std::vector<double>(size_t(tokens * experts), 0.0));
+  std::string gates = b.node("ScatterElements", {zeros, top[1], p}, {{"axis", int64_t{1}}});
+  Attrs actAttrs;
+  const OpDef &act = *gateActivation(c.attrs.getStr("act"), actAttrs);
+  const TensorType hiddenType{Shape{tokens, c.attrs.getInt("hidden")}, c.inputs[0].dtype};
+  std::string sum;
+  for (int64_t j = 0; j < experts; ++j) {
+    std::vector<std::string> a;
+    if (!act.onnx)
+      return "its activation '" + act.name + "' has no ONNX form";
+    std::string pre = times(x, c.w[size_t(1 + 3 * j)]);
+    if (std::string why = act.onnx({act, actAttrs, hiddenType, hiddenType, {}, {pre}, {}, b}, a);
+        !why.empty())
+      return why;
+    std::string y = times(b.node("Mul", {a[0], times(x, c.w[size_t(3 + 3 * j)])}), c.w[size_t(2 + 3 * j)]);
+    std::string g = b.node("Slice", {gates, b.ints({j}), b.ints({j + 1}), b.ints({1})});
+    y = b.node("Mul", {y, g});
+    sum = sum.empty() ? y : b.node("Add", {sum, y});
+  }
+  out = {onnxReshape(b, sum, shape)};
+  return "";
+}
+
 } // namespace
 
 void registerMoeOps(OpTable &t) {
@@ -273,6 +313,7 @@ void registerMoeOps(OpTable &t) {
                       "only); + per token 5 top_k + top_k x (hidden x (act + 1) + 2 d)"});
   moe.eval = moeEval;
   moe.kernel = moeKernel;
+  moe.onnx = moeOnnx;
   moe.weightReads = moeReads;
   moe.activeParams = moeActive;
   moe.dnnl.why = "oneDNN 2.6 has no mixture-of-experts primitive";

@@ -1,5 +1,6 @@
 //===- Norm.cpp - batchnorm, layernorm, groupnorm ---------------------------===//
 #include "ir/OpTable.h"
+#include "ir/ops/OnnxForms.h"
 
 #include <fmt/format.h>
 
@@ -49,9 +50,8 @@ void batchnormWeights(const OpCall &c, std::vector<WeightSpec> &ws) {
   }
   ws.push_back({"running_mean", {ch}, false});
   ws.push_back({"running_var", {ch}, false, /*positive=*/true});
-  // PyTorch's state dict also holds num_batches_tracked, a 0-d int64 step
-  // counter used only in training when momentum is None. It is not listed:
-  // it is no tensor of the model's arithmetic and has no element type here.
+  // Not listed: PyTorch's num_batches_tracked, a 0-d int64 step counter used only
+  // in training; it is no tensor of the model's arithmetic, with no element type here.
 }
 
 /// layernorm's `dims` (an int or a list): consecutive dims of `x` in
@@ -365,6 +365,7 @@ void registerNormOps(OpTable &t) {
          "2 FLOPs per element (the inference-time scale and shift)"});
   bn.eval = batchnormEval;
   bn.kernel = batchnormKernel;
+  bn.onnx = batchnormOnnx;
   bn.foldsIntoLayer = true;
   bn.dnnl.kind = DnnlKind::BatchNorm;
   // layernorm and groupnorm compute statistics at run time: reductions.
@@ -384,6 +385,7 @@ void registerNormOps(OpTable &t) {
          "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
   ln.eval = layernormEval;
   ln.kernel = layernormKernel;
+  ln.onnx = layernormOnnx;
   ln.dnnl.kind = DnnlKind::LayerNorm;
   ln.trailingDim = [](const Attrs &a) {
     const AttrValue *dims = a.find("dims");
@@ -404,6 +406,7 @@ void registerNormOps(OpTable &t) {
          "5 FLOPs per element (mean, subtract, variance 2, normalize), +2 with affine"});
   gn.eval = groupnormEval;
   gn.kernel = groupnormKernel;
+  gn.onnx = groupnormOnnx;
   gn.dnnl.why = "oneDNN 2.6 has no group normalization primitive (it came in 3.3)";
 }
 

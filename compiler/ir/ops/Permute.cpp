@@ -145,6 +145,25 @@ std::string permuteKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// ONNX: both are a Transpose, output dim i being input dim perm[i].
+std::string permuteOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  const TensorType &x = c.inputs[0];
+  Ints perm;
+  if (c.attrs.has("dims")) {
+    for (int64_t d : c.attrs.getInts("dims"))
+      perm.push_back(d < 0 ? d + int64_t(x.rank()) : d);
+  } else {
+    for (size_t i = 0; i < x.rank(); ++i)
+      perm.push_back(int64_t(i));
+    int64_t d0 = 0, d1 = 0;
+    wrapDim("dim0", c.attrs.getInt("dim0"), x, d0);
+    wrapDim("dim1", c.attrs.getInt("dim1"), x, d1);
+    std::swap(perm[size_t(d0)], perm[size_t(d1)]);
+  }
+  out = {c.b.node("Transpose", {c.in[0]}, {{"perm", perm}})};
+  return "";
+}
+
 } // namespace
 
 void registerPermuteOps(OpTable &t) {
@@ -158,6 +177,7 @@ void registerPermuteOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   transpose.eval = transposeEval;
   transpose.kernel = transposeKernel;
+  transpose.onnx = permuteOnnx;
   transpose.dnnl.kind = DnnlKind::Reorder;
   transpose.dnnl.permutation = transposePermutation;
   OpDef &permute = t.add({"permute",
@@ -170,6 +190,7 @@ void registerPermuteOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   permute.eval = permuteEval;
   permute.kernel = permuteKernel;
+  permute.onnx = permuteOnnx;
   permute.dnnl.kind = DnnlKind::Reorder;
   permute.dnnl.permutation = permutePermutation;
 }

@@ -1,5 +1,6 @@
 //===- Pool.cpp - max_pool2d, avg_pool2d, adaptive and global pooling -------===//
 #include "ir/OpTable.h"
+#include "ir/ops/OnnxForms.h"
 
 #include "support/Checked.h"
 
@@ -420,6 +421,7 @@ void registerPoolOps(OpTable &t) {
          "kh*kw - 1 FLOPs (comparisons) per output element"});
   maxPool.eval = maxPoolEval;
   maxPool.kernel = maxPoolKernel;
+  maxPool.onnx = maxPoolOnnx;
   maxPool.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolMax};
   OpDef &avgPool = t.add({"avg_pool2d",
          {{"x", ParamKind::Tensor},
@@ -436,6 +438,7 @@ void registerPoolOps(OpTable &t) {
          "kh*kw FLOPs per output element (adds and a divide)"});
   avgPool.eval = avgPoolEval;
   avgPool.kernel = avgPoolKernel;
+  avgPool.onnx = avgPoolOnnx;
   avgPool.absorbPad = avgPoolAbsorbPad;
   avgPool.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgIncludePad};
   avgPool.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
@@ -452,6 +455,7 @@ void registerPoolOps(OpTable &t) {
          "window-size FLOPs per output element (PyTorch's adaptive windows, summed exactly)"});
   adaptive.eval = adaptiveAvgPoolEval;
   adaptive.kernel = adaptiveAvgPoolKernel;
+  adaptive.onnx = adaptiveAvgPoolOnnx;
   adaptive.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgExcludePad};
   OpDef &global = t.add({"global_avg_pool",
          {{"x", ParamKind::Tensor}},
@@ -463,6 +467,7 @@ void registerPoolOps(OpTable &t) {
          "1 FLOP per input element (H*W - 1 adds and a divide per output)"});
   global.eval = globalAvgPoolEval;
   global.kernel = globalAvgPoolKernel;
+  global.onnx = globalAvgPoolOnnx;
   global.dnnl = {DnnlKind::Pooling, DnnlAlg::PoolAvgExcludePad};
   // [N, C, H, W] out: a norm or linear over its last dim acts on W (sema warns).
   maxPool.spatialOutput = true;

@@ -1,5 +1,6 @@
 //===- Resample.cpp - pad, upsample -----------------------------------------===//
 #include "ir/OpTable.h"
+#include "ir/ops/OnnxForms.h"
 
 #include "support/Checked.h"
 
@@ -410,6 +411,7 @@ void registerResampleOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   pad.eval = padEval;
   pad.kernel = padKernel;
+  pad.onnx = padOnnx;
   pad.zeroPad = padIsZeroPad;
   pad.dnnl.why = "oneDNN has no padding primitive";
   OpDef &upsample = t.add({"upsample",
@@ -426,6 +428,7 @@ void registerResampleOps(OpTable &t) {
          "nearest: 0 FLOPs; bilinear: 7 FLOPs per output element (4 weights, 3 adds)"});
   upsample.eval = upsampleEval;
   upsample.kernel = upsampleKernel;
+  upsample.onnx = upsampleOnnx;
   upsample.dnnl = {DnnlKind::Resampling, DnnlAlg::Nearest};
   upsample.dnnl.refine = [](const Attrs &a, DnnlOp &d) {
     d.alg = a.getStr("mode") == "bilinear" ? DnnlAlg::Bilinear : DnnlAlg::Nearest;

@@ -96,6 +96,21 @@ Range rangeOf(const Attrs &attrs, const TensorType &x) {
   return {static_cast<size_t>(dim), start, step, ceilDiv(attrs.getInt("end") - start, step)};
 }
 
+// ONNX: slice is Slice(x, [start], [end], [dim], [step]) of the normalized
+// bounds; select is Gather of a 0-d index, which removes the dim.
+std::string sliceOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  const Range r = rangeOf(c.attrs, c.inputs[0]);
+  OnnxBuilder &b = c.b;
+  const int64_t dim = static_cast<int64_t>(r.dim);
+  if (c.attrs.has("index")) {
+    out = {b.node("Gather", {c.in[0], b.ints({r.start}, true)}, {{"axis", dim}})};
+    return "";
+  }
+  out = {b.node("Slice", {c.in[0], b.ints({r.start}), b.ints({c.attrs.getInt("end")}),
+                          b.ints({dim}), b.ints({r.step})})};
+  return "";
+}
+
 // slice, select: for each slice `o` of the dims before `dim` and each taken
 // index j, the block of the dims after `dim`.
 void sliceEval(const OpCall &c, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef<const Buffer *>,
@@ -158,6 +173,7 @@ void registerSliceOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   slice.eval = sliceEval;
   slice.kernel = sliceKernel;
+  slice.onnx = sliceOnnx;
   slice.dnnl.why = kNoDnnl;
   OpDef &select = t.add({"select",
          {{"x", ParamKind::Tensor}, {"dim", ParamKind::Int}, {"index", ParamKind::Int}},
@@ -169,6 +185,7 @@ void registerSliceOps(OpTable &t) {
          "0 FLOPs: data movement only (its bytes are counted)"});
   select.eval = sliceEval;
   select.kernel = sliceKernel;
+  select.onnx = sliceOnnx;
   select.dnnl.why = kNoDnnl;
 }
 

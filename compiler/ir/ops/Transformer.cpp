@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/OpTable.h"
+#include "ir/ops/OnnxForms.h"
 
 #include "support/Checked.h"
 
@@ -159,6 +160,12 @@ std::string rmsnormKernel(KernelCall &c, CodeWriter &w) {
   return "";
 }
 
+// ONNX: Gather(weight, ids) along the rows.
+std::string embeddingOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("Gather", {c.w[0], c.in[0]}, {{"axis", int64_t{0}}})};
+  return "";
+}
+
 } // namespace
 
 void registerTransformerOps(OpTable &t) {
@@ -174,6 +181,7 @@ void registerTransformerOps(OpTable &t) {
        "0 FLOPs: a gather; its weight bytes are the rows it reads, min(tokens, num) x dim"});
   emb.eval = embeddingEval;
   emb.kernel = embeddingKernel;
+  emb.onnx = embeddingOnnx;
   emb.takesIndices = true;
   emb.weightReads = embeddingReads;
   emb.dnnl.why = "oneDNN 2.6 has no gather (embedding) primitive";
@@ -193,6 +201,7 @@ void registerTransformerOps(OpTable &t) {
                       "+1 with affine (the weight)"});
   rms.eval = rmsnormEval;
   rms.kernel = rmsnormKernel;
+  rms.onnx = rmsnormOnnx;
   rms.dnnl.why = "oneDNN 2.6's layer normalization has no RMS mode";
 }
 

@@ -96,10 +96,27 @@ void copyEval(const OpCall &, llvm::ArrayRef<const Buffer *> ins, llvm::ArrayRef
   outs[0].data = ins[0]->data;
 }
 
+// ONNX: a view is a Reshape to its static output shape (flatten too: ONNX's
+// Flatten makes 2-D only); dropout and identity are an Identity at inference.
+std::string reshapeOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {onnxReshape(c.b, c.in[0], c.outputs[0].shape)};
+  return "";
+}
+
+std::string identityOnnx(const OnnxCall &c, std::vector<std::string> &out) {
+  out = {c.b.node("Identity", {c.in[0]})};
+  return "";
+}
+
+void setView(OpDef &d, OnnxRule onnx) {
+  d.eval = copyEval;
+  d.onnx = onnx;
+}
+
 } // namespace
 
 void registerViewOps(OpTable &t) {
-  t.add({"flatten",
+  setView(t.add({"flatten",
          {{"x", ParamKind::Tensor},
           {"start", ParamKind::Int, false, int64_t{1}},
           {"end", ParamKind::Int, false, int64_t{-1}}},
@@ -109,9 +126,9 @@ void registerViewOps(OpTable &t) {
          "merges dims start..end into one (torch.flatten)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
-  t.add({"reshape",
+         true}),
+          reshapeOnnx);
+  setView(t.add({"reshape",
          {{"x", ParamKind::Tensor}, {"shape", ParamKind::Ints}},
          PatternKind::Injective,
          reshapeShape,
@@ -119,9 +136,9 @@ void registerViewOps(OpTable &t) {
          "the same elements in another shape; one dim may be -1 (torch.reshape)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
-  t.add({"dropout",
+         true}),
+          reshapeOnnx);
+  setView(t.add({"dropout",
          {{"x", ParamKind::Tensor}, {"p", ParamKind::Float, false, 0.5}},
          PatternKind::Elementwise,
          dropoutShape,
@@ -130,9 +147,9 @@ void registerViewOps(OpTable &t) {
          "(torch.nn.Dropout)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
-  t.add({"identity",
+         true}),
+          identityOnnx);
+  setView(t.add({"identity",
          {{"x", ParamKind::Tensor}},
          PatternKind::Elementwise,
          identityShape,
@@ -140,8 +157,8 @@ void registerViewOps(OpTable &t) {
          "returns its input (torch.nn.Identity)",
          costPerOutput<0>,
          "0 FLOPs, 0 bytes: a view of its input at inference",
-         true})
-      .eval = copyEval;
+         true}),
+          identityOnnx);
 }
 
 } // namespace netc::ir
