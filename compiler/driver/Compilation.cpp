@@ -55,7 +55,7 @@ bool Compilation::load(llvm::StringRef path) {
     }
     return loadText((*in)->getBuffer(), "<stdin>");
   }
-  if (onnx::isOnnxPath(path)) { // an ONNX model: its .net program, compiled as any
+  if (onnximport::isOnnxPath(path)) { // an ONNX model: its .net program, compiled as any
     std::optional<std::string> text = importOnnx(path);
     return text ? loadText(*text, path) : fail(Failure::Input);
   }
@@ -64,9 +64,9 @@ bool Compilation::load(llvm::StringRef path) {
 }
 
 std::optional<std::string> Compilation::importOnnx(llvm::StringRef path) {
-  onnx::ImportOptions o = opts.onnx;
+  onnximport::ImportOptions o = opts.onnx;
   o.maxNodes = opts.elab.maxNodes;
-  return onnx::importFile(*diags, path, o);
+  return onnximport::importFile(*diags, path, o);
 }
 
 bool Compilation::loadText(llvm::StringRef text, llvm::StringRef name) {
@@ -76,7 +76,7 @@ bool Compilation::loadText(llvm::StringRef text, llvm::StringRef name) {
 
 std::optional<Program> Compilation::loadOther(llvm::StringRef path) {
   std::optional<Program> other;
-  if (onnx::isOnnxPath(path)) {
+  if (onnximport::isOnnxPath(path)) {
     if (std::optional<std::string> text = importOnnx(path))
       other = loadProgramFromText(*diags, *text, path, opts.load);
   } else

@@ -45,7 +45,7 @@ namespace netc::driver {
 /// What the pipeline's stages need, and nothing about output.
 struct PipelineOptions {
   LoadOptions load;
-  onnx::ImportOptions onnx; ///< a FILE.onnx is imported (onnx/OnnxImport.h), then compiled
+  onnximport::ImportOptions onnx; ///< a FILE.onnx is imported (onnx/OnnxImport.h), then compiled
   ElabOptions elab;
   std::string hardware; ///< --hw NAME|FILE; empty: target::kDefaultHardware
   cost::CostOptions cost;

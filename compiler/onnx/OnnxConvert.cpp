@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 // Small constants are read (shape arithmetic); weights never are.
 constexpr size_t kMaxValues = 4096;
@@ -126,6 +126,14 @@ const std::vector<int> &Converter::consumers(const std::string &tensor) const {
   static const std::vector<int> none;
   auto it = readers.find(tensor);
   return it == readers.end() ? none : it->second;
+}
+
+std::string Converter::tiedTo(const std::string &weight, const std::string &user) {
+  const Const *w = constant(weight);
+  if (!w || w->origin.empty())
+    return "";
+  auto [it, first] = firstUser.try_emplace(w->origin, user);
+  return first ? "" : it->second;
 }
 
 void Converter::alias(const std::string &to, const std::string &from) {
@@ -289,6 +297,7 @@ std::optional<Program> Converter::run() {
       Const w;
       w.type = t.type;
       w.dims = t.shape;
+      w.origin = v.name();
       t.value = w;
       t.defined = true;
       continue;
@@ -374,4 +383,4 @@ std::optional<std::string> convert(DiagEngine &diag, ::onnx::ModelProto &model,
   return writeProgram(*p, opts.blocks);
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail

@@ -14,7 +14,7 @@
 
 #include <llvm/ADT/StringMap.h>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 /// What the converter knows of a tensor.
 struct TensorInfo {
@@ -49,6 +49,10 @@ public:
   const std::vector<int64_t> *shape(const std::string &tensor) const;
   /// Emits `outputs = e` for node `n` (its outputs are activations then).
   void emit(const Node &n, std::vector<std::string> outputs, Expr e);
+  /// The output of the layer that used the same initializer as `weight`
+  /// before (a tied weight: GPT-2's head and its embedding), or ""; records
+  /// `user` as its user otherwise.
+  std::string tiedTo(const std::string &weight, const std::string &user);
   /// Makes `to` another name of tensor `from` (Identity, Dropout).
   void alias(const std::string &to, const std::string &from);
   /// The nodes reading `tensor`.
@@ -74,6 +78,7 @@ private:
   llvm::StringMap<TensorInfo> tensors;
   llvm::StringMap<std::string> aliases;
   llvm::StringMap<std::vector<int>> readers;
+  llvm::StringMap<std::string> firstUser; ///< initializer -> the first layer output using it
   std::vector<bool> done;
   int current = 0;
   Program prog;
@@ -95,6 +100,6 @@ std::string attrString(const ::onnx::NodeProto &n, llvm::StringRef name, std::st
 std::vector<int64_t> attrInts(const ::onnx::NodeProto &n, llvm::StringRef name,
                               std::vector<int64_t> dflt = {});
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail
 
 #endif

@@ -17,7 +17,7 @@
 #include <cstring>
 #include <numeric>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 size_t Const::elements() const {
   size_t n = 1;
@@ -100,6 +100,7 @@ Const readTensor(const TensorProto &t, size_t maxValues) {
     for (int32_t i : t.int32_data())
       v.push_back(i);
   }
+  c.origin = t.name();
   c.hasValues = v.size() == n;
   if (!c.hasValues)
     v.clear();
@@ -150,10 +151,8 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
   for (const Const *c : in)
     if (!c)
       return std::nullopt;
-  if (op == "Identity" || op == "Cast") {
-    const Const *a = need(0);
-    if (!a)
-      return std::vector<Const>{};
+  if (op == "Identity" || op == "Cast") { // a weight (no values) too
+    const Const *a = in[0];
     Const c = *a;
     if (op == "Cast") {
       c.type = static_cast<int32_t>(attrInt(n, "to", c.type));
@@ -202,10 +201,9 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
     return std::vector<Const>{c};
   }
   if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" || op == "Flatten") {
-    // Values unchanged, dims as the op makes them.
-    const Const *a = need(0);
-    if (!a)
-      return std::vector<Const>{};
+    // Values (if read) unchanged, dims as the op makes them: a weight's
+    // reshape (a norm's scale to broadcast) folds too.
+    const Const *a = in[0];
     Const c = *a;
     std::vector<int64_t> in = a->dims, out;
     const int64_t n64 = static_cast<int64_t>(a->elements());
@@ -463,9 +461,9 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
   return std::nullopt;
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 namespace {
 
@@ -562,4 +560,4 @@ size_t foldIntoConstants(::onnx::GraphProto &g, size_t maxValues) {
   return replaced;
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail

@@ -37,7 +37,7 @@
 #include <optional>
 #include <string>
 
-namespace netc::onnx {
+namespace netc::onnximport {
 
 /// The doc string of a graph input that is a weight whose values were left
 /// out (netc's --emit=onnx --weights none writes it; netc import reads such
@@ -65,6 +65,6 @@ std::optional<std::string> importBytes(DiagEngine &diag, llvm::StringRef bytes,
                                        llvm::StringRef name, llvm::StringRef dir,
                                        const ImportOptions &opts = {});
 
-} // namespace netc::onnx
+} // namespace netc::onnximport
 
 #endif

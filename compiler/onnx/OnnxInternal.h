@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 /// A tensor whose value is known while importing: an initializer, a
 /// Constant, or what folding made of them. `values` holds the elements when
@@ -28,6 +28,7 @@ struct Const {
   int32_t type = 0; ///< TensorProto::DataType
   bool hasValues = false;
   std::vector<double> values;
+  std::string origin; ///< the initializer (or weight input) it was made from: tied weights
   size_t elements() const;
 };
 
@@ -99,6 +100,6 @@ std::string listText(const std::vector<int64_t> &v, bool tuple = false);
 /// A number as .net writes it: integers without a point, others with one.
 std::string numberText(double v);
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail
 
 #endif

@@ -22,7 +22,7 @@
 
 #include <climits>
 
-namespace netc::onnx {
+namespace netc::onnximport {
 
 bool isOnnxPath(llvm::StringRef path) { return path.endswith_insensitive(".onnx"); }
 
@@ -171,4 +171,4 @@ std::optional<std::string> importFile(DiagEngine &diag, llvm::StringRef path,
   return importBytes(diag, (*buf)->getBuffer(), path, dir, opts);
 }
 
-} // namespace netc::onnx
+} // namespace netc::onnximport

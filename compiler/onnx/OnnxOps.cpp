@@ -13,7 +13,7 @@
 
 #include <cmath>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 namespace {
 
@@ -175,6 +175,8 @@ bool gemm(Converter &c, const Node &n) {
   e.t("linear(").x(x).t(", ").num(out, "out");
   if (!bias)
     e.t(", bias=false");
+  if (std::string t = c.tiedTo(c.input(n, 1), n.output(0)); !t.empty())
+    e.t(", tied=").x(t);
   c.emit(n, {n.output(0)}, e.t(")"));
   return true;
 }
@@ -190,7 +192,10 @@ bool matmul(Converter &c, const Node &n) {
   if (const Const *w = c.constant(b)) {
     if (w->dims.size() != 2)
       return c.fail(n, "a constant right operand of more than 2 dims");
-    e.t("linear(").x(a).t(", ").num(w->dims[1], "out").t(", bias=false)");
+    e.t("linear(").x(a).t(", ").num(w->dims[1], "out").t(", bias=false");
+    if (std::string t = c.tiedTo(b, n.output(0)); !t.empty())
+      e.t(", tied=").x(t);
+    e.t(")");
   } else
     e.t("matmul(").x(a).t(", ").x(b).t(")");
   c.emit(n, {n.output(0)}, e);
@@ -356,4 +361,4 @@ Handler handlerFor(llvm::StringRef op) {
   return it == kHandlers.end() ? nullptr : it->second;
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail

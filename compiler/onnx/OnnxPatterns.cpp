@@ -14,9 +14,10 @@
 //===----------------------------------------------------------------------===//
 #include "onnx/OnnxConvert.h"
 
+#include <algorithm>
 #include <cmath>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 namespace {
 
@@ -105,34 +106,85 @@ bool gelu(Converter &c, const Node &n) {
   return true;
 }
 
-/// From the first ReduceMean over the last dims.
+/// Consecutive normalized dims of `n` (a ReduceMean) over `x`, or empty.
+std::vector<int64_t> reducedDims(Converter &c, const Node &n, int64_t rank) {
+  std::vector<int64_t> axes = attrInts(n, "axes");
+  if (axes.empty()) {
+    const Const *a = c.constant(c.input(n, 1));
+    if (a && a->hasValues)
+      for (double v : a->values)
+        axes.push_back(static_cast<int64_t>(v));
+  }
+  for (int64_t &a : axes)
+    a = a < 0 ? a + rank : a;
+  std::sort(axes.begin(), axes.end());
+  for (size_t i = 1; i < axes.size(); ++i)
+    if (axes[i] != axes[i - 1] + 1)
+      return {};
+  if (!attrInt(n, "keepdims", 1))
+    return {};
+  return axes;
+}
+
+/// `shape=[...]` for trailing dims, else `dims=[...]` (LayerNorm2d).
+void normDims(Expr &e, const std::vector<int64_t> &axes, const std::vector<int64_t> &shape) {
+  if (axes.back() == static_cast<int64_t>(shape.size()) - 1)
+    e.t(", shape=").num(listText({shape.begin() + axes.front(), shape.end()}), "shape");
+  else
+    e.t(", dims=").num(listText(axes), "dims");
+}
+
+/// Mul by a constant, then Add of a constant, after `out`: the affine part.
+bool affineTail(Converter &c, std::string &out, std::vector<int> &used, bool withBias) {
+  int mul = only(c, out, "Mul");
+  if (mul < 0)
+    return false;
+  const Node &m = c.node(mul);
+  if (!c.constant(c.input(m, c.input(m, 0) == out ? 1 : 0)))
+    return false;
+  if (!withBias) {
+    used.push_back(mul);
+    out = m.output(0);
+    return true;
+  }
+  int add = only(c, m.output(0), "Add");
+  if (add < 0)
+    return false;
+  const Node &a = c.node(add);
+  if (!c.constant(c.input(a, c.input(a, 0) == m.output(0) ? 1 : 0)))
+    return false;
+  used.insert(used.end(), {mul, add});
+  out = a.output(0);
+  return true;
+}
+
+/// From the first ReduceMean: mean, d = x - mean, mean of d^2 (Pow or
+/// Mul(d, d)), + eps, sqrt, d / it, then * w + b.
 bool layernorm(Converter &c, const Node &n) {
   std::string x = c.input(n, 0);
   const std::vector<int64_t> *s = c.shape(x);
   if (!s || c.constant(x))
     return false;
-  std::vector<int64_t> axes = attrInts(n, "axes");
-  const int64_t rank = static_cast<int64_t>(s->size());
-  for (int64_t &a : axes)
-    a = a < 0 ? a + rank : a;
-  if (axes.empty() || axes.back() != rank - 1)
+  std::vector<int64_t> axes = reducedDims(c, n, static_cast<int64_t>(s->size()));
+  if (axes.empty())
     return false;
-  for (size_t i = 1; i < axes.size(); ++i)
-    if (axes[i] != axes[i - 1] + 1)
-      return false;
-  const std::string &mean = n.output(0);
-  int sub = only(c, mean, "Sub");
+  int sub = only(c, n.output(0), "Sub");
   if (sub < 0 || c.input(c.node(sub), 0) != x)
     return false;
   const std::string &d = c.node(sub).output(0);
-  const std::vector<int> &r = c.consumers(d);
+  std::vector<int> r = c.consumers(d);
+  r.erase(std::unique(r.begin(), r.end()), r.end());
   if (r.size() != 2)
     return false;
-  int pow = c.node(r[0]).op_type() == "Pow" ? r[0] : r[1];
-  int div = pow == r[0] ? r[1] : r[0];
-  if (c.node(pow).op_type() != "Pow" || c.node(div).op_type() != "Div")
+  auto isSquare = [&](int k) {
+    const Node &q = c.node(k);
+    return (q.op_type() == "Pow") || (q.op_type() == "Mul" && c.input(q, 0) == d && c.input(q, 1) == d);
+  };
+  int sq = isSquare(r[0]) ? r[0] : r[1];
+  int div = sq == r[0] ? r[1] : r[0];
+  if (!isSquare(sq) || c.node(div).op_type() != "Div")
     return false;
-  int mean2 = only(c, c.node(pow).output(0), "ReduceMean");
+  int mean2 = only(c, c.node(sq).output(0), "ReduceMean");
   if (mean2 < 0)
     return false;
   int addEps = only(c, c.node(mean2).output(0), "Add");
@@ -143,24 +195,54 @@ bool layernorm(Converter &c, const Node &n) {
   int sqrt = only(c, c.node(addEps).output(0), "Sqrt");
   if (sqrt < 0 || c.input(c.node(div), 1) != c.node(sqrt).output(0))
     return false;
-  std::vector<int> used = {sub, pow, mean2, addEps, sqrt, div};
+  std::vector<int> used = {sub, sq, mean2, addEps, sqrt, div};
   std::string out = c.node(div).output(0);
-  bool affine = false;
-  int mul = only(c, out, "Mul");
-  if (mul >= 0) {
-    int add = only(c, c.node(mul).output(0), "Add");
-    if (add >= 0) {
-      used.insert(used.end(), {mul, add});
-      out = c.node(add).output(0);
-      affine = true;
-    }
-  }
+  bool affine = affineTail(c, out, used, true);
   for (int u : used)
     c.consume(u);
-  std::vector<int64_t> shape(s->begin() + axes.front(), s->end());
   Expr e;
-  e.t("layernorm(").x(x).t(", shape=").num(listText(shape), "shape");
+  e.t("layernorm(").x(x);
+  normDims(e, axes, *s);
   if (std::abs(eps - 1e-5) > 1e-12)
+    e.t(", eps=").num(numberText(eps), "eps");
+  if (!affine)
+    e.t(", affine=false");
+  c.emit(n, {out}, e.t(")"));
+  return true;
+}
+
+/// From Mul(x, x): mean over the last dims, + eps, sqrt, x / it, * w.
+bool rmsnorm(Converter &c, const Node &n) {
+  std::string x = c.input(n, 0);
+  const std::vector<int64_t> *s = c.shape(x);
+  if (!s || c.constant(x) || c.input(n, 1) != x)
+    return false;
+  int mean = only(c, n.output(0), "ReduceMean");
+  if (mean < 0)
+    return false;
+  std::vector<int64_t> axes = reducedDims(c, c.node(mean), static_cast<int64_t>(s->size()));
+  if (axes.empty() || axes.back() != static_cast<int64_t>(s->size()) - 1)
+    return false;
+  int addEps = only(c, c.node(mean).output(0), "Add");
+  double eps;
+  std::string v;
+  if (addEps < 0 || !scalarAnd(c, c.node(addEps), eps, v))
+    return false;
+  int sqrt = only(c, c.node(addEps).output(0), "Sqrt");
+  if (sqrt < 0)
+    return false;
+  int div = only(c, c.node(sqrt).output(0), "Div");
+  if (div < 0 || c.input(c.node(div), 0) != x)
+    return false;
+  std::vector<int> used = {mean, addEps, sqrt, div};
+  std::string out = c.node(div).output(0);
+  bool affine = affineTail(c, out, used, false);
+  for (int u : used)
+    c.consume(u);
+  Expr e;
+  e.t("rmsnorm(").x(x);
+  normDims(e, axes, *s);
+  if (std::abs(eps - 1e-6) > 1e-12)
     e.t(", eps=").num(numberText(eps), "eps");
   if (!affine)
     e.t(", affine=false");
@@ -207,6 +289,8 @@ bool matchPattern(Converter &c, const ::onnx::NodeProto &n, int) {
   const std::string &op = n.op_type();
   if (op == "MatMul")
     return linearBias(c, n);
+  if (op == "Mul" && rmsnorm(c, n))
+    return true;
   if (op == "Div" || op == "Mul")
     return gelu(c, n);
   if (op == "ReduceMean")
@@ -216,4 +300,4 @@ bool matchPattern(Converter &c, const ::onnx::NodeProto &n, int) {
   return false;
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail

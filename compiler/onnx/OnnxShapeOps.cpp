@@ -13,7 +13,7 @@
 #include <cmath>
 #include <limits>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 namespace {
 
@@ -135,6 +135,7 @@ bool shapeOps(Converter &c, const Node &n) {
       if (data->dims.size() != 2 || attrInt(n, "axis", 0) != 0)
         return c.fail(n, "a Gather from a constant other than the rows of a 2-D table");
       e.t("embedding(").x(idx).t(", ").num(data->dims[0], "num").t(", ").num(data->dims[1], "dim").t(")");
+      c.tiedTo(x, n.output(0)); // a head reading the same table ties to it
     } else if (ci && ci->hasValues && ci->values.size() == 1 && ci->dims.empty()) {
       e.t("select(").x(x).t(", ").num(normAxis(attrInt(n, "axis", 0), rank), "dim").t(", ");
       e.num(static_cast<int64_t>(ci->values[0]), "index").t(")");
@@ -191,4 +192,4 @@ bool shapeOps(Converter &c, const Node &n) {
   return true;
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail

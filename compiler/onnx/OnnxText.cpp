@@ -19,7 +19,7 @@
 #include <cmath>
 #include <map>
 
-namespace netc::onnx::detail {
+namespace netc::onnximport::detail {
 
 namespace {
 
@@ -353,4 +353,4 @@ std::string writeProgram(const Program &p, bool blocks) {
   return out;
 }
 
-} // namespace netc::onnx::detail
+} // namespace netc::onnximport::detail

@@ -310,7 +310,7 @@ private:
       for (const auto &[n, s] : all) {
         onnx::ValueInfoProto &in = *graph.add_input();
         setType(in, weightName(*n, s), onnx::TensorProto::FLOAT, s.shape);
-        in.set_doc_string(kWeightInputDoc); // netc import reads it back as a weight
+        in.set_doc_string(onnximport::kWeightInputDoc); // netc import reads it back as a weight
       }
       return "";
     }

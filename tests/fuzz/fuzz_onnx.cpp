@@ -9,9 +9,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::SourceMgr sm;
   netc::DiagEngine diag(sm);
-  netc::onnx::ImportOptions opts;
+  netc::onnximport::ImportOptions opts;
   opts.maxNodes = 20000;
-  std::optional<std::string> text = netc::onnx::importBytes(
+  std::optional<std::string> text = netc::onnximport::importBytes(
       diag, llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.onnx", "", opts);
   if (text)
     netc::fuzz::runPipeline(reinterpret_cast<const uint8_t *>(text->data()), text->size());
