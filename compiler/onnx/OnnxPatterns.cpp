@@ -158,6 +158,33 @@ bool affineTail(Converter &c, std::string &out, std::vector<int> &used, bool wit
   return true;
 }
 
+/// mean + eps, then Sqrt: the eps and the two nodes.
+bool epsSqrt(Converter &c, const std::string &mean, double &eps, int &add, int &sqrt) {
+  add = only(c, mean, "Add");
+  std::string v;
+  if (add < 0 || !scalarAnd(c, c.node(add), eps, v))
+    return false;
+  sqrt = only(c, c.node(add).output(0), "Sqrt");
+  return sqrt >= 0;
+}
+
+/// Consumes `used` and emits `op(x, shape or dims, eps, affine)` as `out`.
+void emitNorm(Converter &c, const Node &n, const char *op, const std::string &x,
+              const std::vector<int64_t> &axes, const std::vector<int64_t> &shape, double eps,
+              double defaultEps, bool affine, const std::string &out,
+              const std::vector<int> &used) {
+  for (int u : used)
+    c.consume(u);
+  Expr e;
+  e.t(std::string(op) + "(").x(x);
+  normDims(e, axes, shape);
+  if (std::abs(eps - defaultEps) > 1e-12)
+    e.t(", eps=").num(numberText(eps), "eps");
+  if (!affine)
+    e.t(", affine=false");
+  c.emit(n, {out}, e.t(")"));
+}
+
 /// From the first ReduceMean: mean, d = x - mean, mean of d^2 (Pow or
 /// Mul(d, d)), + eps, sqrt, d / it, then * w + b.
 bool layernorm(Converter &c, const Node &n) {
@@ -187,27 +214,15 @@ bool layernorm(Converter &c, const Node &n) {
   int mean2 = only(c, c.node(sq).output(0), "ReduceMean");
   if (mean2 < 0)
     return false;
-  int addEps = only(c, c.node(mean2).output(0), "Add");
   double eps;
-  std::string v;
-  if (addEps < 0 || !scalarAnd(c, c.node(addEps), eps, v))
-    return false;
-  int sqrt = only(c, c.node(addEps).output(0), "Sqrt");
-  if (sqrt < 0 || c.input(c.node(div), 1) != c.node(sqrt).output(0))
+  int addEps, sqrt;
+  if (!epsSqrt(c, c.node(mean2).output(0), eps, addEps, sqrt) ||
+      c.input(c.node(div), 1) != c.node(sqrt).output(0))
     return false;
   std::vector<int> used = {sub, sq, mean2, addEps, sqrt, div};
   std::string out = c.node(div).output(0);
   bool affine = affineTail(c, out, used, true);
-  for (int u : used)
-    c.consume(u);
-  Expr e;
-  e.t("layernorm(").x(x);
-  normDims(e, axes, *s);
-  if (std::abs(eps - 1e-5) > 1e-12)
-    e.t(", eps=").num(numberText(eps), "eps");
-  if (!affine)
-    e.t(", affine=false");
-  c.emit(n, {out}, e.t(")"));
+  emitNorm(c, n, "layernorm", x, axes, *s, eps, 1e-5, affine, out, used);
   return true;
 }
 
@@ -223,13 +238,9 @@ bool rmsnorm(Converter &c, const Node &n) {
   std::vector<int64_t> axes = reducedDims(c, c.node(mean), static_cast<int64_t>(s->size()));
   if (axes.empty() || axes.back() != static_cast<int64_t>(s->size()) - 1)
     return false;
-  int addEps = only(c, c.node(mean).output(0), "Add");
   double eps;
-  std::string v;
-  if (addEps < 0 || !scalarAnd(c, c.node(addEps), eps, v))
-    return false;
-  int sqrt = only(c, c.node(addEps).output(0), "Sqrt");
-  if (sqrt < 0)
+  int addEps, sqrt;
+  if (!epsSqrt(c, c.node(mean).output(0), eps, addEps, sqrt))
     return false;
   int div = only(c, c.node(sqrt).output(0), "Div");
   if (div < 0 || c.input(c.node(div), 0) != x)
@@ -237,16 +248,7 @@ bool rmsnorm(Converter &c, const Node &n) {
   std::vector<int> used = {mean, addEps, sqrt, div};
   std::string out = c.node(div).output(0);
   bool affine = affineTail(c, out, used, false);
-  for (int u : used)
-    c.consume(u);
-  Expr e;
-  e.t("rmsnorm(").x(x);
-  normDims(e, axes, *s);
-  if (std::abs(eps - 1e-6) > 1e-12)
-    e.t(", eps=").num(numberText(eps), "eps");
-  if (!affine)
-    e.t(", affine=false");
-  c.emit(n, {out}, e.t(")"));
+  emitNorm(c, n, "rmsnorm", x, axes, *s, eps, 1e-6, affine, out, used);
   return true;
 }
 
