@@ -184,7 +184,8 @@ def main():
     export(Mobile(), torch.randn(1, 3, 16, 16), os.path.join(models, "mobile.onnx"))
     export(Encoder(), torch.randn(1, 16, 32), os.path.join(models, "encoder13.onnx"), opset=13)
     export(Encoder(), torch.randn(1, 16, 32), os.path.join(models, "encoder17.onnx"), opset=17)
-    for name in ["resnet18", "mobilenet_v2", "efficientnet_b0"]:
+    for name in ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0",
+                 "convnext_tiny", "vit_b_16"]:
         export(getattr(torchvision.models, name)(), torch.randn(1, 3, 224, 224),
                os.path.join(OUT, "zoo", name + ".onnx"), cut=True)
     bad_models()

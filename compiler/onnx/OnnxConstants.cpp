@@ -12,6 +12,7 @@
 #include <llvm/ADT/StringMap.h>
 
 #include <cstring>
+#include <optional>
 
 namespace netc::onnximport::detail {
 
@@ -34,6 +35,7 @@ template <typename T> void readRaw(const std::string &raw, size_t n, std::vector
 Const readTensor(const TensorProto &t, size_t maxValues) {
   Const c;
   c.type = t.data_type();
+  c.origin = t.name();
   c.dims.assign(t.dims().begin(), t.dims().end());
   const size_t n = c.elements();
   if (n > maxValues || t.data_location() == TensorProto::EXTERNAL)
@@ -61,7 +63,6 @@ Const readTensor(const TensorProto &t, size_t maxValues) {
     for (int32_t i : t.int32_data())
       v.push_back(i);
   }
-  c.origin = t.name();
   c.hasValues = v.size() == n;
   if (!c.hasValues)
     v.clear();
@@ -72,20 +73,27 @@ Const readTensor(const TensorProto &t, size_t maxValues) {
 
 namespace {
 
-::onnx::TensorProto tensorOf(const Const &c, const std::string &name) {
+/// The constant as a tensor of its own element type, or nothing for a type
+/// whose values it cannot hold exactly (f16, bf16, strings).
+std::optional<::onnx::TensorProto> tensorOf(const Const &c, const std::string &name) {
   ::onnx::TensorProto t;
   t.set_name(name);
-  const bool floating = c.type == TensorProto::FLOAT || c.type == TensorProto::DOUBLE ||
-                        c.type == TensorProto::FLOAT16;
-  t.set_data_type(floating ? TensorProto::FLOAT : TensorProto::INT64);
+  t.set_data_type(c.type);
   for (int64_t d : c.dims)
     t.add_dims(d);
-  for (double v : c.values) {
-    if (floating)
-      t.add_float_data(static_cast<float>(v));
-    else
-      t.add_int64_data(static_cast<int64_t>(v));
-  }
+  for (double v : c.values)
+    switch (c.type) {
+    case TensorProto::FLOAT: t.add_float_data(static_cast<float>(v)); break;
+    case TensorProto::DOUBLE: t.add_double_data(v); break;
+    case TensorProto::INT64: t.add_int64_data(static_cast<int64_t>(v)); break;
+    case TensorProto::INT32:
+    case TensorProto::INT16:
+    case TensorProto::INT8:
+    case TensorProto::UINT16:
+    case TensorProto::UINT8:
+    case TensorProto::BOOL: t.add_int32_data(static_cast<int32_t>(v)); break;
+    default: return std::nullopt;
+    }
   return t;
 }
 
@@ -151,6 +159,9 @@ size_t foldIntoConstants(::onnx::GraphProto &g, size_t maxValues) {
         c.dims = s->second;
     }
     known[n.output(0)] = c;
+    std::optional<::onnx::TensorProto> value = tensorOf(c, n.output(0));
+    if (!value)
+      continue;
     std::string out = n.output(0), name = n.name();
     n.Clear();
     n.set_op_type("Constant");
@@ -159,7 +170,7 @@ size_t foldIntoConstants(::onnx::GraphProto &g, size_t maxValues) {
     ::onnx::AttributeProto *a = n.add_attribute();
     a->set_name("value");
     a->set_type(::onnx::AttributeProto::TENSOR);
-    *a->mutable_t() = tensorOf(c, out);
+    *a->mutable_t() = std::move(*value);
     ++replaced;
   }
   return replaced;

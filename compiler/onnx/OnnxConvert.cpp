@@ -168,7 +168,7 @@ std::string Converter::paramOf(const Node &n, const std::string &tensor) {
     Expr e;
     e.t("param(").num(listText(c->dims), "shape").t(")");
     Stmt s;
-    s.node = n.name();
+    s.node = c->origin.empty() ? n.name() : c->origin; // named after the initializer
     s.op = "param";
     s.outputs = {name};
     s.expr = std::move(e.p);

@@ -166,7 +166,10 @@ std::string identifier(llvm::StringRef s) {
 std::string numberText(double v) {
   if (std::isfinite(v) && v == std::trunc(v) && std::abs(v) < 1e15)
     return fmt::format("{}.0", static_cast<int64_t>(v));
-  std::string s = fmt::format("{}", v);
+  // ONNX's numbers are mostly f32: the shortest text of the f32 (1e-06,
+  // not 9.999999974752427e-07) when it is one.
+  const float f = static_cast<float>(v);
+  std::string s = static_cast<double>(f) == v ? fmt::format("{}", f) : fmt::format("{}", v);
   if (s.find_first_of(".en") == std::string::npos)
     s += ".0";
   return s;

@@ -1,6 +1,7 @@
 // netc import: models made here through the ONNX protobuf API, the small
 // models tests/onnx/models/*.onnx against the .net they were exported from,
-// torchvision's ResNet-18, MobileNetV2 and EfficientNet-B0 (cut to their
+// seven of torchvision's models (ResNet-18 and -50, MobileNetV2 and V3, EfficientNet-B0,
+// ConvNeXt-T, ViT-B/16; cut to their
 // structure) against the zoo's reference counts, the examples through
 // --emit=onnx and back, and the broken models of tests/onnx/bad/.
 #include "onnx/OnnxImport.h"
@@ -181,7 +182,8 @@ TEST_CASE("onnx import: torchvision's models have the zoo's reference counts") {
     if (is >> name >> p >> m)
       want[name] = {p, m};
   }
-  for (const char *name : {"resnet18", "mobilenet_v2", "efficientnet_b0"}) {
+  for (const char *name : {"resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
+                           "efficientnet_b0", "convnext_tiny", "vit_b_16"}) {
     CAPTURE(name);
     REQUIRE(want.count(name));
     Counts k = countsOf(repo(std::string("tests/onnx/zoo/") + name + ".onnx"));
