@@ -6,11 +6,12 @@ tests read the committed files and never run Python). Run with Debian's
 tests/onnx/models/   small models exported by torch.onnx.export, each with
                      the .net it was written from beside it in
                      tests/onnx/sources/ (the tests compare params and MACs)
-tests/onnx/zoo/      torchvision's ResNet-18, MobileNetV2 and EfficientNet-B0,
-                     exported whole, then cut to their structure: every
-                     initializer of more than 64 elements keeps its dims and
-                     loses its values (netc never reads weights), so each is
-                     a few tens of kB instead of 14 to 47 MB
+tests/onnx/zoo/      seven of torchvision's models (ResNet-18 and -50,
+                     MobileNetV2 and V3 small, EfficientNet-B0, ConvNeXt-T,
+                     ViT-B/16), exported whole, then cut to their structure:
+                     every initializer of more than 64 elements keeps its
+                     dims and loses its values (netc never reads weights), so
+                     each is 27 to 300 kB instead of 10 to 330 MB
 tests/onnx/bad/      broken models: truncated, corrupt, an op netc has no
                      layer for, a missing external data file, opset 6, ...
 
