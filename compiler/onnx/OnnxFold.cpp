@@ -363,50 +363,8 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
       c.type = TensorProto::BOOL;
     return std::vector<Const>{c};
   }
-  if (op == "Expand") { // numpy broadcasting to a shape; a weight (no values) too
-    const Const *a = in[0], *shape = need(1);
-    if (!shape)
-      return std::vector<Const>{};
-    std::vector<int64_t> to;
-    for (double d : shape->values)
-      to.push_back(static_cast<int64_t>(d));
-    std::vector<int64_t> dims(std::max(to.size(), a->dims.size()), 1);
-    for (size_t i = 0; i < dims.size(); ++i) {
-      int64_t x = i + a->dims.size() >= dims.size() ? a->dims[i + a->dims.size() - dims.size()] : 1;
-      int64_t y = i + to.size() >= dims.size() ? to[i + to.size() - dims.size()] : 1;
-      if (x != y && x != 1 && y != 1) {
-        error = "Expand to a shape that does not broadcast";
-        return std::vector<Const>{};
-      }
-      dims[i] = std::max(x, y);
-    }
-    Const c = *a;
-    c.dims = dims;
-    if (c.elements() != a->elements()) { // values replicated: only a scalar's
-      bool scalar = a->hasValues && a->values.size() == 1 && c.elements() <= 4096;
-      c.values = scalar ? std::vector<double>(c.elements(), a->values[0]) : std::vector<double>{};
-      c.hasValues = scalar;
-    }
-    return std::vector<Const>{c};
-  }
-  if (op == "Where") { // elementwise, operands of one size or scalars
-    const Const *cond = need(0), *a = need(1), *b = need(2);
-    if (!cond || !a || !b)
-      return std::vector<Const>{};
-    size_t size = std::max({cond->values.size(), a->values.size(), b->values.size()});
-    for (const Const *k : {cond, a, b})
-      if (k->values.size() != size && k->values.size() != 1) {
-        error = "Where folds operands of one size, or scalars";
-        return std::vector<Const>{};
-      }
-    auto at = [](const Const *k, size_t i) { return k->values[k->values.size() == 1 ? 0 : i]; };
-    std::vector<double> v;
-    for (size_t i = 0; i < size; ++i)
-      v.push_back(at(cond, i) != 0 ? at(a, i) : at(b, i));
-    const Const &shape = a->values.size() == size ? *a : b->values.size() == size ? *b : *cond;
-    Const c = scalarLike(*a, v, shape.dims);
-    return std::vector<Const>{c};
-  }
+  if (op == "Expand" || op == "Where")
+    return foldBroadcast(n, in, error);
   if (op == "ConstantOfShape") {
     const Const *shape = need(0);
     if (!shape)

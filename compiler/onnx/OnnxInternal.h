@@ -82,6 +82,11 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
                                        const std::vector<std::vector<int64_t>> &inputShapes,
                                        std::string &error);
 
+/// Expand and Where over constants (OnnxFoldBroadcast.cpp), for fold().
+std::optional<std::vector<Const>> foldBroadcast(const ::onnx::NodeProto &n,
+                                                const std::vector<const Const *> &in,
+                                                std::string &error);
+
 /// Replaces every node that folds over constants (or, for Shape and Size,
 /// over a known shape) by a Constant node holding its value, so that ONNX's
 /// shape inference, run again, knows the shapes that depend on it (a Reshape
