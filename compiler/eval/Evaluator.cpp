@@ -121,6 +121,15 @@ WeightStore randomWeights(const Graph &g, uint64_t seed) {
   return store;
 }
 
+void roundToFloat(ir::WeightStore &weights, std::vector<Buffer> &inputs) {
+  for (auto &[key, b] : weights)
+    for (double &v : b.data)
+      v = static_cast<float>(v);
+  for (Buffer &b : inputs)
+    for (double &v : b.data)
+      v = static_cast<float>(v);
+}
+
 std::vector<Buffer> randomInputs(const Graph &g, uint64_t seed) {
   std::vector<Buffer> out;
   for (const Node &node : g.nodes)

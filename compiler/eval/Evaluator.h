@@ -50,6 +50,11 @@ ir::WeightStore randomWeights(const ir::Graph &g, uint64_t seed);
 /// drawn by randomWeights: they are their owner's.
 std::vector<ir::Buffer> randomInputs(const ir::Graph &g, uint64_t seed);
 
+/// Rounds every value to the nearest f32, as the emitted model's weight
+/// table and an ONNX file's initializers hold them (so the evaluator
+/// computes on the same numbers).
+void roundToFloat(ir::WeightStore &weights, std::vector<ir::Buffer> &inputs);
+
 /// Evaluates `g` on `inputs` (one per `input` node, in order) with the
 /// weights `w` (looked up by node and weight name; extra entries are
 /// ignored); fills `outputs` with the graph's outputs, in order. Returns an

@@ -205,12 +205,12 @@ bool matmul(Converter &c, const Node &n) {
 bool unary(Converter &c, const Node &n) {
   static const std::pair<const char *, const char *> kOps[] = {
       {"Relu", "relu"},     {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
-      {"HardSwish", "hardswish"}, {"Softplus", ""}, {"Gelu", "gelu"}};
+      {"HardSwish", "hardswish"}};
   std::string x;
   if (!activation(c, n, 0, x))
     return false;
   for (const auto &[onnx, net] : kOps)
-    if (n.op_type() == onnx && *net) {
+    if (n.op_type() == onnx) {
       c.emit(n, {n.output(0)}, Expr().t(std::string(net) + "(").x(x).t(")"));
       return true;
     }

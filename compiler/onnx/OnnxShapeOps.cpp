@@ -37,6 +37,24 @@ bool ints(Converter &c, const Node &n, int k, const char *attr, std::vector<int6
 
 int64_t normAxis(int64_t a, size_t rank) { return a < 0 ? a + static_cast<int64_t>(rank) : a; }
 
+/// An ONNX `mode` attribute (Pad, Resize) as the `mode=` argument of netc's
+/// layer: "" for the layer's default; a mode not in the table has no netc
+/// equivalent.
+const llvm::StringMap<const char *> kPadModes = {
+    {"constant", ""}, {"reflect", "reflect"}, {"edge", "replicate"}};
+const llvm::StringMap<const char *> kResizeModes = {{"nearest", ""}, {"linear", "bilinear"}};
+
+/// `, mode="..."` for `mode`, or false (after reporting) when netc has none.
+bool modeArg(Converter &c, const Node &n, const llvm::StringMap<const char *> &modes,
+             const std::string &mode, Expr &e) {
+  auto it = modes.find(mode);
+  if (it == modes.end())
+    return c.fail(n, "mode '" + mode + "' has no equivalent in netc's layer");
+  if (*it->second)
+    e.t(std::string(", mode=\"") + it->second + "\"");
+  return true;
+}
+
 } // namespace
 
 bool identity(Converter &c, const Node &n) {
@@ -117,17 +135,16 @@ bool shapeOps(Converter &c, const Node &n) {
       return true;
     }
     e.t("pad(").x(x).t(", ").num(listText(q), "pads");
-    if (mode != "constant")
-      e.t(", mode=\"").t(mode == "edge" ? "replicate" : mode).t("\"");
+    if (!modeArg(c, n, kPadModes, mode, e))
+      return false;
     e.t(")");
   } else if (op == "Resize" || op == "Upsample") {
     if (!out || out->size() != 4)
       return c.fail(n, "a resize of other than a 4-D tensor with a known output shape");
-    std::string mode = attrString(n, "mode", "nearest");
-    if (mode != "nearest" && mode != "linear")
-      return c.fail(n, "mode '" + mode + "': netc's upsample has nearest and bilinear");
     e.t("upsample(").x(x).t(", size=").num(listText({(*out)[2], (*out)[3]}, true), "size");
-    e.t(mode == "linear" ? ", mode=\"bilinear\")" : ")");
+    if (!modeArg(c, n, kResizeModes, attrString(n, "mode", "nearest"), e))
+      return false;
+    e.t(")");
   } else if (op == "Gather") {
     std::string idx = c.input(n, 1);
     const Const *data = c.constant(x), *ci = c.constant(idx);

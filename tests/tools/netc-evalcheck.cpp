@@ -64,12 +64,7 @@ int main(int argc, char **argv) {
   }
   ir::WeightStore weights = eval::randomWeights(*g, seed);
   std::vector<ir::Buffer> inputs = eval::randomInputs(*g, seed);
-  for (auto &[key, b] : weights)
-    for (double &v : b.data)
-      v = static_cast<float>(v);
-  for (ir::Buffer &b : inputs)
-    for (double &v : b.data)
-      v = static_cast<float>(v);
+  eval::roundToFloat(weights, inputs);
   std::vector<ir::Buffer> outputs;
   if (std::string e = eval::evaluate(*g, weights, inputs, outputs); !e.empty()) {
     std::fprintf(stderr, "evaluate: %s\n", e.c_str());

@@ -56,12 +56,7 @@ int main(int argc, char **argv) {
   }
   ir::WeightStore weights = eval::randomWeights(*g, 1);
   std::vector<ir::Buffer> inputs = eval::randomInputs(*g, 1), outputs;
-  for (auto &[key, b] : weights)
-    for (double &v : b.data)
-      v = static_cast<float>(v);
-  for (ir::Buffer &b : inputs)
-    for (double &v : b.data)
-      v = static_cast<float>(v);
+  eval::roundToFloat(weights, inputs);
   // Token ids index a table in ONNX (Gather), so they must be valid rows:
   // taken modulo the smallest table of an op that takes indices (the
   // evaluator takes them modulo its table, so it computes the same).

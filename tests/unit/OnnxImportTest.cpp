@@ -258,3 +258,42 @@ TEST_CASE("onnx import: .net -> ONNX -> .net keeps params, MACs and shapes") {
   }
   CHECK(tried >= 20);
 }
+
+TEST_CASE("onnx import: a Pad or Resize mode netc has no equivalent of is an error") {
+  // Regression: modes used to pass through unchecked ("wrap" reached netc's pad).
+  for (const char *mode : {"wrap", "reflect", "edge"}) {
+    CAPTURE(mode);
+    ::onnx::ModelProto m;
+    m.set_ir_version(8);
+    m.add_opset_import()->set_version(13);
+    ::onnx::GraphProto *g = m.mutable_graph();
+    *g->add_input() = info("x", {1, 1, 4, 4});
+    *g->add_output() = info("y", {1, 1, 6, 6});
+    ::onnx::TensorProto pads = weight("pads", {8});
+    pads.set_data_type(::onnx::TensorProto::INT64);
+    for (int64_t v : {0, 0, 1, 1, 0, 0, 1, 1})
+      pads.add_int64_data(v);
+    *g->add_initializer() = pads;
+    ::onnx::NodeProto *n = g->add_node();
+    n->set_op_type("Pad");
+    n->set_name("/pad/Pad");
+    n->add_input("x");
+    n->add_input("pads");
+    n->add_output("y");
+    ::onnx::AttributeProto *a = n->add_attribute();
+    a->set_name("mode");
+    a->set_type(::onnx::AttributeProto::STRING);
+    a->set_s(mode);
+    std::string errors;
+    std::optional<std::string> text = import(m.SerializeAsString(), &errors);
+    if (std::string(mode) == "wrap") {
+      CHECK_FALSE(text);
+      CHECK(errors.find("mode 'wrap' has no equivalent in netc's layer") != std::string::npos);
+    } else {
+      REQUIRE_MESSAGE(text, errors);
+      CHECK(text->find(std::string(", mode=\"") +
+                       (std::string(mode) == "edge" ? "replicate" : "reflect") + "\")") !=
+            std::string::npos);
+    }
+  }
+}
