@@ -171,6 +171,18 @@ def bad_models():
         [h.make_tensor("k", 1, [2, 1, 1, 1, 1], [1, 1])],
         inputs=(h.make_tensor_value_info("x", 1, [1, 1, 2, 2, 2]),),
         outputs=(h.make_tensor_value_info("y", 1, [1, 2, 2, 2, 2]),))
+    # Found by fuzz_onnx: each crashed the importer (or ONNX's shape
+    # inference under it) before the check that now rejects it.
+    files["undefined_input.onnx"] = model([h.make_node("Relu", ["nowhere"], ["y"], name="relu")])
+    files["conv_weight_rank.onnx"] = model(
+        [h.make_node("Conv", ["x", "k"], ["y"], name="conv")],
+        [h.make_tensor("k", 1, [2, 1, 1, 1, 1], [1, 1])],
+        inputs=(h.make_tensor_value_info("x", 1, [1, 1, 2, 2]),),
+        outputs=(h.make_tensor_value_info("y", 1, [1, 2, 2, 2]),))
+    files["huge_int_constant.onnx"] = model(
+        [h.make_node("Constant", [], ["c"], value=h.make_tensor("c", 1, [1], [3e19])),
+         h.make_node("Cast", ["c"], ["ci"], to=7),
+         h.make_node("Reshape", ["x", "ci"], ["y"], name="reshape")])
     for name, data in files.items():
         with open(os.path.join(d, name), "wb") as f:
             f.write(data)

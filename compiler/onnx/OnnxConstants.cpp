@@ -11,6 +11,8 @@
 #include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/StringMap.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 #include <optional>
 
@@ -85,13 +87,13 @@ std::optional<::onnx::TensorProto> tensorOf(const Const &c, const std::string &n
     switch (c.type) {
     case TensorProto::FLOAT: t.add_float_data(static_cast<float>(v)); break;
     case TensorProto::DOUBLE: t.add_double_data(v); break;
-    case TensorProto::INT64: t.add_int64_data(static_cast<int64_t>(v)); break;
+    case TensorProto::INT64: t.add_int64_data(toInt(v)); break;
     case TensorProto::INT32:
     case TensorProto::INT16:
     case TensorProto::INT8:
     case TensorProto::UINT16:
     case TensorProto::UINT8:
-    case TensorProto::BOOL: t.add_int32_data(static_cast<int32_t>(v)); break;
+    case TensorProto::BOOL: t.add_int32_data(static_cast<int32_t>(std::clamp<int64_t>(toInt(v), INT32_MIN, INT32_MAX))); break;
     default: return std::nullopt;
     }
   return t;
@@ -152,10 +154,7 @@ size_t foldIntoConstants(::onnx::GraphProto &g, size_t maxValues) {
     Const c = (*r)[0];
     auto s = shapes.find(n.output(0));
     if (s != shapes.end()) {
-      size_t e = 1;
-      for (int64_t d : s->second)
-        e *= static_cast<size_t>(d);
-      if (e == c.values.size())
+      if (elementsOf(s->second) == c.values.size())
         c.dims = s->second;
     }
     known[n.output(0)] = c;

@@ -255,12 +255,7 @@ bool Converter::convertValue(const Node &n, int i, const std::vector<const Const
       for (int k = 0; k < n.output_size(); ++k) {
         TensorInfo &t = tensors[n.output(k)];
         Const c = (*r)[static_cast<size_t>(k)];
-        if (t.shapeKnown && c.values.size() == [&] {
-              size_t e = 1;
-              for (int64_t d : t.shape)
-                e *= static_cast<size_t>(d);
-              return e;
-            }())
+        if (t.shapeKnown && c.values.size() == elementsOf(t.shape))
           c.dims = t.shape;
         t.value = c;
         t.defined = true;

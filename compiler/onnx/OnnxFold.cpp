@@ -13,18 +13,39 @@
 #include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/StringMap.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
 
 namespace netc::onnximport::detail {
 
-size_t Const::elements() const {
-  size_t n = 1;
-  for (int64_t d : dims)
-    n *= d > 0 ? static_cast<size_t>(d) : 0;
-  return n;
+namespace {
+constexpr int64_t kSatLimit = int64_t(1) << 62;
+} // namespace
+
+int64_t mulSat(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r) || r > kSatLimit || r < -kSatLimit)
+    return (a < 0) != (b < 0) ? -kSatLimit : kSatLimit;
+  return r;
 }
+
+int64_t toInt(double v) {
+  if (std::isnan(v))
+    return 0;
+  const double lim = static_cast<double>(kSatLimit);
+  return static_cast<int64_t>(std::clamp(v, -lim, lim));
+}
+
+size_t elementsOf(const std::vector<int64_t> &dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n = d > 0 ? mulSat(n, d) : 0;
+  return static_cast<size_t>(n);
+}
+
+size_t Const::elements() const { return elementsOf(dims); }
 
 namespace {
 
@@ -166,13 +187,13 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
         return std::vector<Const>{};
       int64_t known = 1, infer = -1;
       for (size_t i = 0; i < shape->values.size(); ++i) {
-        int64_t d = static_cast<int64_t>(shape->values[i]);
+        int64_t d = toInt(shape->values[i]);
         if (d == 0 && i < in.size())
           d = in[i];
         if (d == -1)
           infer = static_cast<int64_t>(i);
         else
-          known *= d;
+          known = mulSat(known, d);
         out.push_back(d);
       }
       if (infer >= 0)
@@ -182,7 +203,7 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
       if (axis < 0)
         axis += static_cast<int64_t>(in.size());
       for (int64_t i = 0; i < axis && i < static_cast<int64_t>(in.size()); ++i)
-        lead *= in[static_cast<size_t>(i)];
+        lead = mulSat(lead, in[static_cast<size_t>(i)]);
       out = {lead, lead ? n64 / lead : 0};
     } else {
       std::vector<int64_t> axes = attrInts(n, "axes");
@@ -192,7 +213,7 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
           return std::vector<Const>{};
         axes.clear();
         for (double v : ax->values)
-          axes.push_back(static_cast<int64_t>(v));
+          axes.push_back(toInt(v));
       }
       if (op == "Unsqueeze") {
         const int64_t rank = static_cast<int64_t>(in.size() + axes.size());
@@ -232,7 +253,7 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
     std::vector<double> v;
     const int64_t len = data->dims[0];
     for (double i : idx->values) {
-      int64_t k = static_cast<int64_t>(i);
+      int64_t k = toInt(i);
       if (k < 0)
         k += len;
       if (k < 0 || k >= len) {
@@ -274,7 +295,7 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
       if (k < in.size() && in[k]) {
         out.clear();
         for (double v : in[k]->values)
-          out.push_back(static_cast<int64_t>(std::max(-9.2e18, std::min(9.2e18, v))));
+          out.push_back(toInt(v));
       }
     };
     list(1, starts);
@@ -379,7 +400,7 @@ std::optional<std::vector<Const>> fold(const ::onnx::NodeProto &n,
         value = v.hasValues ? v.values.at(0) : 0;
       }
     for (double d : shape->values)
-      c.dims.push_back(static_cast<int64_t>(d));
+      c.dims.push_back(toInt(d));
     c.hasValues = c.elements() <= 4096;
     if (c.hasValues)
       c.values.assign(c.elements(), value);

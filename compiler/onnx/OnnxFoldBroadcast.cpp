@@ -34,7 +34,7 @@ std::optional<std::vector<Const>> foldBroadcast(const ::onnx::NodeProto &n,
       return std::vector<Const>{};
     std::vector<int64_t> to;
     for (double d : shape->values)
-      to.push_back(static_cast<int64_t>(d));
+      to.push_back(toInt(d));
     std::vector<int64_t> dims(std::max(to.size(), a->dims.size()), 1);
     for (size_t i = 0; i < dims.size(); ++i) {
       int64_t x = i + a->dims.size() >= dims.size() ? a->dims[i + a->dims.size() - dims.size()] : 1;

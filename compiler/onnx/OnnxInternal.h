@@ -32,6 +32,16 @@ struct Const {
   size_t elements() const;
 };
 
+/// The number of elements of `dims`: 0 with a dim <= 0, saturated at 2^62
+/// (a corrupt model's dims never wrap around).
+size_t elementsOf(const std::vector<int64_t> &dims);
+/// A constant's value used as an integer (a dim, an index, an axis):
+/// saturated to +-2^62, NaN as 0, so that a corrupt model's value is caught
+/// as out of range later instead of converted with undefined behaviour.
+int64_t toInt(double v);
+/// a * b saturated to +-2^62 (products of a corrupt model's dims).
+int64_t mulSat(int64_t a, int64_t b);
+
 /// A piece of a statement's right-hand side: text, a reference to a tensor
 /// (written as the variable that holds it) or a number (which a block may
 /// turn into a parameter named after `text`'s hint).

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <llvm/ADT/StringSet.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
@@ -76,6 +77,104 @@ bool checkExternal(DiagEngine &diag, llvm::StringRef name, llvm::StringRef dir,
   return true;
 }
 
+/// Checks that the graph is in SSA form and topologically sorted, as ONNX
+/// requires: every input of a node is a graph input, an initializer or an
+/// output of an earlier node, and no tensor is defined twice. ONNX 1.12's
+/// shape inference reads through a null pointer on an undefined input. Each
+/// node of ONNX's own domain is also checked against its schema (numbers of
+/// inputs and outputs, attribute types), as onnx.checker does, since the
+/// conversion reads a node's inputs and outputs by position.
+bool checkGraphOrder(DiagEngine &diag, llvm::StringRef name, const ::onnx::GraphProto &g,
+                     int64_t opset) {
+  llvm::StringSet<> defined;
+  for (const auto &v : g.input())
+    defined.insert(v.name());
+  for (const auto &t : g.initializer())
+    defined.insert(t.name());
+  for (int i = 0; i < g.node_size(); ++i) {
+    const ::onnx::NodeProto &n = g.node(i);
+    for (const std::string &in : n.input())
+      if (!in.empty() && !defined.contains(in)) {
+        diag.fileError(name, fmt::format("node {} '{}' ({}): input '{}' is neither a graph "
+                                         "input, an initializer nor an output of an earlier "
+                                         "node",
+                                         i, n.name(), n.op_type(), in));
+        return false;
+      }
+    if (n.domain().empty() || n.domain() == "ai.onnx")
+      if (const ::onnx::OpSchema *schema =
+              ::onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(opset), "")) {
+        try {
+          schema->Verify(n); // input and output counts, attribute types
+        } catch (const std::exception &e) {
+          diag.fileError(name, fmt::format("node {} '{}' ({}): {}", i, n.name(), n.op_type(),
+                                           llvm::StringRef(e.what()).split('\n').first));
+          return false;
+        }
+      }
+    if (n.output_size() == 0) {
+      diag.fileError(name, fmt::format("node {} '{}' ({}) has no output", i, n.name(),
+                                       n.op_type()));
+      return false;
+    }
+    for (const std::string &out : n.output())
+      if (!out.empty() && !defined.insert(out).second) {
+        diag.fileError(name, fmt::format("node {} '{}' ({}): output '{}' is defined twice", i,
+                                         n.name(), n.op_type(), out));
+        return false;
+      }
+  }
+  return true;
+}
+
+/// Gives every Conv and ConvTranspose without a kernel_shape attribute the
+/// one its weight's dims say. ONNX 1.12's shape inference takes the kernel
+/// from the weight otherwise and indexes the strides by the weight's rank
+/// (a read out of bounds when the weight has more dims than the input); with
+/// the attribute it checks the rank and fails cleanly. A weight whose shape
+/// is not known here (not an initializer, a typed graph input or a
+/// Constant) is an error: netc's layers own their weights.
+bool setKernelShapes(DiagEngine &diag, llvm::StringRef name, ::onnx::GraphProto &g) {
+  llvm::StringMap<std::vector<int64_t>> dims;
+  for (const auto &t : g.initializer())
+    dims[t.name()].assign(t.dims().begin(), t.dims().end());
+  for (const auto &v : g.input()) {
+    if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
+      continue;
+    std::vector<int64_t> d;
+    for (const auto &x : v.type().tensor_type().shape().dim())
+      d.push_back(x.has_dim_value() ? x.dim_value() : -1);
+    if (llvm::all_of(d, [](int64_t x) { return x >= 0; }))
+      dims.try_emplace(v.name(), d);
+  }
+  for (int i = 0; i < g.node_size(); ++i) {
+    ::onnx::NodeProto &n = *g.mutable_node(i);
+    if (n.op_type() == "Constant" && n.output_size() == 1)
+      for (const auto &a : n.attribute())
+        if (a.name() == "value" && a.has_t())
+          dims[n.output(0)].assign(a.t().dims().begin(), a.t().dims().end());
+    if ((n.op_type() != "Conv" && n.op_type() != "ConvTranspose") ||
+        !(n.domain().empty() || n.domain() == "ai.onnx") ||
+        llvm::any_of(n.attribute(), [](const auto &a) { return a.name() == "kernel_shape"; }))
+      continue;
+    auto w = n.input_size() > 1 ? dims.find(n.input(1)) : dims.end();
+    if (w == dims.end() || w->second.size() < 3) {
+      diag.fileError(name, fmt::format("node {} '{}' ({}): {}", i, n.name(), n.op_type(),
+                                       w == dims.end()
+                                           ? "its weight (input 2) is not an initializer, a "
+                                             "graph input or a Constant"
+                                           : "its weight has fewer than 3 dims"));
+      return false;
+    }
+    ::onnx::AttributeProto *a = n.add_attribute();
+    a->set_name("kernel_shape");
+    a->set_type(::onnx::AttributeProto::INTS);
+    for (size_t k = 2; k < w->second.size(); ++k)
+      a->add_ints(w->second[k]);
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<std::string> importBytes(DiagEngine &diag, llvm::StringRef bytes,
@@ -120,6 +219,9 @@ std::optional<std::string> importBytes(DiagEngine &diag, llvm::StringRef bytes,
                                      opset));
     return std::nullopt;
   }
+  if (!checkGraphOrder(diag, name, model.graph(), opset) ||
+      !setKernelShapes(diag, name, *model.mutable_graph()))
+    return std::nullopt;
   for (const auto &t : model.graph().initializer())
     if (t.data_location() == ::onnx::TensorProto_DataLocation_EXTERNAL &&
         !checkExternal(diag, name, dir, t))

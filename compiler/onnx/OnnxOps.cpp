@@ -53,10 +53,13 @@ std::string pairText(int64_t a, int64_t b) {
   return a == b ? std::to_string(a) : listText({a, b}, true);
 }
 
-/// Pads [top, left, bottom, right] (explicit or from auto_pad) of a 2-D window.
+/// Pads [top, left, bottom, right] (explicit or from auto_pad) of a 2-D window;
+/// checks that the window, strides and dilations have 2 values each.
 bool pads2d(Converter &c, const Node &n, const std::vector<int64_t> &in,
             const std::vector<int64_t> &k, const std::vector<int64_t> &s,
             const std::vector<int64_t> &d, std::vector<int64_t> &p) {
+  if (k.size() != 2 || s.size() != 2 || d.size() != 2)
+    return c.fail(n, "kernel_shape, strides and dilations need 2 values for a 2-D window");
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   p = attrInts(n, "pads", {0, 0, 0, 0});
   if (p.size() != 4)
@@ -105,8 +108,6 @@ bool conv(Converter &c, const Node &n) {
   std::vector<int64_t> s = attrInts(n, "strides", {1, 1}), d = attrInts(n, "dilations", {1, 1});
   const std::vector<int64_t> *in = c.shape(x);
   std::vector<int64_t> p;
-  if (s.size() != 2 || d.size() != 2)
-    return c.fail(n, "strides and dilations need 2 values");
   if (!pads2d(c, n, in ? *in : std::vector<int64_t>{}, k, s, d, p))
     return false;
   Expr e;

@@ -113,7 +113,7 @@ std::vector<int64_t> reducedDims(Converter &c, const Node &n, int64_t rank) {
     const Const *a = c.constant(c.input(n, 1));
     if (a && a->hasValues)
       for (double v : a->values)
-        axes.push_back(static_cast<int64_t>(v));
+        axes.push_back(toInt(v));
   }
   for (int64_t &a : axes)
     a = a < 0 ? a + rank : a;

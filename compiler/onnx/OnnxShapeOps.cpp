@@ -31,7 +31,7 @@ bool ints(Converter &c, const Node &n, int k, const char *attr, std::vector<int6
     return c.fail(n, fmt::format("input {} ('{}') must be a constant", k + 1, in));
   out.clear();
   for (double d : v->values)
-    out.push_back(static_cast<int64_t>(std::max(-9.2e18, std::min(9.2e18, d))));
+    out.push_back(toInt(d));
   return true;
 }
 

@@ -5,6 +5,7 @@
 // structure) against the zoo's reference counts, the examples through
 // --emit=onnx and back, and the broken models of tests/onnx/bad/.
 #include "onnx/OnnxImport.h"
+#include "onnx/OnnxInternal.h"
 
 #include "driver/Compilation.h"
 #include "onnx/OnnxWriter.h"
@@ -16,6 +17,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <llvm/Support/Path.h>
@@ -296,4 +298,21 @@ TEST_CASE("onnx import: a Pad or Resize mode netc has no equivalent of is an err
             std::string::npos);
     }
   }
+}
+
+TEST_CASE("onnx import: a corrupt model's numbers saturate instead of overflowing") {
+  // Regression (fuzz_onnx, UBSan): a folded constant of 3e19 was converted
+  // to int64 unchecked; dims multiplied unchecked could wrap around.
+  using namespace netc::onnximport::detail;
+  const int64_t lim = int64_t(1) << 62;
+  CHECK(toInt(3e19) == lim);
+  CHECK(toInt(-3e19) == -lim);
+  CHECK(toInt(std::nan("")) == 0);
+  CHECK(toInt(-7.9) == -7);
+  CHECK(mulSat(int64_t(1) << 40, int64_t(1) << 40) == lim);
+  CHECK(mulSat(-(int64_t(1) << 40), int64_t(1) << 40) == -lim);
+  CHECK(mulSat(6, -7) == -42);
+  CHECK(elementsOf({int64_t(1) << 31, int64_t(1) << 31, 4}) == size_t(lim));
+  CHECK(elementsOf({3, 0, 5}) == 0);
+  CHECK(elementsOf({}) == 1);
 }
