@@ -14,6 +14,10 @@ tests/onnx/zoo/      seven of torchvision's models (ResNet-18 and -50,
                      each is 27 to 300 kB instead of 10 to 330 MB
 tests/onnx/bad/      broken models: truncated, corrupt, an op netc has no
                      layer for, a missing external data file, opset 6, ...
+tests/onnx/models/netc_functions.onnx
+                     written by netc itself (build/netc, or $NETC) from
+                     tests/onnx/sources/netc_functions.net: rotary, attention
+                     and moe as calls of ai.netc functions
 
 Models are exported in training mode (TrainingMode.TRAINING, no constant
 folding), with dropout and stochastic depth made identities first: in eval
@@ -24,6 +28,7 @@ usage: scripts/make-onnx-tests.py
 """
 import io
 import os
+import subprocess
 import warnings
 
 import onnx
@@ -202,6 +207,10 @@ def main():
         export(getattr(torchvision.models, name)(), torch.randn(1, 3, 224, 224),
                os.path.join(OUT, "zoo", name + ".onnx"), cut=True)
     bad_models()
+    netc = os.environ.get("NETC", os.path.join(ROOT, "build", "netc"))
+    subprocess.run([netc, "--emit=onnx", "-O0", "--force",
+                    os.path.join(OUT, "sources", "netc_functions.net"),
+                    "-o", os.path.join(models, "netc_functions.onnx")], check=True)
 
 
 if __name__ == "__main__":

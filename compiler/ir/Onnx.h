@@ -15,7 +15,9 @@
 // the op's rule, then each epilogue op's rule on its result (Conv, Add,
 // Relu), each named after the layer it was before fusion. An op without a
 // rule, or whose rule returns a reason, has no ONNX form, and the writer
-// says so: never a silently wrong file.
+// says so: never a silently wrong file. With OpDef::onnxFunction the rule's
+// nodes become a model-local function's body (its inputs and weights named
+// x0.., w0..), called by one node.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_IR_ONNX_H

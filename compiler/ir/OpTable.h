@@ -295,6 +295,9 @@ struct OpDef {
   /// Null: every param is active for every token (ActiveParamsRule).
   ActiveParamsRule activeParams = nullptr;
   OnnxRule onnx = nullptr; ///< how --emit=onnx writes it (ir/Onnx.h); null: no ONNX form
+  /// No ONNX operator: the rule's nodes go in a model-local function (domain
+  /// ai.netc) whose one call carries the attributes, so netc import reads it back.
+  bool onnxFunction = false;
 };
 
 class OpTable {
@@ -326,8 +329,7 @@ std::vector<std::string> validateOpTable(const OpTable &t);
 /// its kernel as a table (KernelCall::list).
 bool takesTensorList(const OpDef &op);
 
-/// An op's cost doc as --list-ops and the README show it: its costDoc, and
-/// " (a view)" for a view.
+/// An op's cost doc as --list-ops and the README show it (" (a view)" added).
 std::string costText(const OpDef &op);
 
 /// The README's table of ops and their FLOP formulas (OpDef::costDoc), as
@@ -372,9 +374,8 @@ std::string resolvePadding2d(const AttrValue &padding, const Shape &inputHW,
                              Ints &out);
 
 /// Converts `v` in place to what `kind` stores (an int for a Float becomes a
-/// double, an int for an IntPair becomes [n, n], ...). Returns an error
-/// message naming what was expected ("expected an int or a pair of ints"), or
-/// "". Tensor kinds are not attributes and always fail here.
+/// double, an int for an IntPair [n, n], ...). Returns "" or an error naming
+/// what was expected ("expected an int or a pair of ints"); never a Tensor.
 std::string normalizeAttr(ParamKind kind, AttrValue &v);
 
 /// A readable name of what a kind accepts: "an int or a pair of ints".

@@ -182,10 +182,11 @@ std::string Converter::paramOf(const Node &n, const std::string &tensor) {
 bool Converter::convertNode(int i) {
   current = i;
   const Node &n = graph.node(i);
-  if (!n.domain().empty() && n.domain() != "ai.onnx")
+  const bool netcDomain = n.domain() == kNetcDomain;
+  if (!netcDomain && !n.domain().empty() && n.domain() != "ai.onnx")
     return fail(n, fmt::format("ops of domain '{}' are not ONNX's own; netc reads the default "
-                               "domain only",
-                               n.domain()));
+                               "domain (and netc's own, {}) only",
+                               n.domain(), kNetcDomain));
   std::vector<const Const *> ins;
   std::vector<std::vector<int64_t>> shapes;
   bool allConst = true, allShapes = true;
@@ -206,6 +207,8 @@ bool Converter::convertNode(int i) {
     allShapes &= s != nullptr;
     shapes.push_back(s ? *s : std::vector<int64_t>{});
   }
+  if (netcDomain)
+    return netcOp(*this, n);
   if (n.op_type() == "Constant")
     return tensors[n.output(0)].defined || defineConstant(n);
   return convertValue(n, i, ins, shapes, allConst, allShapes);

@@ -89,6 +89,10 @@ private:
 using Handler = bool (*)(Converter &c, const ::onnx::NodeProto &n);
 Handler handlerFor(llvm::StringRef opType);
 
+/// A node of netc's domain (kNetcDomain, OnnxOps.cpp): the netc op its
+/// function was written for, with the node's attributes as its arguments.
+bool netcOp(Converter &c, const ::onnx::NodeProto &n);
+
 /// Patterns starting at node `n` (OnnxPatterns.cpp): true when one matched
 /// and was emitted (its nodes consumed), false when none did.
 bool matchPattern(Converter &c, const ::onnx::NodeProto &n, int index);

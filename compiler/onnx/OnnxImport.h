@@ -44,6 +44,11 @@ namespace netc::onnximport {
 /// an input as the weight it is, not as an input of the network).
 constexpr const char *kWeightInputDoc = "netc: a weight; its values are left out";
 
+/// The domain of the model-local functions --emit=onnx writes for netc's ops
+/// that ONNX has no operator for (OpDef::onnxFunction): a node of this
+/// domain whose op type is "OP_K" is netc's op OP, its attributes the call's.
+constexpr const char *kNetcDomain = "ai.netc";
+
 struct ImportOptions {
   uint64_t maxBytes = (2ull << 30) - 1; ///< the model file (protobuf's own limit: 2 GiB)
   uint64_t maxNodes = 2000000;          ///< nodes of the ONNX graph

@@ -127,14 +127,15 @@ bool checkGraphOrder(DiagEngine &diag, llvm::StringRef name, const ::onnx::Graph
   return true;
 }
 
-/// Gives every Conv and ConvTranspose without a kernel_shape attribute the
+/// Checks that the windows' strides, dilations and kernels are positive, and
+/// gives every Conv and ConvTranspose without a kernel_shape attribute the
 /// one its weight's dims say. ONNX 1.12's shape inference takes the kernel
 /// from the weight otherwise and indexes the strides by the weight's rank
 /// (a read out of bounds when the weight has more dims than the input); with
 /// the attribute it checks the rank and fails cleanly. A weight whose shape
 /// is not known here (not an initializer, a typed graph input or a
 /// Constant) is an error: netc's layers own their weights.
-bool setKernelShapes(DiagEngine &diag, llvm::StringRef name, ::onnx::GraphProto &g) {
+bool checkWindows(DiagEngine &diag, llvm::StringRef name, ::onnx::GraphProto &g) {
   llvm::StringMap<std::vector<int64_t>> dims;
   for (const auto &t : g.initializer())
     dims[t.name()].assign(t.dims().begin(), t.dims().end());
@@ -153,8 +154,20 @@ bool setKernelShapes(DiagEngine &diag, llvm::StringRef name, ::onnx::GraphProto 
       for (const auto &a : n.attribute())
         if (a.name() == "value" && a.has_t())
           dims[n.output(0)].assign(a.t().dims().begin(), a.t().dims().end());
-    if ((n.op_type() != "Conv" && n.op_type() != "ConvTranspose") ||
-        !(n.domain().empty() || n.domain() == "ai.onnx") ||
+    const bool conv = n.op_type() == "Conv" || n.op_type() == "ConvTranspose";
+    if (!(n.domain().empty() || n.domain() == "ai.onnx") ||
+        (!conv && n.op_type() != "MaxPool" && n.op_type() != "AveragePool" &&
+         n.op_type() != "LpPool"))
+      continue;
+    // ONNX 1.12 divides by the strides unchecked (SIGFPE at 0).
+    for (const auto &a : n.attribute())
+      if ((a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape") &&
+          llvm::any_of(a.ints(), [](int64_t v) { return v < 1; })) {
+        diag.fileError(name, fmt::format("node {} '{}' ({}): {} must be positive", i, n.name(),
+                                         n.op_type(), a.name()));
+        return false;
+      }
+    if (!conv ||
         llvm::any_of(n.attribute(), [](const auto &a) { return a.name() == "kernel_shape"; }))
       continue;
     auto w = n.input_size() > 1 ? dims.find(n.input(1)) : dims.end();
@@ -220,7 +233,7 @@ std::optional<std::string> importBytes(DiagEngine &diag, llvm::StringRef bytes,
     return std::nullopt;
   }
   if (!checkGraphOrder(diag, name, model.graph(), opset) ||
-      !setKernelShapes(diag, name, *model.mutable_graph()))
+      !checkWindows(diag, name, *model.mutable_graph()))
     return std::nullopt;
   for (const auto &t : model.graph().initializer())
     if (t.data_location() == ::onnx::TensorProto_DataLocation_EXTERNAL &&

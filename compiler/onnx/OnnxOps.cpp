@@ -9,7 +9,11 @@
 //===----------------------------------------------------------------------===//
 #include "onnx/OnnxConvert.h"
 
+#include "ir/OpTable.h"
+
 #include <fmt/format.h>
+#include <llvm/ADT/STLExtras.h>
+#include <llvm/ADT/StringExtras.h>
 
 #include <cmath>
 
@@ -338,7 +342,78 @@ bool pool(Converter &c, const Node &n) {
   return true;
 }
 
+/// Attribute `a` of a node of netc's domain as the argument `, name=value`
+/// of netc's parameter `p`, or false (after reporting) when its type does
+/// not fit the parameter.
+bool netcArgument(Converter &c, const Node &n, const ::onnx::AttributeProto &a,
+                  const ir::ParamSpec &p, Expr &e) {
+  using ir::ParamKind;
+  using A = ::onnx::AttributeProto;
+  const ParamKind k = p.kind;
+  const bool isInt = a.type() == A::INT, number = isInt || a.type() == A::FLOAT;
+  e.t(fmt::format(", {}=", p.name));
+  if ((k == ParamKind::Int || k == ParamKind::OptInt) && isInt)
+    e.num(a.i(), p.name);
+  else if ((k == ParamKind::Float || k == ParamKind::OptFloat || k == ParamKind::Scalar) && number)
+    e.num(isInt ? std::to_string(a.i()) : numberText(a.f()), p.name);
+  else if (k == ParamKind::Bool && isInt)
+    e.t(a.i() ? "true" : "false");
+  else if (k == ParamKind::Str && a.type() == A::STRING && !a.s().empty() &&
+           llvm::all_of(a.s(), [](char ch) { return llvm::isAlnum(ch) || ch == '_'; }))
+    e.t("\"" + a.s() + "\"");
+  else if ((k == ParamKind::IntPair || k == ParamKind::Ints || k == ParamKind::OptInts ||
+            k == ParamKind::Padding) &&
+           a.type() == A::INTS)
+    e.num(listText({a.ints().begin(), a.ints().end()}, true), p.name);
+  else
+    return c.fail(n, fmt::format("attribute '{}' (ONNX type {}) does not fit netc's parameter "
+                                 "'{}' ({})",
+                                 a.name(), static_cast<int>(a.type()), p.name,
+                                 ir::describeKind(k)));
+  return true;
+}
+
 } // namespace
+
+bool netcOp(Converter &c, const Node &n) {
+  // "OP_K": the K-th function --emit=onnx wrote for netc's op OP.
+  const auto [base, k] = llvm::StringRef(n.op_type()).rsplit('_');
+  const ir::OpDef *op = !k.empty() && llvm::all_of(k, llvm::isDigit)
+                            ? ir::OpTable::get().lookup(base)
+                            : nullptr;
+  if (!op)
+    return c.fail(n, fmt::format("'{}' of domain {} is not netc's: the functions --emit=onnx "
+                                 "writes are named OP_K after a netc op (attention_0)",
+                                 n.op_type(), kNetcDomain));
+  Expr e;
+  e.t(op->name + "(");
+  int tensors = 0;
+  for (const ir::ParamSpec &p : op->params) {
+    if (p.kind == ir::ParamKind::Tensors || p.kind == ir::ParamKind::Tied)
+      return c.fail(n, fmt::format("netc's op {} takes a list of tensors or a tied weight, "
+                                   "which its function call cannot carry",
+                                   op->name));
+    if (p.kind != ir::ParamKind::Tensor)
+      continue;
+    std::string x;
+    if (!activation(c, n, tensors, x))
+      return false;
+    e.t(tensors++ ? ", " : "").x(x);
+  }
+  for (int i = tensors; i < n.input_size(); ++i) // the op's weights: netc's layer owns them
+    if (!weight(c, n, i, 0))
+      return false;
+  for (const auto &a : n.attribute()) {
+    auto p = llvm::find_if(op->params, [&](const ir::ParamSpec &s) { return s.name == a.name(); });
+    if (p == op->params.end() || p->kind == ir::ParamKind::Tensor)
+      return c.fail(n, fmt::format("attribute '{}' is not a parameter of netc's op {}", a.name(),
+                                   op->name));
+    if (!netcArgument(c, n, a, *p, e))
+      return false;
+  }
+  c.emit(n, {n.output().begin(), n.output().end()}, e.t(")"));
+  return true;
+}
 
 bool shapeOps(Converter &c, const Node &n);   // OnnxShapeOps.cpp
 bool identity(Converter &c, const Node &n);   // OnnxShapeOps.cpp

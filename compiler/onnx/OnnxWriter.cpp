@@ -10,9 +10,11 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <fmt/format.h>
+#include <llvm/ADT/STLExtras.h>
 
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 
 #ifndef NETC_VERSION
@@ -170,8 +172,9 @@ private:
 /// Writes the graph's nodes into `graph`, then its weights and outputs.
 class Writer {
 public:
-  Writer(const ir::Graph &g, const OnnxOptions &opts, onnx::GraphProto &graph)
-      : g(g), opts(opts), graph(graph), b(graph), tensor(g.values.size()) {}
+  Writer(const ir::Graph &g, const OnnxOptions &opts, onnx::ModelProto &model)
+      : g(g), opts(opts), model(model), graph(*model.mutable_graph()), b(graph),
+        tensor(g.values.size()) {}
 
   std::string run() {
     if (std::string e = checkTypes(); !e.empty())
@@ -226,8 +229,12 @@ private:
       outTypes.push_back(g.type(v));
     std::vector<std::string> out;
     ir::OnnxCall call{*n.op, n.attrs, inTypes, outTypes, specs, in, w, b};
-    if (std::string why = n.op->onnx(call, out); !why.empty())
+    if (std::string why = n.op->onnxFunction ? function(call, n.name, out) : n.op->onnx(call, out);
+        !why.empty())
       return noForm(n.op->name, n.name, why);
+    if (n.op->onnxFunction && !n.epilogue.empty()) // ONNX 1.12 infers no shape of a call
+      for (size_t i = 0; i < out.size(); ++i)
+        setType(*graph.add_value_info(), out[i], *elemType(outTypes[i].dtype), outTypes[i].shape);
     for (const ir::Epilogue &e : n.epilogue) {
       if (!e.op->onnx)
         return noForm(e.op->name, e.name, "");
@@ -247,6 +254,70 @@ private:
       out = next;
     }
     return nameOutputs(n, first, out);
+  }
+
+  /// Writes the nodes of `call`'s rule as the body of a model-local function
+  /// "OP_K" of domain ai.netc (OpDef::onnxFunction) and adds one node of
+  /// layer `name` calling it with the call's inputs, weights and attributes.
+  std::string function(const ir::OnnxCall &call, const std::string &name,
+                       std::vector<std::string> &out) {
+    onnx::GraphProto body;
+    Builder fb(body);
+    fb.layer(name);
+    std::vector<std::string> formal;
+    for (size_t i = 0; i < call.in.size() + call.w.size(); ++i)
+      formal.push_back(i < call.in.size() ? fmt::format("x{}", i)
+                                          : fmt::format("w{}", i - call.in.size()));
+    const llvm::ArrayRef<std::string> formalIn(formal.data(), call.in.size()),
+        formalW(formal.data() + call.in.size(), call.w.size());
+    std::vector<std::string> bodyOut;
+    if (std::string why = call.op.onnx({call.op, call.attrs, call.inputs, call.outputs,
+                                        call.weights, formalIn, formalW, fb},
+                                       bodyOut);
+        !why.empty())
+      return why;
+    onnx::FunctionProto &f = *model.add_functions();
+    f.set_name(fmt::format("{}_{}", call.op.name, functions[call.op.name]++));
+    f.set_domain(onnximport::kNetcDomain);
+    f.set_doc_string(fmt::format("netc op {} (layer {})", call.op.name, name));
+    onnx::OperatorSetIdProto &opset = *f.add_opset_import();
+    opset.set_domain("");
+    opset.set_version(kOpset);
+    for (const std::string &x : formal)
+      f.add_input(x);
+    for (std::string &o : bodyOut) {
+      if (llvm::is_contained(formal, o)) // an input as is: the body must make its outputs
+        o = fb.node("Identity", {o});
+      f.add_output(o);
+    }
+    for (const onnx::NodeProto &nd : body.node())
+      *f.add_node() = nd;
+    std::vector<ir::OnnxAttr> attrs;
+    for (const ir::Attr &a : call.attrs.all()) {
+      f.add_attribute(a.name);
+      if (auto v = onnxValue(a.value))
+        attrs.push_back({a.name, std::move(*v)});
+    }
+    std::vector<std::string> actual(call.in.begin(), call.in.end());
+    actual.insert(actual.end(), call.w.begin(), call.w.end());
+    out = b.nodes(f.name(), actual, std::move(attrs), bodyOut.size());
+    graph.mutable_node(graph.node_size() - 1)->set_domain(onnximport::kNetcDomain);
+    return "";
+  }
+
+  /// A netc attribute as an ONNX one (a bool as 0 or 1); none is left out.
+  static std::optional<ir::OnnxAttrValue> onnxValue(const ir::AttrValue &v) {
+    if (const auto *i = std::get_if<int64_t>(&v))
+      return *i;
+    if (const auto *d = std::get_if<double>(&v))
+      return *d;
+    if (const auto *flag = std::get_if<bool>(&v))
+      return int64_t{*flag};
+    if (const auto *str = std::get_if<std::string>(&v))
+      return *str;
+    if (const auto *ints = std::get_if<ir::Ints>(&v))
+      return *ints;
+    return std::nullopt;
   }
 
   /// Gives the layer's outputs their value names: renames the tensor a node
@@ -332,7 +403,9 @@ private:
 
   const ir::Graph &g;
   const OnnxOptions &opts;
+  onnx::ModelProto &model;
   onnx::GraphProto &graph;
+  std::map<std::string, int> functions; ///< functions written per op (their names' K)
   Builder b;
   std::vector<std::string> tensor; ///< the ONNX tensor of each value
   std::set<ir::ValueId> isOutput;
@@ -351,8 +424,13 @@ std::string writeOnnx(const ir::Graph &g, const OnnxOptions &opts, std::string &
   onnx::GraphProto *graph = model.mutable_graph();
   graph->set_name(g.name);
   graph->set_doc_string(fmt::format("netc graph: {} ({})", g.name, opts.stage));
-  if (std::string e = Writer(g, opts, *graph).run(); !e.empty())
+  if (std::string e = Writer(g, opts, model).run(); !e.empty())
     return e;
+  if (model.functions_size() > 0) { // netc's own ops (OpDef::onnxFunction)
+    onnx::OperatorSetIdProto *netcOps = model.add_opset_import();
+    netcOps->set_domain(onnximport::kNetcDomain);
+    netcOps->set_version(1);
+  }
   onnx::StringStringEntryProto *prop = model.add_metadata_props();
   prop->set_key("netc.weights");
   prop->set_value(opts.weights == OnnxWeights::None

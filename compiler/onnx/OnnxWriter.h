@@ -9,7 +9,11 @@
 // multi-output layer), its other nodes "layer/OpType", its weights their
 // state-dict keys ("block.conv2d.weight"), the graph inputs their `input`
 // nodes' names. Graph inputs, outputs and every layer's output carry their
-// shape and element type (value_info), so Netron shows the shapes.
+// shape and element type (value_info), so Netron shows the shapes. An op
+// with OpDef::onnxFunction (no ONNX operator: rotary, attention, moe) is one
+// node of domain ai.netc calling a model-local function "OP_K" whose body its
+// rule writes; the node carries the call's attributes (netc import reads it
+// back as the op) and the model imports opset ai.netc 1.
 //
 // Weights: `None` declares each weight a graph input of its shape (f32, no
 // values); `Random` stores it as an initializer holding the values netc's

@@ -107,10 +107,20 @@ def resize(x, a, scales, sizes):
     return y
 
 
+FUNCTIONS = {}  # the model's local functions: netc's ops without an ONNX operator
+
+
 def run_node(node, v):
     a = attrs_of(node)
     ins = [v[i] if i else None for i in node.input]
     t, x = node.op_type, ins[0] if ins else None
+    if node.domain == "ai.netc":  # a call: run the body (as a runtime inlines it)
+        f = FUNCTIONS[t]
+        env = dict(zip(f.input, ins))
+        for inner in f.node:
+            for name, value in zip(inner.output, run_node(inner, env)):
+                env[name] = np.asarray(value)
+        return [env[o] for o in f.output]
     if t == "Constant":
         return [numpy_helper.to_array(a["value"]).astype(np.float64)
                 if a["value"].data_type == onnx.TensorProto.FLOAT
@@ -209,6 +219,7 @@ def main():
     model = onnx.load(sys.argv[1])
     inputs, expected = read_dump(sys.argv[2])
     g = model.graph
+    FUNCTIONS.update({f.name: f for f in model.functions if f.domain == "ai.netc"})
     v = {}
     for t in g.initializer:
         v[t.name] = numpy_helper.to_array(t).astype(np.float64)

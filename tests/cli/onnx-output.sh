@@ -10,8 +10,8 @@
 # With no ONNX runtime on Debian 12, tests/cli/onnx-numpy.py (a numpy
 # interpreter of the operators netc writes) runs the --weights random models
 # of every op (every_op.net without what has no ONNX form), of
-# onnx-variants.net and of seven examples at 64x64, optimized and -O0, and
-# compares their outputs with netc's evaluator (NETC-EVALDUMP) within 1e-5.
+# onnx-variants.net, of seven examples at 64x64 and of GPT-2 and Mixtral at a
+# small size, optimized and -O0, and compares their outputs with netc's evaluator (NETC-EVALDUMP) within 1e-5.
 #
 # usage: onnx-output.sh NETC NETC-EVALDUMP   (run from the source root)
 set -uo pipefail
@@ -111,6 +111,14 @@ for opt in "" -O0; do
            squeezenet1_0; do
     numeric "$n at 64x64 $opt" "examples/$n.net" $opt -D res=64
   done
+  # Two language models, small (test::smallLanguageModel's sizes): their
+  # attention, rotary and moe layers are calls of ai.netc functions.
+  small="-D seq=8 -D vocab=50 -D layers=2 -D d=32 -D heads=4"
+  # shellcheck disable=SC2086
+  numeric "gpt2 small $opt" examples/gpt2.net $opt $small -D positions=16
+  # shellcheck disable=SC2086
+  numeric "mixtral small $opt" examples/mixtral_8x7b.net $opt $small -D hidden=48 -D kv_heads=2 \
+    -D experts=4
 done
 
 exit $((fails > 0))

@@ -348,6 +348,7 @@ void registerAttentionOps(OpTable &t) {
   rot.eval = rotaryEval;
   rot.kernel = rotaryKernel;
   rot.onnx = rotaryOnnx;
+  rot.onnxFunction = true;
   rot.dnnl.why = "oneDNN 2.6 has no rotary embedding primitive";
 
   OpDef &att = t.add({"attention",
@@ -371,6 +372,7 @@ void registerAttentionOps(OpTable &t) {
   att.eval = attentionEval;
   att.kernel = attentionKernel;
   att.onnx = attentionOnnx;
+  att.onnxFunction = true;
   att.extraTraffic = attentionTraffic;
   att.onChipAttr = "fused";
   att.kvCache = attentionKv;

@@ -314,6 +314,7 @@ void registerMoeOps(OpTable &t) {
   moe.eval = moeEval;
   moe.kernel = moeKernel;
   moe.onnx = moeOnnx;
+  moe.onnxFunction = true;
   moe.weightReads = moeReads;
   moe.activeParams = moeActive;
   moe.dnnl.why = "oneDNN 2.6 has no mixture-of-experts primitive";
