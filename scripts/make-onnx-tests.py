@@ -161,7 +161,7 @@ def bad_models():
         return h.make_model(g, opset_imports=[h.make_opsetid("", opset)],
                             producer_name="make-onnx-tests").SerializeToString()
     files["unknown_op.onnx"] = model([h.make_node("Relu", ["x"], ["r"], name="first"),
-                                      h.make_node("Erf", ["r"], ["y"], name="/blk/erf")])
+                                      h.make_node("Softsign", ["r"], ["y"], name="/blk/softsign")])
     w = onnx.TensorProto(name="w", data_type=onnx.TensorProto.FLOAT, dims=[4, 4])
     w.data_location = onnx.TensorProto.EXTERNAL
     e = w.external_data.add()

@@ -4,6 +4,7 @@
 #include "support/Format.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/StringExtras.h>
 
 namespace netc::onnximport::detail {
 
@@ -64,7 +65,8 @@ std::string shapeText(const std::vector<int64_t> &s) { return listText(s); }
 
 Converter::Converter(DiagEngine &diag, ::onnx::ModelProto &model, llvm::StringRef name,
                      int64_t opset)
-    : opset(opset), diag(diag), graph(model.graph()), fileName(name.str()) {
+    : opset(opset), diag(diag), graph(model.graph()), fileName(name.str()),
+      netcNames(model.producer_name() == "netc") {
   done.assign(static_cast<size_t>(graph.node_size()), false);
   for (const auto &v : graph.input())
     readValueInfo(v);
@@ -143,7 +145,9 @@ void Converter::alias(const std::string &to, const std::string &from) {
 void Converter::emit(const Node &n, std::vector<std::string> outputs, Expr e) {
   Stmt s;
   s.node = n.name();
-  s.op = n.op_type();
+  // A call of netc's function "OP_K" is op OP (blocks compare statements' ops).
+  s.op = n.domain() == kNetcDomain ? llvm::StringRef(n.op_type()).rsplit('_').first.str()
+                                   : n.op_type();
   for (const std::string &o : outputs) {
     TensorInfo &t = tensors[o];
     t.defined = true;
@@ -154,8 +158,13 @@ void Converter::emit(const Node &n, std::vector<std::string> outputs, Expr e) {
   s.comment = (n.name().empty() ? n.op_type() : n.name()) + ": " + s.comment;
   s.outputs = std::move(outputs);
   s.expr = std::move(e.p);
+  if (netcNames) { // "block.call.layer[/Op]" -> "/block/call/layer[/Op]", as torch names scopes
+    auto [layer, rest] = llvm::StringRef(n.name()).split('/');
+    s.node = "/" + llvm::join(llvm::split(layer, '.'), "/") + (rest.empty() ? "" : "/" + rest.str());
+    s.lastIsOp = !rest.empty();
+  }
   llvm::SmallVector<llvm::StringRef, 8> parts;
-  llvm::StringRef(n.name()).split(parts, '/', -1, false);
+  llvm::StringRef(s.node).split(parts, '/', -1, false);
   for (size_t i = 0; i + 1 < parts.size(); ++i)
     s.scope.push_back(parts[i].str());
   prog.stmts.push_back(std::move(s));

@@ -82,6 +82,9 @@ private:
   std::vector<bool> done;
   int current = 0;
   Program prog;
+  /// Nodes named as netc names layers (--emit=onnx): scopes are the dotted
+  /// block path ("layer1.basic_block.conv2d"), not torch's "/layer1/...".
+  bool netcNames = false;
 };
 
 /// The handler of an op type (OnnxOps.cpp), or nullptr; returns false after

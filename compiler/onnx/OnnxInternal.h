@@ -59,6 +59,7 @@ struct Stmt {
   std::string op;      ///< its op type
   std::string comment; ///< the output shape(s)
   std::vector<std::string> scope; ///< module path from the node's name ("layer1", "layer1.0")
+  bool lastIsOp = true; ///< the name's last segment is the op type ("/conv1/Conv"), not a layer
 };
 
 struct Input {

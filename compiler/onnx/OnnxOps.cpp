@@ -210,7 +210,7 @@ bool matmul(Converter &c, const Node &n) {
 bool unary(Converter &c, const Node &n) {
   static const std::pair<const char *, const char *> kOps[] = {
       {"Relu", "relu"},     {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
-      {"HardSwish", "hardswish"}};
+      {"HardSwish", "hardswish"}, {"Erf", "erf"}};
   std::string x;
   if (!activation(c, n, 0, x))
     return false;
@@ -422,7 +422,7 @@ Handler handlerFor(llvm::StringRef op) {
   static const llvm::StringMap<Handler> kHandlers = {
       {"Conv", conv},           {"ConvTranspose", conv},   {"BatchNormalization", batchnorm},
       {"Gemm", gemm},           {"MatMul", matmul},        {"Relu", unary},
-      {"Sigmoid", unary},       {"Tanh", unary},           {"HardSwish", unary},
+      {"Sigmoid", unary},       {"Tanh", unary},           {"HardSwish", unary},       {"Erf", unary},
       {"HardSigmoid", hardSigmoid}, {"LeakyRelu", leakyRelu}, {"Clip", clip},
       {"Softmax", softmax},     {"Add", binary},           {"Sub", binary},
       {"Mul", binary},          {"Div", binary},           {"GlobalAveragePool", pool},

@@ -75,11 +75,21 @@ bool identity(Converter &c, const Node &n) {
 bool shapeOps(Converter &c, const Node &n) {
   const std::string &op = n.op_type();
   std::string x = c.input(n, 0);
-  const std::vector<int64_t> *in = c.shape(x);
-  const std::vector<int64_t> *out = n.output_size() ? c.shape(n.output(0)) : nullptr;
-  if (!in)
+  const std::vector<int64_t> *inShape = c.shape(x);
+  if (!inShape)
     return c.fail(n, "the shape of its input is not known (ONNX's shape inference gave none)");
+  // Copies: converting may define tensors (paramOf), which moves the shapes.
+  const std::vector<int64_t> inCopy = *inShape, *in = &inCopy;
+  std::optional<std::vector<int64_t>> out;
+  if (const std::vector<int64_t> *s = n.output_size() ? c.shape(n.output(0)) : nullptr)
+    out = *s;
   const size_t rank = in->size();
+  auto badAxis = [&](int64_t axis) { // true (after reporting) when out of range
+    if (axis >= 0 && axis < static_cast<int64_t>(rank))
+      return false;
+    c.fail(n, fmt::format("axis {} is out of range for rank {}", axis, rank));
+    return true;
+  };
   Expr e;
   if (op == "Concat") {
     e.t("concat([");
@@ -92,10 +102,12 @@ bool shapeOps(Converter &c, const Node &n) {
     e.t("], dim=").num(normAxis(attrInt(n, "axis", 0), rank), "dim").t(")");
   } else if (op == "Split") {
     int64_t axis = normAxis(attrInt(n, "axis", 0), rank);
+    if (badAxis(axis))
+      return false;
     std::vector<int64_t> sizes;
     for (int k = 0; k < n.output_size(); ++k) {
       const std::vector<int64_t> *s = c.shape(n.output(k));
-      if (!s)
+      if (!s || s->size() != rank)
         return c.fail(n, "the shapes of its outputs are not known");
       sizes.push_back((*s)[static_cast<size_t>(axis)]);
     }
@@ -172,6 +184,8 @@ bool shapeOps(Converter &c, const Node &n) {
     for (size_t i = 0; i < starts.size() && i < ends.size() && i < axes.size(); ++i) {
       if (steps[i] < 1)
         return c.fail(n, "a Slice with a step below 1: netc's slice does not reverse");
+      if (badAxis(normAxis(axes[i], rank)))
+        return false;
       int64_t len = (*in)[static_cast<size_t>(normAxis(axes[i], rank))];
       e.t(" |> slice(").num(normAxis(axes[i], rank), "dim").t(", ").num(starts[i], "start");
       e.t(", ");
@@ -194,6 +208,8 @@ bool shapeOps(Converter &c, const Node &n) {
     e.t("global_avg_pool(").x(x).t(attrInt(n, "keepdims", 1) ? ")" : ") |> flatten");
   } else if (op == "LayerNormalization") {
     int64_t axis = normAxis(attrInt(n, "axis", -1), rank);
+    if (badAxis(axis))
+      return false;
     std::vector<int64_t> shape(in->begin() + axis, in->end());
     e.t("layernorm(").x(x).t(", shape=").num(listText(shape), "shape");
     double eps = attrFloat(n, "epsilon", 1e-5);

@@ -48,7 +48,7 @@ std::string varBase(const Stmt &s, size_t drop) {
   for (size_t i = 0; i < segs.size(); ++i)
     if (!(i + 1 < segs.size() && segs[i + 1].startswith((segs[i] + ".").str())))
       kept.push_back(segs[i]);
-  if (kept.size() >= 2) {
+  if (kept.size() >= 2 && s.lastIsOp) {
     llvm::StringRef last = kept.back(), prev = kept[kept.size() - 2];
     if ((last == s.op || last.startswith(s.op + "_")) && !endsWithIndex(prev))
       kept.pop_back();

@@ -247,6 +247,15 @@ TEST_CASE("onnx import: .net -> ONNX -> .net keeps params, MACs and shapes") {
     REQUIRE_MESSAGE(h, *text);
     std::optional<cost::Report> after = back.report(*h);
     REQUIRE(after);
+    if (name == "llama2_7b") { // netc's names give the scopes: one block, 32 calls
+      std::regex def("\nblock [a-z0-9_]+\\("), call(" = llama_block_block\\(");
+      auto count = [&](const std::regex &re) {
+        return std::distance(std::sregex_iterator(text->begin(), text->end(), re),
+                             std::sregex_iterator());
+      };
+      CHECK(count(def) == 1);
+      CHECK(count(call) == 32);
+    }
     CHECK(after->totals.params == before->totals.params);
     CHECK(after->totals.macs == before->totals.macs);
     CHECK(after->layers.back().outputShape == before->layers.back().outputShape);

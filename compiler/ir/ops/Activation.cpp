@@ -43,6 +43,7 @@ double relu6F(double x) { return std::isnan(x) ? x : std::min(std::max(x, 0.0), 
 double sigmoidF(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double hardsigmoidF(double x) { return relu6F(x + 3.0) / 6.0; }
 double tanhF(double x) { return std::tanh(x); }
+double erfF(double x) { return std::erf(x); }
 double siluF(double x) { return x * sigmoidF(x); }
 double hardswishF(double x) { return x * relu6F(x + 3.0) / 6.0; }
 
@@ -121,6 +122,9 @@ std::string hardsigmoidScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
 std::string tanhScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
   return fmt::format("std::tanh({})", x[0]);
 }
+std::string erfScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
+  return fmt::format("std::erf({})", x[0]);
+}
 std::string siluScalar(const Attrs &, llvm::ArrayRef<std::string> x) {
   return fmt::format("{0} / (T(1) + std::exp(-{0}))", x[0]);
 }
@@ -172,7 +176,7 @@ std::string softmaxKernel(KernelCall &c, CodeWriter &w) {
 }
 
 // ---- ONNX (opset 17) ------------------------------------------------------
-constexpr char kRelu[] = "Relu", kSigmoid[] = "Sigmoid", kTanh[] = "Tanh",
+constexpr char kRelu[] = "Relu", kSigmoid[] = "Sigmoid", kTanh[] = "Tanh", kErf[] = "Erf",
                kHardSwish[] = "HardSwish";
 
 std::string relu6Onnx(const OnnxCall &c, std::vector<std::string> &out) {
@@ -260,6 +264,7 @@ void registerActivationOps(OpTable &t) {
   setDnnl(t.add(unary("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", costPerOutput<4>, "4 FLOPs per element (negate, exp, add, divide)", mapEval<sigmoidF>, sigmoidScalar, onnxSame<kSigmoid>)), DnnlAlg::Logistic);
   setDnnl(t.add(unary("hardsigmoid", "relu6(x + 3) / 6 (torch.nn.Hardsigmoid)", costPerOutput<4>, "4 FLOPs per element (add, max, min, multiply)", mapEval<hardsigmoidF>, hardsigmoidScalar, hardsigmoidOnnx)), DnnlAlg::HardSigmoid);
   setDnnl(t.add(unary("tanh", "hyperbolic tangent (torch.nn.Tanh)", costPerOutput<5>, "5 FLOPs per element (2 exp, add, subtract, divide)", mapEval<tanhF>, tanhScalar, onnxSame<kTanh>)), DnnlAlg::Tanh);
+  t.add(unary("erf", "the error function (torch.erf): the Gauss integral in GELU", costPerOutput<1>, "1 FLOP per element (a transcendental counted once, as exp is)", mapEval<erfF>, erfScalar, onnxSame<kErf>)).dnnl.why = "oneDNN 2.6 has no erf eltwise algorithm";
   setDnnl(t.add(unary("silu", "x * sigmoid(x) (torch.nn.SiLU); also called swish", costPerOutput<5>, "5 FLOPs per element (sigmoid 4, multiply)", mapEval<siluF>, siluScalar, siluOnnx)), DnnlAlg::Swish, 1);
   t.alias("swish", "silu");
   setDnnl(t.add(unary("hardswish", "x * relu6(x + 3) / 6 (torch.nn.Hardswish)", costPerOutput<5>, "5 FLOPs per element (hardsigmoid 4, multiply)", mapEval<hardswishF>, hardswishScalar, onnxSame<kHardSwish>)), DnnlAlg::HardSwish);
