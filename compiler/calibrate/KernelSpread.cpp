@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 #include "calibrate/CalibrateImpl.h"
 
+#include "driver/Backends.h"
 #include "measure/PrimitiveSpec.h"
 #include "measure/Runner.h"
 #include "sema/Elaborator.h"
@@ -177,8 +178,15 @@ std::vector<std::string> kernelSpread(bool quick) {
 std::vector<target::KernelSample> measureKernels(const std::vector<std::string> &programs,
                                                  const measure::RunOptions &run,
                                                  Progress &progress, std::string &runtime) {
-  measure::Runner runner(run);
-  runtime = measure::Runner::runtimeName();
+  std::string why;
+  const backend::Dnnl *dnnl = backend::dnnl(why);
+  if (!dnnl) {
+    progress.note("cannot time kernels: " + why);
+    return {};
+  }
+  std::unique_ptr<measure::Runner, void (*)(measure::Runner *)> runner(dnnl->newRunner(run),
+                                                                      dnnl->deleteRunner);
+  runtime = dnnl->runtimeName();
   std::vector<target::KernelSample> samples;
   std::set<std::string> timed; // configKey: a primitive is timed once
   for (size_t i = 0; i < programs.size(); ++i) {
@@ -195,7 +203,7 @@ std::vector<target::KernelSample> measureKernels(const std::vector<std::string> 
       const measure::KernelPoint point = measure::kernelPoint(spec);
       if (point.family.empty() || !timed.insert(measure::configKey(spec)).second)
         continue;
-      measure::Timing t = runner.time(spec);
+      measure::Timing t = dnnl->time(*runner, spec);
       if (!t.error.empty())
         continue;
       samples.push_back({point.family, point.dims, t.seconds.median, {}});

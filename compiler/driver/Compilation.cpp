@@ -3,7 +3,7 @@
 
 #include "cost/CostModel.h"
 #include "ir/Verifier.h"
-#include "measure/Measure.h"
+#include "driver/Backends.h"
 #include "sema/Hardware.h"
 #include "support/Format.h"
 #include "support/StatusLine.h"
@@ -66,7 +66,13 @@ bool Compilation::load(llvm::StringRef path) {
 std::optional<std::string> Compilation::importOnnx(llvm::StringRef path) {
   onnximport::ImportOptions o = opts.onnx;
   o.maxNodes = opts.elab.maxNodes;
-  return onnximport::importFile(*diags, path, o);
+  std::string why;
+  const backend::Onnx *onnx = backend::onnx(why);
+  if (!onnx) {
+    diags->fileError(path, "cannot import the ONNX model: " + why);
+    return std::nullopt;
+  }
+  return onnx->importFile(*diags, path, o);
 }
 
 bool Compilation::loadText(llvm::StringRef text, llvm::StringRef name) {
@@ -287,7 +293,14 @@ std::optional<cost::Report> Compilation::measure(const measure::RunOptions &run)
   measure::RunOptions resolved = run;
   if (resolved.layout == measure::Layout::Auto)
     resolved.layout = opts.optimize ? measure::Layout::Blocked : measure::Layout::Plain;
-  measure::measureGraph(*graph, *r, resolved, err);
+  std::string why;
+  const backend::Dnnl *dnnl = backend::dnnl(why);
+  if (!dnnl) {
+    err << "netc: error: cannot run oneDNN: " << why << "\n";
+    fail(Failure::Input);
+    return std::nullopt;
+  }
+  dnnl->measureGraph(*graph, *r, resolved, err);
   return r;
 }
 

@@ -292,10 +292,6 @@ void plainReorder(int arg, bool toPrimitive, std::unordered_map<int, dnnl::memor
 
 } // namespace
 
-const char *layoutName(Layout l) {
-  return l == Layout::Plain ? "plain" : l == Layout::Auto ? "auto" : "blocked";
-}
-
 struct Runner::Impl {
   RunOptions opts;
   dnnl::engine eng{dnnl::engine::kind::cpu, 0};

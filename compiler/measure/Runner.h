@@ -51,7 +51,9 @@ enum class Layout {
   Auto,
 };
 /// "blocked", "plain", "auto".
-const char *layoutName(Layout l);
+inline const char *layoutName(Layout l) {
+  return l == Layout::Plain ? "plain" : l == Layout::Auto ? "auto" : "blocked";
+}
 
 struct RunOptions {
   unsigned threads = 1; ///< OpenMP threads oneDNN runs on

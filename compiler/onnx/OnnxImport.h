@@ -56,7 +56,7 @@ struct ImportOptions {
 };
 
 /// Whether `path` names an ONNX model (by its extension, ".onnx").
-bool isOnnxPath(llvm::StringRef path);
+inline bool isOnnxPath(llvm::StringRef path) { return path.endswith_insensitive(".onnx"); }
 
 /// The .net program of the model in `path`; errors (naming `path`) go to
 /// `diag`, and then the result is empty.

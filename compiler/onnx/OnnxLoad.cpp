@@ -25,8 +25,6 @@
 
 namespace netc::onnximport {
 
-bool isOnnxPath(llvm::StringRef path) { return path.endswith_insensitive(".onnx"); }
-
 namespace {
 
 /// Checks the external data of `t` (its values are never read, only that

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "calibrate/Calibrate.h"
+#include "driver/Backends.h"
 #include "codegen/CppEmitter.h"
 #include "driver/Compilation.h"
 #include "driver/Options.h"
@@ -284,8 +285,13 @@ static int runOnnx(const Options &opts, driver::Compilation &c) {
   setStage("writing the ONNX model", "--weights none, --max-nodes or --batch");
   onnxgen::OnnxOptions onnx = opts.onnx;
   onnx.stage = opts.pipeline.optimize ? "optimized" : "as written";
-  std::string bytes;
-  if (std::string e = onnxgen::writeOnnx(*graph, onnx, bytes); !e.empty()) {
+  std::string bytes, why;
+  const backend::Onnx *module = backend::onnx(why);
+  if (!module) {
+    llvm::errs() << "netc: error: --emit=onnx: " << why << "\n";
+    return 1;
+  }
+  if (std::string e = module->writeOnnx(*graph, onnx, bytes); !e.empty()) {
     llvm::errs() << "netc: error: " << e << "\n";
     return 1;
   }
