@@ -1,8 +1,9 @@
 # Sourced by the shell tests (tests/cli/*.sh, tests/emit/output-*.sh):
 # a scratch directory $work, removed on exit, and `check DESCRIPTION
 # COMMAND...`, which runs COMMAND and counts its failures in $fails;
-# `skip_under_asan NETC` ends a test whose address-space cap leaves no room
-# for AddressSanitizer's shadow memory (scripts/robustness.sh).
+# `skip_under_asan NETC` ends a test that does not apply to an
+# AddressSanitizer build (scripts/robustness.sh): an address-space cap that
+# leaves no room for its shadow memory, a check of netc's linked libraries.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0

@@ -299,6 +299,10 @@ static int runOnnx(const Options &opts, driver::Compilation &c) {
 }
 
 static int run(int argc, char **argv) {
+#ifdef NETC_LINKED_BACKENDS // a sanitized build (compiler/CMakeLists.txt): no dlopen
+  backend::provide(netc_onnx_backend());
+  backend::provide(netc_dnnl_backend());
+#endif
   if (argc > 1 && std::string_view(argv[1]) == "calibrate") // netc calibrate: measure the host
     return calibrate::calibrateMain(argc - 1, argv + 1);
   Options opts;
