@@ -1,6 +1,7 @@
 #include "driver/Sweep.h"
 
 #include "driver/Compilation.h"
+#include "driver/SweepWorkers.h"
 #include "support/StatusLine.h"
 #include "syntax/AST.h"
 
@@ -184,16 +185,13 @@ int runSweep(driver::Compilation &c, const SweepOptions &opts, report::ReportFor
   const size_t base = elab.overrides.size();
   for (const SweepSpec &s : opts.sweeps)
     elab.overrides.emplace_back(s.name, "");
-  size_t failed = 0;
-  /// The totals of each distinct elaborated graph costed so far.
+  /// The totals of each distinct elaborated graph costed so far (per process).
   std::unordered_map<std::string, cost::Totals> costed;
   size_t cachedBytes = 0;
   constexpr size_t kCacheBytes = size_t(256) << 20; // then new graphs are costed uncached
-  std::string firstFailure; ///< the diagnostics of the first variant that failed
-  StatusLine progress(llvm::errs()); // on a terminal: "variant K of N"
-  for (uint64_t k = 0; k < count; ++k) {
-    progress.show([&] { return fmt::format("netc: --sweep: variant {} of {}", k + 1, count); });
-    report::SweepRow row;
+  // Variant k into `row`; false on an internal error (a bug in netc). A
+  // failed variant's printed diagnostics go to `failure`.
+  auto evaluate = [&](uint64_t k, report::SweepRow &row, std::string &failure) {
     std::vector<uint64_t> idx = variantIndices(opts.sweeps, k);
     for (size_t i = 0; i < opts.sweeps.size(); ++i) {
       row.values.push_back(opts.sweeps[i].value(idx[i], asFloat[i]));
@@ -202,20 +200,19 @@ int runSweep(driver::Compilation &c, const SweepOptions &opts, report::ReportFor
     DiagEngine vd(c.sourceMgr(), po.errorLimit);
     std::optional<ir::Graph> graph = c.elaborate(program, elab, vd);
     if (c.failure() == driver::Failure::Internal)
-      return 3;
+      return false;
     std::optional<std::string> key = graph ? graphKey(*graph) : std::nullopt;
     if (key) {
       auto it = costed.find(*key);
       if (it != costed.end()) {
         row.ok = true;
         row.totals = it->second;
-        result.rows.push_back(std::move(row));
-        continue;
+        return true;
       }
     }
     std::optional<cost::Totals> totals = graph ? c.totals(*graph, vd) : std::nullopt;
     if (c.failure() == driver::Failure::Internal) // a pass broke the graph: a bug in netc
-      return 3;
+      return false;
     if (totals) {
       row.ok = true;
       row.totals = *totals;
@@ -225,13 +222,50 @@ int runSweep(driver::Compilation &c, const SweepOptions &opts, report::ReportFor
       }
     } else {
       row.error = firstError(vd);
-      if (failed == 0) {
-        llvm::raw_string_ostream fs(firstFailure);
-        vd.print(fs);
-      }
-      ++failed;
+      llvm::raw_string_ostream fs(failure);
+      vd.print(fs);
     }
+    return true;
+  };
+  // The variants in equal chunks, one per core: the other chunks in forked
+  // worker processes (each a copy of this one, nothing shared), this
+  // process's chunk first; rows and stderr come back in variant order.
+  std::vector<Worker> workers = startWorkers(count, [&](uint64_t k, std::string &out) {
+    report::SweepRow row;
+    std::string failure;
+    if (!evaluate(k, row, failure))
+      return false;
+    putRow(out, row, failure);
+    return true;
+  });
+  const uint64_t mine = workers.empty() ? count : workers.front().begin;
+  size_t failed = 0;
+  std::string firstFailure; ///< the diagnostics of the first variant that failed
+  auto add = [&](report::SweepRow row, const std::string &failure) {
+    if (!row.ok && failed++ == 0)
+      firstFailure = failure;
     result.rows.push_back(std::move(row));
+  };
+  {
+    StatusLine progress(llvm::errs()); // on a terminal: "variant K of N"
+    for (uint64_t k = 0; k < mine; ++k) {
+      progress.show([&] { return fmt::format("netc: --sweep: variant {} of {}", k + 1, count); });
+      report::SweepRow row;
+      std::string failure;
+      if (!evaluate(k, row, failure))
+        return 3;
+      add(std::move(row), failure);
+    }
+  }
+  for (Worker &w : workers) {
+    std::vector<std::pair<report::SweepRow, std::string>> rows;
+    std::string error = finishWorker(w, rows);
+    if (!error.empty()) {
+      llvm::errs() << "netc: error: --sweep: " << error << '\n';
+      return 3;
+    }
+    for (auto &[row, failure] : rows)
+      add(std::move(row), failure);
   }
   // The HTML page draws the front whether or not the rows carry the mark.
   if (opts.pareto || format == report::ReportFormat::Html) {
