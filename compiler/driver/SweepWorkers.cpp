@@ -114,8 +114,11 @@ std::vector<Worker> startWorkers(uint64_t count,
     Worker w;
     w.begin = count * i / n;
     w.end = count * (i + 1) / n;
-    int fds[2];
+    int fds[2] = {-1, -1};
     if (::pipe(fds) != 0 || (w.pid = ::fork()) < 0) {
+      for (int fd : fds)
+        if (fd >= 0)
+          ::close(fd);
       for (Worker &started : workers) { // run serially instead
         ::kill(started.pid, SIGKILL);
         ::close(started.fd);
