@@ -1,9 +1,12 @@
 //===- OnnxConvert.cpp - walk the graph: fold constants, convert nodes ------===//
 #include "onnx/OnnxConvert.h"
 
+#include "ir/OpTable.h"
+
 #include "support/Format.h"
 
 #include <fmt/format.h>
+#include <cmath>
 #include <llvm/ADT/StringExtras.h>
 
 namespace netc::onnximport::detail {
@@ -24,6 +27,17 @@ Expr &Expr::num(std::string literal, std::string hint) {
   return *this;
 }
 Expr &Expr::num(int64_t v, std::string hint) { return num(std::to_string(v), std::move(hint)); }
+
+void epsArg(Expr &e, llvm::StringRef op, double eps) {
+  double dflt = 0;
+  if (const ir::OpDef *def = ir::OpTable::get().lookup(op))
+    for (const ir::ParamSpec &p : def->params)
+      if (llvm::StringRef(p.name) == "eps")
+        if (const double *d = std::get_if<double>(&p.defaultValue))
+          dflt = *d;
+  if (std::abs(eps - dflt) > 1e-12)
+    e.t(", eps=").num(numberText(eps), "eps");
+}
 
 int64_t attrInt(const ::onnx::NodeProto &n, llvm::StringRef name, int64_t dflt) {
   for (const auto &a : n.attribute())

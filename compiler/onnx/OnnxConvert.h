@@ -92,6 +92,10 @@ private:
 using Handler = bool (*)(Converter &c, const ::onnx::NodeProto &n);
 Handler handlerFor(llvm::StringRef opType);
 
+/// Appends `, eps=V` unless V is the default of netc op `op`'s parameter
+/// `eps` (the op table's: batchnorm and layernorm 1e-5, rmsnorm 1e-6).
+void epsArg(Expr &e, llvm::StringRef op, double eps);
+
 /// A node of netc's domain (kNetcDomain, OnnxOps.cpp): the netc op its
 /// function was written for, with the node's attributes as its arguments.
 bool netcOp(Converter &c, const ::onnx::NodeProto &n);

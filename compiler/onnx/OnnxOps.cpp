@@ -154,9 +154,7 @@ bool batchnorm(Converter &c, const Node &n) {
       return c.fail(n, "its running statistics are read: a training graph");
   Expr e;
   e.t("batchnorm(").x(x);
-  double eps = attrFloat(n, "epsilon", 1e-5);
-  if (std::abs(eps - 1e-5) > 1e-12)
-    e.t(", eps=").num(numberText(eps), "eps");
+  epsArg(e, "batchnorm", attrFloat(n, "epsilon", 1e-5));
   c.emit(n, {n.output(0)}, e.t(")"));
   return true;
 }

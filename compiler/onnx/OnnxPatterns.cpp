@@ -171,15 +171,14 @@ bool epsSqrt(Converter &c, const std::string &mean, double &eps, int &add, int &
 /// Consumes `used` and emits `op(x, shape or dims, eps, affine)` as `out`.
 void emitNorm(Converter &c, const Node &n, const char *op, const std::string &x,
               const std::vector<int64_t> &axes, const std::vector<int64_t> &shape, double eps,
-              double defaultEps, bool affine, const std::string &out,
+              bool affine, const std::string &out,
               const std::vector<int> &used) {
   for (int u : used)
     c.consume(u);
   Expr e;
   e.t(std::string(op) + "(").x(x);
   normDims(e, axes, shape);
-  if (std::abs(eps - defaultEps) > 1e-12)
-    e.t(", eps=").num(numberText(eps), "eps");
+  epsArg(e, op, eps);
   if (!affine)
     e.t(", affine=false");
   c.emit(n, {out}, e.t(")"));
@@ -222,7 +221,7 @@ bool layernorm(Converter &c, const Node &n) {
   std::vector<int> used = {sub, sq, mean2, addEps, sqrt, div};
   std::string out = c.node(div).output(0);
   bool affine = affineTail(c, out, used, true);
-  emitNorm(c, n, "layernorm", x, axes, *s, eps, 1e-5, affine, out, used);
+  emitNorm(c, n, "layernorm", x, axes, *s, eps, affine, out, used);
   return true;
 }
 
@@ -248,7 +247,7 @@ bool rmsnorm(Converter &c, const Node &n) {
   std::vector<int> used = {mean, addEps, sqrt, div};
   std::string out = c.node(div).output(0);
   bool affine = affineTail(c, out, used, false);
-  emitNorm(c, n, "rmsnorm", x, axes, *s, eps, 1e-6, affine, out, used);
+  emitNorm(c, n, "rmsnorm", x, axes, *s, eps, affine, out, used);
   return true;
 }
 

@@ -212,9 +212,7 @@ bool shapeOps(Converter &c, const Node &n) {
       return false;
     std::vector<int64_t> shape(in->begin() + axis, in->end());
     e.t("layernorm(").x(x).t(", shape=").num(listText(shape), "shape");
-    double eps = attrFloat(n, "epsilon", 1e-5);
-    if (std::abs(eps - 1e-5) > 1e-12)
-      e.t(", eps=").num(numberText(eps), "eps");
+    epsArg(e, "layernorm", attrFloat(n, "epsilon", 1e-5));
     if (c.input(n, 2).empty())
       return c.fail(n, "a layer norm with a scale and no bias: netc's layernorm has both or "
                        "neither");
