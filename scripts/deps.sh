@@ -16,6 +16,7 @@ packages=(
   python3                        # generates the golden inputs too large to commit (CASE.gen)
   graphviz                       # dot: every example's --emit=dot is rendered in the tests
   chromium fonts-dejavu-core     # headless: every example's --format html is loaded in the tests
+  neovim                         # nvim --headless: the editor tests (editors/vim)
 )
 missing=()
 for p in "${packages[@]}"; do

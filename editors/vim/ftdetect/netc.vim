@@ -1,0 +1,2 @@
+" netc's .net neural-network descriptions
+au BufRead,BufNewFile *.net setfiletype netc
