@@ -10,6 +10,8 @@
 #   3. a MobileNetV2 sweep (variants per second);
 #   4. netc --report on a 1M-layer chain (scripts/gen-synthetic.py), with
 #      time and peak RSS from /usr/bin/time;
+#   5. netc lsp re-analysing edited examples (scripts/lsp-bench.py: from a
+#      didChange to its diagnostics);
 #   then each of issue 22's targets beside its measured figure.
 # Not part of the test suite. Takes under 3 minutes on 2 cores (after the
 # build). Extra arguments go to netc_bench (e.g. --benchmark_filter=pipeline/).
@@ -79,5 +81,8 @@ for kind in chain-loop chain-literal; do
     tee -a "$targets"
 done
 
+echo "== netc lsp: re-analysis of an edited example, from didChange to its diagnostics"
+python3 scripts/lsp-bench.py "$BUILD/netc" examples/*.net --edits 20 | tee "$tmp/lsp.txt"
+echo "netc lsp re-analysis, slowest example's median: $(tail -1 "$tmp/lsp.txt" | grep -o '[0-9.]* ms')   (target <= 20 ms)" >>"$targets"
 echo "== issue 22's targets (medians, this machine)"
 cat "$targets"

@@ -31,3 +31,10 @@ case "tests/emit/small.net" in *"${1:-}"*)
   cp -r "$work/a" tests/emit/small.expected
   echo "updated tests/emit/small.expected"
 ;; esac
+
+# netc lsp's JSON-RPC transcripts (tests/lsp/NAME.json -> NAME.expected).
+for script in tests/lsp/*.json; do
+  case "$script" in *"${1:-}"*) ;; *) continue ;; esac
+  python3 tests/lsp/lsp-client.py "$netc" "$script" --update "${script%.json}.expected"
+  echo "updated ${script%.json}.expected"
+done

@@ -22,7 +22,8 @@ constexpr const char *kMeasureUsage = "       netc measure [options] FILE.net\n"
                                       "       netc import [-o FILE.net] FILE.onnx\n";
 constexpr const char *kCalibrateUsage =
     "       netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME] "
-    "[-o FILE]\n";
+    "[-o FILE]\n"
+    "       netc fmt [--check] [--stdout] [--width N] FILE.net...|-\n";
 
 void printHelp(llvm::raw_ostream &out) {
   out << "netc - a compiler for .net neural-network descriptions\n\n" << kUsage
@@ -32,7 +33,8 @@ void printHelp(llvm::raw_ostream &out) {
       << "--list-ops and --list-hw exclude each other. netc calibrate measures this machine\n"
       << "and writes a calibrated hardware profile (netc calibrate --help). netc measure runs\n"
       << "every layer on this machine with oneDNN and reports its time beside the report's.\n"
-      << "netc import writes an ONNX model as a .net program; every mode also reads FILE.onnx.\n\n"
+      << "netc import writes an ONNX model as a .net program; every mode also reads FILE.onnx.\n"
+      << "netc fmt rewrites .net files in the canonical style (netc fmt --help).\n\n"
       << "options:\n";
   auto row = [&](const std::string &left, llvm::StringRef help) {
     out << fmt::format("  {:<22} {}\n", left, help.str());

@@ -175,6 +175,7 @@ void Elaborator::elaborateNetwork(const NetworkDecl &net) {
     }
     graph.params.emplace_back(p.name, formatValue(v, &graph));
     frames.back()->vars[p.name] = v;
+    observe(p.loc, v);
   }
   execBody(net.body);
   Frame &f = *frames.back();

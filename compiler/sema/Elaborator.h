@@ -28,6 +28,22 @@
 
 namespace netc {
 
+/// What an editor wants to know of an elaboration (the language server's
+/// hover and inlay hints): values as names are bound and read, and block
+/// calls as they return. Each hook sees formatValue()'s text of the value.
+/// A statement executed many times (a loop, a block called twice) calls its
+/// hooks each time.
+class ElabObserver {
+public:
+  virtual ~ElabObserver() = default;
+  /// The name at `loc` (a pattern being bound, a parameter, or a name read)
+  /// has the value `text`.
+  virtual void name(SourceLoc loc, const std::string &text) = 0;
+  /// The block call at `loc` named its nodes `prefix` ("layer1.bottleneck_1.")
+  /// and returned the value `text`.
+  virtual void blockCall(SourceLoc loc, llvm::StringRef prefix, const std::string &text) = 0;
+};
+
 struct ElabOptions {
   /// Empty: the last network of the main file, else the only network of the
   /// program (a file that just imports one).
@@ -50,6 +66,8 @@ struct ElabOptions {
   /// Called every 65,536 steps with the nodes so far (progress output; the
   /// driver sets it when stderr is a terminal). May be empty.
   std::function<void(size_t nodes)> progress;
+  /// Null, or told about names and block calls (the language server).
+  ElabObserver *observer = nullptr;
 };
 
 std::optional<ir::Graph> elaborate(const Program &program, DiagEngine &diag,

@@ -138,11 +138,14 @@ Value Elaborator::callBlock(const FuncDecl &fn, std::vector<CallArg> &args, Sour
       fail(at, fmt::format("argument '{}' of {}: {}", param.name, fn.name, typeErr));
     }
     frames.back()->vars[param.name] = v;
+    observe(param.loc, v);
   }
   execBody(fn.body);
   if (!frames.back()->returned)
     fail(fn.loc, fmt::format("block '{}' ends without 'return'", fn.name));
   Value result = frames.back()->result;
+  if (opts.observer)
+    opts.observer->blockCall(loc, frames.back()->prefix, formatValue(result, &graph));
   frames.pop_back();
   return result;
 }

@@ -110,8 +110,10 @@ void Elaborator::checkCallable(const Expr &calleeExpr, const Value &callee, Sour
 Value Elaborator::evalName(const NameExpr &n) {
   Frame &f = *frames.back();
   auto v = f.vars.find(n.name);
-  if (v != f.vars.end())
+  if (v != f.vars.end()) {
+    observe(n.loc, v->second);
     return v->second;
+  }
   auto g = globals.find(n.name);
   if (g != globals.end()) {
     if (auto *b = llvm::dyn_cast<BlockDecl>(g->second))

@@ -83,6 +83,11 @@ private:
   }
   void execBody(const StmtList &body);
   void bind(const Pattern &p, const Value &v);
+  /// Tells opts.observer (if any) that the name at `loc` has the value `v`.
+  void observe(SourceLoc loc, const Value &v) {
+    if (opts.observer)
+      opts.observer->name(loc, formatValue(v, &graph));
+  }
   void bindAll(const std::vector<Pattern> &ps, const Value &v, SourceLoc loc);
   void exec(const Stmt &s);
   /// Names a node of an op namedAfterVariable (input, param) after the

@@ -19,6 +19,7 @@ void Elaborator::execBody(const StmtList &body) {
 void Elaborator::bind(const Pattern &p, const Value &v) {
   if (!p.isTuple) {
     frames.back()->vars[p.name] = v;
+    observe(p.loc, v);
     return;
   }
   if (!v.isSequence())

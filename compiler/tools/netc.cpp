@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "calibrate/Calibrate.h"
+#include "tools/Fmt.h"
+#include "lsp/Server.h"
 #include "driver/Backends.h"
 #include "codegen/CppEmitter.h"
 #include "driver/Compilation.h"
@@ -305,6 +307,10 @@ static int run(int argc, char **argv) {
 #endif
   if (argc > 1 && std::string_view(argv[1]) == "calibrate") // netc calibrate: measure the host
     return calibrate::calibrateMain(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "fmt") // netc fmt: format .net files
+    return fmtMain(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "lsp") // netc lsp: the language server
+    return lsp::lspMain(argc - 1, argv + 1);
   Options opts;
   if (std::optional<int> rc = parseOptions(argc, argv, opts, llvm::outs(), llvm::errs()))
     return *rc;
