@@ -34,7 +34,7 @@ cc=$(command -v clang-14 || command -v clang)
 cxx=$(command -v clang++-14 || command -v clang++)
 CC=$cc CXX=$cxx cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETC_FUZZ=ON \
   -DNETC_SANITIZE=ON "-DNETC_SANITIZERS=$sanitizers" -DNETC_FUZZ_INTERCEPTORS=$interceptors >/dev/null
-cmake --build "$build" -j"$(nproc)" --target fuzz_pipeline fuzz_structured fuzz_onnx fuzz_fmt
+cmake --build "$build" -j"$(nproc)" --target fuzz_pipeline fuzz_structured fuzz_onnx fuzz_fmt fuzz_lexer
 
 mkdir -p "$build/artifacts"
 # Seeds: the committed corpus, every test input and example, the stdlib.
@@ -52,7 +52,7 @@ cp tests/onnx/models/*.onnx tests/onnx/bad/*.onnx "$onnx_seeds/"
 
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for target in fuzz_pipeline fuzz_structured fuzz_onnx fuzz_fmt; do
+for target in fuzz_pipeline fuzz_structured fuzz_onnx fuzz_fmt fuzz_lexer; do
   target_seeds=$seeds dict=-dict=tests/fuzz/netc.dict max_len=8192
   if [ "$target" = fuzz_onnx ]; then
     target_seeds=$onnx_seeds dict= max_len=65536

@@ -222,12 +222,10 @@ std::unique_ptr<ast::Module> parseBuffer(DiagEngine &diag, unsigned fileId,
   llvm::StringRef text = buf->getBuffer();
   unsigned errorsBefore = diag.errorCount();
 
-  CompactInputStream input(text.data(), text.size());
-  L lexer(&input);
-  lexer.removeErrorListeners();
-  // Every token, 40 bytes each: both passes and the token checks need them.
-  TokenBuffer tokens(lexer);
   TokenLocator where(fileId, text);
+  // Every token, 40 bytes each: both passes and the token checks need them.
+  // syntax::Lexer gives the generated lexer's tokens without its start-up.
+  TokenBuffer tokens(text, where);
 
   if (tokens.count() == 1) { // only EOF
     bool blank = text.find_first_not_of(" \t\r\n\f") == llvm::StringRef::npos;

@@ -17,16 +17,11 @@ antlr4::CharStream *CompactToken::getInputStream() const { return owner->getChar
 // As CommonToken::getText for a token whose text was never set: the input's
 // text from start to stop, or "<EOF>" past the end.
 std::string CompactToken::getText() const {
-  antlr4::CharStream *input = getInputStream();
-  size_t n = input->size();
+  size_t n = owner->codePoints();
   size_t from = getStartIndex(), to = getStopIndex();
   if (from >= n || to >= n)
     return "<EOF>";
-  std::string text = input->getText(antlr4::misc::Interval(from, to));
-  // Converted with std::wstring_convert, it has room to spare; names and
-  // literals are kept in the AST, so keep only what they need.
-  text.shrink_to_fit();
-  return text;
+  return owner->text(from, to);
 }
 
 // For debugging output only, in CommonToken's format.
@@ -40,6 +35,31 @@ void CompactToken::unsupported() {
   throw antlr4::UnsupportedOperationException("netc's tokens are not modified after lexing");
 }
 
+std::unique_ptr<antlr4::Token> LexedSource::nextToken() {
+  return std::make_unique<antlr4::CommonToken>(
+      std::make_pair(this, getInputStream()), antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL,
+      eof.start, eof.stop == LexToken::kEOF ? SIZE_MAX : eof.stop);
+}
+
+antlr4::CharStream *LexedSource::getInputStream() {
+  if (!input)
+    input = std::make_unique<CompactInputStream>(text.data(), text.size());
+  return input.get();
+}
+
+TokenBuffer::TokenBuffer(llvm::StringRef text, const TokenLocator &where)
+    : lexed(std::make_unique<LexedSource>(text)), source(*lexed), utf8(text), where(&where) {
+  Lexer lexer(text);
+  while (true) {
+    LexToken t = lexer.next();
+    tokens.emplace_back(*this, t, tokens.size());
+    if (t.type == LexToken::kEOF) {
+      lexed->setEnd(t);
+      break;
+    }
+  }
+}
+
 TokenBuffer::TokenBuffer(antlr4::TokenSource &source)
     : source(source), input(source.getInputStream()) {
   while (true) {
@@ -51,6 +71,16 @@ TokenBuffer::TokenBuffer(antlr4::TokenSource &source)
     if (eof)
       break;
   }
+}
+
+std::string TokenBuffer::text(size_t from, size_t to) const {
+  if (!input) // UTF-8: the bytes of those code points
+    return utf8.slice(where->byteOffset(from), where->byteOffset(to + 1)).str();
+  std::string s = input->getText(antlr4::misc::Interval(from, to));
+  // Converted with std::wstring_convert, it has room to spare; names and
+  // literals are kept in the AST, so keep only what they need.
+  s.shrink_to_fit();
+  return s;
 }
 
 antlr4::Token *TokenBuffer::LT(ssize_t k) {

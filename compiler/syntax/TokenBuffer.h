@@ -9,18 +9,27 @@
 //
 // TokenBuffer holds them by value, 40 bytes each, in one deque (stable
 // addresses: the parser keeps Token pointers); a token reads its text from the
-// input stream when asked, which outlives the buffer. Only tokens of the
-// default channel are kept: the grammar skips whitespace and comments, so
-// there are no others.
+// input when asked, which outlives the buffer. Only tokens of the default
+// channel are kept: the grammar skips whitespace and comments, so there are no
+// others.
+//
+// The parser's buffer is filled by syntax::Lexer from the UTF-8 text (no
+// ANTLR lexer, no UTF-32 copy of the input); a buffer can also be filled from
+// any ANTLR TokenSource, such as the generated lexer (the tests compare them).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NETC_SYNTAX_TOKENBUFFER_H
 #define NETC_SYNTAX_TOKENBUFFER_H
 
+#include "syntax/Lexer.h"
+#include "syntax/TokenLocator.h"
+
 #include <antlr4-runtime.h>
+#include <llvm/ADT/StringRef.h>
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 
 namespace netc::syntax {
 
@@ -42,6 +51,9 @@ public:
 class CompactToken final : public antlr4::WritableToken {
 public:
   CompactToken(const TokenBuffer &owner, const antlr4::Token &t, size_t index);
+  CompactToken(const TokenBuffer &owner, const LexToken &t, size_t index)
+      : owner(&owner), type(t.type), line(t.line), column(t.column), start(t.start),
+        stop(t.stop), index(static_cast<uint32_t>(index)) {}
 
   std::string getText() const override;
   size_t getType() const override { return widen(type); }
@@ -78,10 +90,39 @@ private:
   uint32_t index;
 };
 
-/// A TokenStream over every token of `source`, read at construction (up to
+/// The TokenSource of a buffer filled by syntax::Lexer, for what ANTLR's
+/// runtime asks of a token's source (its factory when it makes up a missing
+/// token during error recovery). It has no more tokens to give.
+class LexedSource final : public antlr4::TokenSource {
+public:
+  explicit LexedSource(llvm::StringRef text) : text(text) {}
+  void setEnd(const LexToken &t) { eof = t; }
+
+  std::unique_ptr<antlr4::Token> nextToken() override; // EOF
+  size_t getLine() const override { return eof.line; }
+  size_t getCharPositionInLine() override { return eof.column; }
+  /// The input as ANTLR's UTF-32 stream, decoded on first use (nothing on
+  /// netc's path asks for it).
+  antlr4::CharStream *getInputStream() override;
+  std::string getSourceName() override { return antlr4::IntStream::UNKNOWN_SOURCE_NAME; }
+  antlr4::TokenFactory<antlr4::CommonToken> *getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
+  }
+
+private:
+  llvm::StringRef text;
+  LexToken eof{LexToken::kEOF, 0, LexToken::kEOF, 1, 0};
+  std::unique_ptr<antlr4::CharStream> input;
+};
+
+/// A TokenStream over every token of a file, read at construction (up to
 /// and including EOF), the way a filled CommonTokenStream serves them.
 class TokenBuffer final : public antlr4::TokenStream {
 public:
+  /// Lexes `text` with syntax::Lexer; tokens read their text from it, through
+  /// `where` (code-point positions to bytes). Both must outlive the buffer.
+  TokenBuffer(llvm::StringRef text, const TokenLocator &where);
+  /// Reads every token of `source` (its input stream must outlive the buffer).
   explicit TokenBuffer(antlr4::TokenSource &source);
 
   /// Token `i`, 0 <= i < size(); the last is EOF.
@@ -92,7 +133,11 @@ public:
   antlr4::Token *LT(ssize_t k) override;
   antlr4::Token *get(size_t i) const override;
   antlr4::TokenSource *getTokenSource() const override { return &source; }
-  antlr4::CharStream *getCharStream() const { return input; }
+  antlr4::CharStream *getCharStream() const { return input ? input : source.getInputStream(); }
+  /// The text of the code points [from, to], both below the EOF's index.
+  std::string text(size_t from, size_t to) const;
+  /// Code points in the input: the EOF token's start index.
+  size_t codePoints() const { return tokens.back().getStartIndex(); }
 
   void consume() override;
   size_t LA(ssize_t i) override { return LT(i) ? LT(i)->getType() : antlr4::Token::INVALID_TYPE; }
@@ -108,8 +153,11 @@ public:
   std::string getText(antlr4::Token *start, antlr4::Token *stop) override;
 
 private:
+  std::unique_ptr<LexedSource> lexed; // filled by syntax::Lexer
   antlr4::TokenSource &source;
-  antlr4::CharStream *input;
+  antlr4::CharStream *input = nullptr; // filled from a TokenSource
+  llvm::StringRef utf8;                // filled by syntax::Lexer
+  const TokenLocator *where = nullptr;
   std::deque<CompactToken> tokens;
   size_t pos = 0;
 };
