@@ -23,7 +23,8 @@ constexpr const char *kMeasureUsage = "       netc measure [options] FILE.net\n"
 constexpr const char *kCalibrateUsage =
     "       netc calibrate [--quick] [--single-core] [--name NAME] [--layer-overhead TIME] "
     "[-o FILE]\n"
-    "       netc fmt [--check] [--stdout] [--width N] FILE.net...|-\n";
+    "       netc fmt [--check] [--stdout] [--width N] FILE.net...|-\n"
+    "       netc lsp [--hw NAME|FILE] [--stdlib DIR]\n";
 
 void printHelp(llvm::raw_ostream &out) {
   out << "netc - a compiler for .net neural-network descriptions\n\n" << kUsage
@@ -34,7 +35,8 @@ void printHelp(llvm::raw_ostream &out) {
       << "and writes a calibrated hardware profile (netc calibrate --help). netc measure runs\n"
       << "every layer on this machine with oneDNN and reports its time beside the report's.\n"
       << "netc import writes an ONNX model as a .net program; every mode also reads FILE.onnx.\n"
-      << "netc fmt rewrites .net files in the canonical style (netc fmt --help).\n\n"
+      << "netc fmt rewrites .net files in the canonical style (netc fmt --help).\n"
+      << "netc lsp is a language server for editors, over standard input and output.\n\n"
       << "options:\n";
   auto row = [&](const std::string &left, llvm::StringRef help) {
     out << fmt::format("  {:<22} {}\n", left, help.str());
