@@ -31,9 +31,8 @@ std::string dumpWithoutLocations(const std::string &text) {
   Parsed p(text);
   REQUIRE_MESSAGE(p.module, p.errors());
   std::string out;
-  llvm::StringRef rest = p.dump();
   std::string dump = p.dump();
-  rest = dump;
+  llvm::StringRef rest = dump;
   while (!rest.empty()) {
     auto [line, tail] = rest.split('\n');
     rest = tail;
