@@ -2,11 +2,11 @@
 #include "lsp/Analysis.h"
 
 #include "driver/Compilation.h"
-#include "syntax/ASTPrinter.h"
 
+#include <fmt/format.h>
 #include <llvm/Support/Path.h>
 
-#include <chrono>
+#include <algorithm>
 
 namespace netc::lsp {
 
@@ -290,7 +290,6 @@ void indexReport(Analysis &a, const ir::Graph &g) {
 } // namespace
 
 Analysis analyze(llvm::StringRef text, llvm::StringRef path, const Settings &settings) {
-  auto start = std::chrono::steady_clock::now();
   Analysis a;
   a.path = path.str();
   a.text = text.str();
@@ -317,7 +316,6 @@ Analysis analyze(llvm::StringRef text, llvm::StringRef path, const Settings &set
       a.hardwareName = hw->name;
   }
   b.diagnostics(mainFile);
-  a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return a;
 }
 

@@ -112,7 +112,6 @@ struct Analysis {
   std::map<std::string, size_t> rowByName; ///< report->layers index
   std::map<std::string, std::string> fusedInto; ///< node name -> the layer it was fused into
   std::string hardwareName;
-  double seconds = 0; ///< how long the analysis took
 
   const DeclInfo *findDecl(llvm::StringRef name) const;
 };

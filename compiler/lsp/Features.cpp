@@ -134,7 +134,7 @@ json::Object item(llvm::StringRef label, int kind, llvm::StringRef detail, llvm:
 } // namespace
 
 json::Value completion(const Analysis &a, llvm::StringRef text, size_t offset) {
-  enum Kind { Function = 3, Field = 5, Variable = 6, Module = 9, Keyword = 14 };
+  enum Kind { Function = 3, Field = 5, Variable = 6, Keyword = 14 }; // LSP CompletionItemKind
   json::Array items;
   // Inside a call: the callee's keyword arguments first.
   std::string callee = openCall(text, offset);
@@ -173,7 +173,6 @@ json::Value completion(const Analysis &a, llvm::StringRef text, size_t offset) {
     for (const char *kw : {"import", "block", "network", "hardware", "for", "in", "if", "else",
                            "return", "true", "false", "none"})
       items.push_back(item(kw, Keyword, "", "", "4"));
-  (void)Module;
   return json::Object{{"isIncomplete", false}, {"items", std::move(items)}};
 }
 
