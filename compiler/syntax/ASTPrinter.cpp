@@ -47,10 +47,13 @@ std::string formatPatterns(const std::vector<Pattern> &ps) {
 
 class Printer {
 public:
-  explicit Printer(llvm::raw_ostream &os) : os(os) {}
+  Printer(llvm::raw_ostream &os, bool locations) : os(os), locations(locations) {}
 
   void line(unsigned indent, llvm::StringRef text, SourceLoc loc) {
-    os.indent(indent * 2) << text << " @" << loc.line << ':' << loc.col << '\n';
+    os.indent(indent * 2) << text;
+    if (locations)
+      os << " @" << loc.line << ':' << loc.col;
+    os << '\n';
   }
   void label(unsigned indent, llvm::StringRef text) { os.indent(indent * 2) << text << '\n'; }
 
@@ -219,13 +222,16 @@ public:
 
 private:
   llvm::raw_ostream &os;
+  bool locations;
 };
 
 } // namespace
 
-void printModule(llvm::raw_ostream &os, const Module &m) { Printer(os).module(m); }
+void printModule(llvm::raw_ostream &os, const Module &m, bool locations) {
+  Printer(os, locations).module(m);
+}
 void printExpr(llvm::raw_ostream &os, const Expr &e, unsigned indent) {
-  Printer(os).expr(e, indent);
+  Printer(os, true).expr(e, indent);
 }
 
 } // namespace netc::ast

@@ -14,7 +14,9 @@
 
 namespace netc::ast {
 
-void printModule(llvm::raw_ostream &os, const Module &m);
+/// `locations` false: without the @line:col (two modules with the same
+/// meaning print the same: netc fmt's check of its output).
+void printModule(llvm::raw_ostream &os, const Module &m, bool locations = true);
 void printExpr(llvm::raw_ostream &os, const Expr &e, unsigned indent = 0);
 /// A string literal as written in source: quoted, with escapes.
 std::string quote(llvm::StringRef s);

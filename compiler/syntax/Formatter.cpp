@@ -22,33 +22,12 @@ namespace netc::syntax {
 
 namespace {
 
-/// The AST dump without the ` @line:col` that ends each line.
+/// The AST dump without locations: equal for two modules of the same meaning.
 std::string dumpWithoutLocations(const ast::Module &m) {
   std::string dump;
   llvm::raw_string_ostream os(dump);
-  ast::printModule(os, m);
-  os.flush();
-  std::string out;
-  out.reserve(dump.size());
-  llvm::StringRef rest = dump;
-  while (!rest.empty()) {
-    auto [line, tail] = rest.split('\n');
-    rest = tail;
-    size_t at = line.rfind(" @");
-    if (at != llvm::StringRef::npos) {
-      llvm::StringRef loc = line.substr(at + 2);
-      auto [l, c] = loc.split(':');
-      auto digits = [](llvm::StringRef s) {
-        return !s.empty() && llvm::all_of(s, [](char ch) { return std::isdigit(
-                                                                static_cast<unsigned char>(ch)); });
-      };
-      if (digits(l) && digits(c))
-        line = line.substr(0, at);
-    }
-    out += line.str();
-    out += '\n';
-  }
-  return out;
+  ast::printModule(os, m, /*locations=*/false);
+  return os.str();
 }
 
 /// "" when `after` has the printed tokens of `before` and all its comments,

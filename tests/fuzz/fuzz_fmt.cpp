@@ -32,16 +32,9 @@ bool treeOf(llvm::StringRef text, std::string &tree) {
   std::unique_ptr<ast::Module> m = id ? parseBuffer(diag, id) : nullptr;
   if (!m)
     return false;
-  std::string dump;
-  llvm::raw_string_ostream os(dump);
-  ast::printModule(os, *m);
+  llvm::raw_string_ostream os(tree);
+  ast::printModule(os, *m, /*locations=*/false);
   os.flush();
-  llvm::StringRef rest = dump;
-  while (!rest.empty()) {
-    auto [line, tail] = rest.split('\n');
-    rest = tail;
-    tree += line.substr(0, line.rfind(" @")).str() + "\n";
-  }
   return true;
 }
 

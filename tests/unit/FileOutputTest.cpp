@@ -16,19 +16,12 @@ using namespace netc;
 
 TEST_CASE("file output: no .net source of the repository is taken for netc's output") {
   size_t sources = 0;
-  for (const char *dir : {"examples", "stdlib", "tests"}) {
-    std::error_code ec;
-    for (llvm::sys::fs::recursive_directory_iterator it(netc::test::testPath({"..", dir}), ec),
-         end;
-         it != end && !ec; it.increment(ec)) {
-      if (llvm::sys::path::extension(it->path()) != ".net")
-        continue;
-      auto buf = llvm::MemoryBuffer::getFile(it->path());
-      REQUIRE(buf);
-      CAPTURE(it->path());
-      CHECK_FALSE(looksLikeNetcOutput((*buf)->getBuffer().take_front(4096)));
-      ++sources;
-    }
+  for (const std::string &path : netc::test::repoNetFiles({"examples", "stdlib", "tests"})) {
+    auto buf = llvm::MemoryBuffer::getFile(path);
+    REQUIRE(buf);
+    CAPTURE(path);
+    CHECK_FALSE(looksLikeNetcOutput((*buf)->getBuffer().take_front(4096)));
+    ++sources;
   }
   CHECK(sources > 100);
 }

@@ -26,19 +26,14 @@ std::string format(const std::string &text, unsigned width = 100) {
   return *out;
 }
 
-/// The AST dump with the ` @line:col` of each line taken out.
+/// The AST dump of `text` without locations.
 std::string dumpWithoutLocations(const std::string &text) {
   Parsed p(text);
   REQUIRE_MESSAGE(p.module, p.errors());
   std::string out;
-  std::string dump = p.dump();
-  llvm::StringRef rest = dump;
-  while (!rest.empty()) {
-    auto [line, tail] = rest.split('\n');
-    rest = tail;
-    out += line.substr(0, line.rfind(" @")).str() + "\n";
-  }
-  return out;
+  llvm::raw_string_ostream os(out);
+  ast::printModule(os, *p.module, /*locations=*/false);
+  return os.str();
 }
 
 /// Formatting `in` gives `expected`, which is a fixed point.
@@ -175,16 +170,7 @@ TEST_CASE("fmt: a file that does not parse is refused") {
 }
 
 TEST_CASE("fmt: every .net file of the repository: idempotent, same tree") {
-  std::vector<std::string> files;
-  for (const char *dir : {"examples", "stdlib", "tests", "bench"}) {
-    std::error_code ec;
-    std::string root = test::testPath({"..", dir});
-    for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec;
-         it.increment(ec))
-      if (llvm::StringRef(it->path()).endswith(".net"))
-        files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
+  std::vector<std::string> files = test::repoNetFiles({"examples", "stdlib", "tests", "bench"});
   CHECK(files.size() > 300);
   size_t formatted = 0;
   for (const std::string &path : files) {

@@ -60,22 +60,15 @@ const std::vector<std::string> &snippets() {
 
 TEST_CASE("lexer: every .net file of the repository lexes as the grammar's lexer does") {
   size_t files = 0;
-  for (const char *dir : {"examples", "stdlib", "tests"}) {
-    std::error_code ec;
-    for (llvm::sys::fs::recursive_directory_iterator it(netc::test::testPath({"..", dir}), ec),
-         end;
-         it != end && !ec; it.increment(ec)) {
-      if (llvm::sys::path::extension(it->path()) != ".net")
-        continue;
-      auto buf = llvm::MemoryBuffer::getFile(it->path());
-      REQUIRE(buf);
-      llvm::StringRef text = (*buf)->getBuffer();
-      if (findInvalidUTF8(text)) // a test of the UTF-8 check: never lexed
-        continue;
-      CAPTURE(it->path());
-      CHECK(test::lexerDifference(text.str()) == "");
-      ++files;
-    }
+  for (const std::string &path : netc::test::repoNetFiles({"examples", "stdlib", "tests"})) {
+    auto buf = llvm::MemoryBuffer::getFile(path);
+    REQUIRE(buf);
+    llvm::StringRef text = (*buf)->getBuffer();
+    if (findInvalidUTF8(text)) // a test of the UTF-8 check: never lexed
+      continue;
+    CAPTURE(path);
+    CHECK(test::lexerDifference(text.str()) == "");
+    ++files;
   }
   CHECK(files > 100);
 }

@@ -13,8 +13,10 @@
 
 #include <doctest/doctest.h>
 #include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -30,6 +32,21 @@ inline std::string testPath(std::initializer_list<llvm::StringRef> parts) {
   for (llvm::StringRef part : parts)
     llvm::sys::path::append(p, part);
   return std::string(p.str());
+}
+
+/// Every .net file under the repository's `dirs` (e.g. "examples", "tests"),
+/// sorted: the tests that run something over all of them.
+inline std::vector<std::string> repoNetFiles(std::initializer_list<const char *> dirs) {
+  std::vector<std::string> files;
+  for (const char *dir : dirs) {
+    std::error_code ec;
+    for (llvm::sys::fs::recursive_directory_iterator it(testPath({"..", dir}), ec), end;
+         it != end && !ec; it.increment(ec))
+      if (llvm::sys::path::extension(it->path()) == ".net")
+        files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 #endif
 
